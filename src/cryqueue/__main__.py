@@ -1,0 +1,3 @@
+from cryqueue.cli import main
+
+raise SystemExit(main())

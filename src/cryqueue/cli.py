@@ -1,0 +1,395 @@
+"""The `cryqueue` command: a thin layer over the library service.
+
+Imports stay lazy: `--version` and `--help` load neither SQLModel nor Textual, and only the
+app launch loads Textual."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from . import __version__
+from .errors import CryqueueError, UsageError
+
+if TYPE_CHECKING:
+    from .entries import FilmDetails, FilmEntry
+    from .library import Library
+
+PROG = "cryqueue"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: {message}; see '{self.prog} --help'\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $CRYQUEUE_DB, else cryqueue.db in the user data dir)",
+    )
+    parser = _Parser(
+        prog=PROG,
+        description="A terminal watchlist for tear-jerkers. Without a command, opens the app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    cmd = command("list", "list films in ranking order")
+    which = cmd.add_mutually_exclusive_group()
+    which.add_argument("--watched", action="store_true", help="only watched films")
+    which.add_argument("--unwatched", action="store_true", help="only films not watched yet")
+    cmd.add_argument("--format", choices=("table", "json"), default="table")
+
+    cmd = command("show", "show one film's details")
+    cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument("--format", choices=("text", "json"), default="text")
+
+    cmd = command("watch", "log a viewing of a film")
+    cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument("--on", metavar="YYYY-MM-DD", help="the day you watched it (default: today)")
+    cmd.add_argument("--tears", metavar="N", help="tear level 0-5 to set at the same time")
+
+    cmd = command("unwatch", "mark a film as not watched (forgets its viewings)")
+    cmd.add_argument("title", metavar="TITLE")
+
+    cmd = command("tears", "set a film's tear level: 0 (dry eyes) to 5 (sobbing), or none")
+    cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument("level", metavar="N|none")
+
+    cmd = command("move", "move a film in your personal ranking")
+    cmd.add_argument("title", metavar="TITLE")
+    where = cmd.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", type=int, metavar="N", help="to position N")
+    where.add_argument("--up", type=int, nargs="?", const=1, metavar="K", help="K places up")
+    where.add_argument("--down", type=int, nargs="?", const=1, metavar="K", help="K places down")
+    where.add_argument("--top", action="store_true", help="to the top")
+    where.add_argument("--bottom", action="store_true", help="to the bottom")
+
+    cmd = command("note", "set a film's note (Markdown); '-' reads it from stdin")
+    cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument("text", metavar="TEXT|-")
+
+    cmd = command("add", "add your own film (at the bottom of the ranking)")
+    cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument("--year", required=True, metavar="YYYY")
+    cmd.add_argument("--original-title", metavar="T")
+    cmd.add_argument("--kind", choices=("film", "series"), default="film")
+    cmd.add_argument("--director", metavar="D")
+    cmd.add_argument("--cast", metavar='"A, B"', help="comma-separated lead cast")
+
+    cmd = command("remove", "remove a film from the library")
+    cmd.add_argument("title", metavar="TITLE")
+
+    cmd = command("export", "export the ranking (Markdown to share, JSON to back up)")
+    cmd.add_argument("-o", "--output", metavar="PATH", help="file to write, or '-' for stdout")
+    cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    cmd.add_argument("--watched-only", action="store_true", help="only films you have watched")
+
+    cmd = command("import", "import a cryqueue JSON export (merges by title and year)")
+    cmd.add_argument("path", metavar="PATH")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _launch_app(args)
+        return _run(args)
+    except CryqueueError as exc:
+        _fail(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing was changed by the unfinished command")
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _fail(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from .paths import default_db_path
+
+    given = getattr(args, "db", None)
+    return Path(given).expanduser() if given else default_db_path()
+
+
+def _launch_app(args: argparse.Namespace) -> int:
+    from .library import Library
+
+    library = Library.open(_db_path(args))
+    try:
+        from .ui.app import run_app
+
+        run_app(library)
+    finally:
+        library.close()
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .library import Library
+
+    library = Library.open(_db_path(args))
+    try:
+        return COMMANDS[args.command](library, args)
+    finally:
+        library.close()
+
+
+# Commands ------------------------------------------------------------------------------------
+
+
+def cmd_list(library: Library, args: argparse.Namespace) -> int:
+    watched = "watched" if args.watched else "unwatched" if args.unwatched else "all"
+    entries = library.films(watched)
+    if args.format == "json":
+        _print_json([e.to_json() for e in entries])
+    else:
+        print(format_table(entries))
+    return 0
+
+
+def cmd_show(library: Library, args: argparse.Namespace) -> int:
+    details = library.details(library.find(args.title).id)
+    if args.format == "json":
+        document = details.entry.to_json()
+        document["sources"] = [
+            {"title": s.source, "author": s.author, "site": s.site, "rank": s.rank}
+            for s in details.sources
+        ]
+        document["related"] = [
+            {"relation": r.label, "title": r.title, "year": r.year, "note": r.note}
+            for r in details.related
+        ]
+        _print_json(document)
+    else:
+        print(format_details(details))
+    return 0
+
+
+def cmd_watch(library: Library, args: argparse.Namespace) -> int:
+    film = library.find(args.title)
+    day = library.mark_watched(film.id, args.on, args.tears)
+    tears = f", tear level {args.tears}" if args.tears is not None else ""
+    print(f"Watched {film.label} on {day.isoformat()}{tears}.")
+    return 0
+
+
+def cmd_unwatch(library: Library, args: argparse.Namespace) -> int:
+    film = library.find(args.title)
+    removed = library.unwatch(film.id)
+    if removed:
+        print(f"{film.label} is no longer watched ({removed} viewing(s) forgotten).")
+    else:
+        print(f"{film.label} was not watched; nothing changed.")
+    return 0
+
+
+def cmd_tears(library: Library, args: argparse.Namespace) -> int:
+    film = library.find(args.title)
+    level = library.set_tears(film.id, args.level)
+    shown = "not rated" if level is None else f"{level}/5"
+    print(f"Tear level of {film.label}: {shown}.")
+    return 0
+
+
+def cmd_move(library: Library, args: argparse.Namespace) -> int:
+    film = library.find(args.title)
+    moves: dict[str, Callable[[], int]] = {
+        "to": lambda: library.move_to(film.id, args.to),
+        "up": lambda: library.move_by(film.id, -_positive(args.up)),
+        "down": lambda: library.move_by(film.id, _positive(args.down)),
+        "top": lambda: library.move_to_top(film.id),
+        "bottom": lambda: library.move_to_bottom(film.id),
+    }
+    chosen = next(name for name in moves if getattr(args, name) not in (None, False))
+    position = moves[chosen]()
+    print(f"{film.label} is now #{position} (was #{film.rank}).")
+    return 0
+
+
+def _positive(steps: int) -> int:
+    if steps < 1:
+        raise UsageError(f"give a number of places of at least 1, not {steps}")
+    return steps
+
+
+def cmd_note(library: Library, args: argparse.Namespace) -> int:
+    film = library.find(args.title)
+    text = sys.stdin.read() if args.text == "-" else args.text
+    library.set_note(film.id, text)
+    print(f"Note of {film.label} {'saved' if text.strip() else 'cleared'}.")
+    return 0
+
+
+def cmd_add(library: Library, args: argparse.Namespace) -> int:
+    from . import validate
+    from .entries import FilmFacts
+
+    cast = tuple(name.strip() for name in (args.cast or "").split(",") if name.strip())
+    entry = library.add_film(
+        FilmFacts(
+            title=args.title,
+            year=validate.year(args.year),
+            original_title=args.original_title,
+            kind=args.kind,
+            director=args.director,
+            cast=cast,
+        )
+    )
+    print(f"Added {entry.label} at #{entry.rank}.")
+    return 0
+
+
+def cmd_remove(library: Library, args: argparse.Namespace) -> int:
+    film = library.find(args.title)
+    library.remove_film(film.id)
+    print(f"Removed {film.label}.")
+    return 0
+
+
+def cmd_export(library: Library, args: argparse.Namespace) -> int:
+    from .files import write_atomic
+
+    watched = "watched" if args.watched_only else "all"
+    if args.format == "json":
+        text = library.export_json(watched)
+    else:
+        text = library.export_markdown(watched)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    default = "cryqueue-ranking.json" if args.format == "json" else "cryqueue-ranking.md"
+    target = Path(args.output or default).expanduser()
+    if target.is_dir():
+        target = target / default
+    write_atomic(target, text)
+    print(f"Exported to {target.resolve()}.")
+    return 0
+
+
+def cmd_import(library: Library, args: argparse.Namespace) -> int:
+    from .json_io import parse_document
+
+    path = Path(args.path).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        records = parse_document(data)
+    except UsageError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    summary = library.import_records(records)
+    print(f"Imported {path.name}: {summary.added} added, {summary.matched} matched.")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "watch": cmd_watch,
+    "unwatch": cmd_unwatch,
+    "tears": cmd_tears,
+    "move": cmd_move,
+    "note": cmd_note,
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "export": cmd_export,
+    "import": cmd_import,
+}
+
+
+# Output --------------------------------------------------------------------------------------
+
+
+def _print_json(document: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def format_table(entries: Sequence[FilmEntry]) -> str:
+    """An aligned plain-text table; widths count Hangul as two cells."""
+    from rich.cells import cell_len
+
+    from .entries import tear_scale
+
+    header = ("#", "Title", "Original title", "Year", "Watched", "Tears")
+    rows = [
+        (
+            str(e.rank),
+            e.title,
+            e.original_title if e.original_title and e.original_title != e.title else "",
+            str(e.year),
+            e.watched_on.isoformat() if e.watched_on else "",
+            f"{tear_scale(e.tear_level)} {e.tear_level}" if e.tear_level is not None else "",
+        )
+        for e in entries
+    ]
+    widths = [max(cell_len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: Sequence[str]) -> str:
+        cells = [
+            cell.rjust(widths[i]) if i == 0 else cell + " " * (widths[i] - cell_len(cell))
+            for i, cell in enumerate(row)
+        ]
+        return "  ".join(cells).rstrip()
+
+    if not rows:
+        return "No films match."
+    return "\n".join([line(header), *(line(row) for row in rows)])
+
+
+def format_details(details: FilmDetails) -> str:
+    e = details.entry
+    lines = [f"#{e.rank}  {e.title}"]
+    if e.original_title and e.original_title != e.title:
+        lines.append(f"    {e.original_title}")
+    made_by = f"directed by {e.director}" if e.director else ""
+    if e.network:
+        made_by = f"{e.network}" + (f", {made_by}" if made_by else "")
+    facts = [str(e.year), e.kind, made_by]
+    if e.runtime_minutes:
+        facts.append(f"{e.runtime_minutes} min")
+    if e.episodes:
+        facts.append(f"{e.episodes} episodes")
+    lines.append("    " + " · ".join(f for f in facts if f))
+    if e.cast:
+        lines.append(f"    with {', '.join(e.cast)}")
+    if e.synopsis:
+        lines += ["", e.synopsis]
+    lines.append("")
+    if e.viewings:
+        lines.append("Watched: " + ", ".join(d.isoformat() for d in e.viewings))
+    else:
+        lines.append("Not watched yet.")
+    lines.append("Tear level: " + ("not rated" if e.tear_level is None else f"{e.tear_level}/5"))
+    for place in details.sources:
+        where = f"#{place.rank}" if place.rank is not None else "mentioned"
+        lines.append(f"{place.source}: {where}")
+    for rel in details.related:
+        lines.append(f"{rel.label.capitalize()} {rel.title} ({rel.year})")
+    if e.note:
+        lines += ["", "Note:", e.note]
+    return "\n".join(lines)

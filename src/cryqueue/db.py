@@ -1,0 +1,242 @@
+"""Opening the database: refuse files that are not ours (leaving them untouched), create and
+seed new ones privately, migrate old ones after a backup, and hand out short transactions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, create_engine
+
+from . import models
+from .errors import CryqueueError, DatabaseRefused
+from .paths import ensure_private_dir
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+# Schema migrations: MIGRATIONS[v] takes a database at version v to v + 1, inside one transaction.
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the header and pragmas of an existing file say, read without writing to it."""
+
+    schema_version: int
+    is_new: bool
+
+
+def inspect_file(path: Path) -> FileState:
+    """Decide whether `path` can be used, reading it only; raise DatabaseRefused if not."""
+    if path.is_dir():
+        raise DatabaseRefused(
+            f"{path} is a folder, not a database file; pass --db with a file path"
+        )
+    if not path.exists() or path.stat().st_size == 0:
+        return FileState(schema_version=0, is_new=True)
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except PermissionError:
+        raise DatabaseRefused(
+            f"cannot read {path}: permission denied; fix its permissions (chmod u+rw) "
+            "or pass --db with another file"
+        ) from None
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        raise DatabaseRefused(
+            f"{path} is not a cryqueue database (not an SQLite file); "
+            "pass --db with another path, or move the file away"
+        )
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseRefused(
+            f"{path} is damaged or unreadable ({exc}); restore a backup with "
+            "'cryqueue restore BACKUP' or pass --db with another file"
+        ) from None
+    if app_id != models.APPLICATION_ID:
+        if app_id == 0 and tables == 0:
+            return FileState(schema_version=0, is_new=True)
+        raise DatabaseRefused(
+            f"{path} is an SQLite database but not a cryqueue one; pass --db with another path"
+        )
+    if version > models.SCHEMA_VERSION:
+        raise DatabaseRefused(
+            f"{path} was written by a newer cryqueue (schema {version}, this version knows "
+            f"{models.SCHEMA_VERSION}); upgrade cryqueue to open it"
+        )
+    if not os.access(path, os.W_OK):
+        raise DatabaseRefused(
+            f"{path} is read-only; make it writable (chmod u+w) or pass --db with another file"
+        )
+    return FileState(schema_version=version, is_new=False)
+
+
+class Database:
+    """An open cryqueue database. Use `read()` and `write()` for short transactions."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction that takes the write lock up front (BEGIN IMMEDIATE), so two
+        writers queue on the busy timeout instead of failing on a lock upgrade."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                session.connection(execution_options={"cryqueue_write": True})
+                yield session
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise _locked_or(exc) from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _locked_or(exc: OperationalError) -> CryqueueError:
+    text = str(exc.orig)
+    if "locked" in text or "busy" in text:
+        return CryqueueError(
+            "the database stayed busy (another cryqueue is writing); try again in a moment"
+        )
+    if "readonly" in text:
+        return CryqueueError("the database is read-only; make it writable (chmod u+w)")
+    if "disk" in text and "full" in text:
+        return CryqueueError("the disk is full; free some space and try again")
+    return CryqueueError(f"database error: {text}")
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_conn.execute("PRAGMA foreign_keys = ON")
+        dbapi_conn.execute("PRAGMA synchronous = FULL")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get("cryqueue_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def open_database(path: Path, *, seed: bool = True) -> Database:
+    """Open (creating, migrating and seeding as needed) the database at `path`."""
+    path = path.expanduser()
+    try:
+        ensure_private_dir(path.parent)
+    except OSError as exc:
+        raise DatabaseRefused(
+            f"cannot create the data folder {path.parent}: {exc.strerror}; "
+            "pass --db with a path in a writable folder"
+        ) from None
+    state = inspect_file(path)
+    if state.is_new:
+        _create(path)
+    elif state.schema_version < models.SCHEMA_VERSION:
+        _migrate(path, state.schema_version)
+    engine = _make_engine(path)
+    db = Database(path, engine)
+    if seed:
+        from .seeding import seed_catalog
+
+        try:
+            seed_catalog(db)
+        except SADatabaseError as exc:
+            db.close()
+            raise DatabaseRefused(
+                f"{path} could not be read ({exc.orig}); run 'cryqueue doctor' or restore a backup"
+            ) from None
+    return db
+
+
+def _create(path: Path) -> None:
+    """Create the schema in a fresh private file."""
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+        except FileExistsError:
+            pass  # another cryqueue created it just now; fine, the schema step below is idempotent
+        except OSError as exc:
+            raise DatabaseRefused(
+                f"cannot create {path}: {exc.strerror}; pass --db with a writable path"
+            ) from None
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("PRAGMA application_id").fetchone()[0] == models.APPLICATION_ID:
+            conn.execute("ROLLBACK")  # created by a concurrent cryqueue meanwhile
+            return
+        engine = create_engine("sqlite://", creator=lambda: conn)
+        for table in SQLModel.metadata.sorted_tables:
+            for statement in _create_statements(table, engine):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {models.APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {models.SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _create_statements(table: Any, engine: Engine) -> list[str]:
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    statements = [str(CreateTable(table).compile(engine))]
+    statements += [str(CreateIndex(index).compile(engine)) for index in table.indexes]
+    return statements
+
+
+def _migrate(path: Path, version: int) -> None:
+    """Back the file up, then step it to the current schema in one transaction."""
+    from .backup import backup_before_migration
+
+    backup_before_migration(path, version)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        while current < models.SCHEMA_VERSION:
+            MIGRATIONS[current](conn)
+            current += 1
+            conn.execute(f"PRAGMA user_version = {current}")
+        conn.execute("COMMIT")
+    except Exception:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()

@@ -1,0 +1,125 @@
+"""Plain, immutable views of films that the CLI, the exports and the app share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+TEAR_MIN, TEAR_MAX = 0, 5
+
+
+@dataclass(frozen=True)
+class FilmEntry:
+    """A film as the user sees it: catalog facts plus their own state."""
+
+    id: int
+    rank: int
+    title: str
+    original_title: str | None
+    year: int
+    kind: str = "film"
+    director: str | None = None
+    network: str | None = None
+    cast: tuple[str, ...] = ()
+    runtime_minutes: int | None = None
+    episodes: int | None = None
+    country: str | None = None
+    imdb_id: str | None = None
+    synopsis: str = ""
+    key: str | None = None
+    tear_level: int | None = None
+    note: str = ""
+    viewings: tuple[date, ...] = ()
+
+    @property
+    def watched(self) -> bool:
+        return bool(self.viewings)
+
+    @property
+    def watched_on(self) -> date | None:
+        return max(self.viewings) if self.viewings else None
+
+    @property
+    def label(self) -> str:
+        """How a film is named in messages: 'Title (Year)'."""
+        return f"{self.title} ({self.year})"
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON object of `list --format json` and `export --format json`."""
+        return {
+            "rank": self.rank,
+            "title": self.title,
+            "original_title": self.original_title,
+            "year": self.year,
+            "kind": self.kind,
+            "director": self.director,
+            "network": self.network,
+            "cast": list(self.cast),
+            "runtime_minutes": self.runtime_minutes,
+            "episodes": self.episodes,
+            "country": self.country,
+            "imdb_id": self.imdb_id,
+            "synopsis": self.synopsis,
+            "watched": self.watched,
+            "watched_on": self.watched_on.isoformat() if self.watched_on else None,
+            "viewings": len(self.viewings),
+            "viewing_dates": [d.isoformat() for d in self.viewings],
+            "tear_level": self.tear_level,
+            "note": self.note,
+            "catalog_key": self.key,
+        }
+
+
+@dataclass(frozen=True)
+class SourcePlace:
+    source: str
+    author: str | None
+    site: str | None
+    rank: int | None  # None: mentioned in passing
+
+
+@dataclass(frozen=True)
+class RelatedFilm:
+    label: str  # "remake of", "original of", "companion of"
+    film_id: int
+    title: str
+    year: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class FilmDetails:
+    entry: FilmEntry
+    sources: tuple[SourcePlace, ...] = ()
+    related: tuple[RelatedFilm, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stats:
+    total: int
+    watched: int
+    rated: int
+    average_tears: float | None
+
+
+@dataclass(frozen=True)
+class FilmFacts:
+    """What a user gives when adding or editing a film."""
+
+    title: str
+    year: int
+    original_title: str | None = None
+    kind: str = "film"
+    director: str | None = None
+    network: str | None = None
+    cast: tuple[str, ...] = field(default=())
+    runtime_minutes: int | None = None
+    synopsis: str = ""
+
+
+def tear_scale(level: int | None, filled: str = "●", empty: str = "○") -> str:
+    """The tear level as a five-symbol scale; unrated shows as an empty string."""
+    if level is None:
+        return ""
+    return filled * level + empty * (TEAR_MAX - level)

@@ -1,0 +1,473 @@
+"""The library service: the one API the CLI and the app use. Every write is one transaction;
+nothing here imports Textual."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, delete, select
+
+from . import json_io, markdown_export, ranking, validate
+from .db import Database, open_database
+from .entries import FilmDetails, FilmEntry, FilmFacts, RelatedFilm, SourcePlace, Stats
+from .errors import LookupFailed, UsageError
+from .json_io import ImportRecord, SourceDoc
+from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
+from .textnorm import norm, split_year
+
+WatchFilter = Literal["all", "watched", "unwatched"]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    matched: int
+
+
+MAX_CANDIDATES = 8
+
+# Columns a list needs, in the order `_entry` reads them.
+_ENTRY_COLUMNS = (
+    Film.id,
+    Film.title,
+    Film.original_title,
+    Film.year,
+    Film.kind,
+    Film.director,
+    Film.network,
+    Film.cast_json,
+    Film.runtime_minutes,
+    Film.episodes,
+    Film.country,
+    Film.imdb_id,
+    Film.synopsis,
+    Film.key,
+    Film.tear_level,
+    Film.note,
+)
+
+_RELATION_LABELS = {
+    "remake_of": ("remake of", "original of"),
+    "companion_of": ("companion of",) * 2,
+}
+
+
+class Library:
+    """A user's library of films, over an open database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path) -> Library:
+        return cls(open_database(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Reading -------------------------------------------------------------------------------
+
+    def films(self, watched: WatchFilter = "all") -> list[FilmEntry]:
+        """All films in ranking order, with their rank in the whole ranking."""
+        with self.db.read() as session:
+            rows = session.exec(select(*_ENTRY_COLUMNS).order_by(col(Film.rank_key))).all()
+            viewings = _viewings_by_film(session)
+        entries = [_entry(row, rank, viewings.get(row[0], ())) for rank, row in enumerate(rows, 1)]
+        if watched == "watched":
+            return [e for e in entries if e.watched]
+        if watched == "unwatched":
+            return [e for e in entries if not e.watched]
+        return entries
+
+    def get(self, film_id: int) -> FilmEntry:
+        with self.db.read() as session:
+            return self._get(session, film_id)
+
+    def _get(self, session: Session, film_id: int) -> FilmEntry:
+        row = session.exec(select(*_ENTRY_COLUMNS).where(Film.id == film_id)).first()
+        if row is None:
+            raise LookupFailed("that film is no longer in the library; it was removed")
+        dates = session.exec(
+            select(Viewing.watched_on)
+            .where(Viewing.film_id == film_id)
+            .order_by(col(Viewing.watched_on))
+        ).all()
+        return _entry(row, ranking.position_of(session, film_id), tuple(dates))
+
+    def details(self, film_id: int) -> FilmDetails:
+        """A film with where the lists ranked it and its related titles."""
+        with self.db.read() as session:
+            entry = self._get(session, film_id)
+            places = session.exec(
+                select(Source.title, Source.author, Source.site, SourceRank.rank)
+                .join(Source, col(Source.id) == SourceRank.source_id)
+                .where(SourceRank.film_id == film_id)
+                .order_by(col(Source.id))
+            ).all()
+            related = self._related(session, film_id)
+        return FilmDetails(
+            entry=entry,
+            sources=tuple(SourcePlace(*place) for place in places),
+            related=related,
+        )
+
+    def _related(self, session: Session, film_id: int) -> tuple[RelatedFilm, ...]:
+        out: list[RelatedFilm] = []
+        for forward in (True, False):
+            mine, theirs = (
+                (Relation.film_id, Relation.other_id)
+                if forward
+                else (Relation.other_id, Relation.film_id)
+            )
+            rows = session.exec(
+                select(Relation.kind, Film.id, Film.title, Film.year, Relation.note)
+                .join(Film, col(Film.id) == theirs)
+                .where(mine == film_id)
+            ).all()
+            for kind, other_id, title, year, note in rows:
+                label = _RELATION_LABELS[kind][0 if forward else 1]
+                assert other_id is not None
+                out.append(RelatedFilm(label, other_id, title, year, note))
+        return tuple(out)
+
+    def stats(self) -> Stats:
+        with self.db.read() as session:
+            total = ranking.count(session)
+            watched = session.exec(select(func.count(func.distinct(Viewing.film_id)))).one()
+            rated, average = session.exec(
+                select(func.count(Film.tear_level), func.avg(Film.tear_level))
+            ).one()
+        return Stats(
+            total=total,
+            watched=int(watched),
+            rated=int(rated),
+            average_tears=float(average) if average is not None else None,
+        )
+
+    def find(self, query: str) -> FilmEntry:
+        """The one film that `query` names: an English or original title, or a unique prefix of
+        one, case-insensitively; 'Title (Year)' picks between same-named films."""
+        name, year = split_year(query)
+        needle = norm(name)
+        if not needle:
+            raise LookupFailed("give a title to look up")
+        with self.db.read() as session:
+            exact = or_(Film.title_norm == needle, Film.original_norm == needle)
+            rows = _candidates(session, exact, year)
+            if not rows:
+                high = needle + "\U0010ffff"
+                prefix = or_(
+                    and_(col(Film.title_norm) >= needle, col(Film.title_norm) < high),
+                    and_(col(Film.original_norm) >= needle, col(Film.original_norm) < high),
+                )
+                rows = _candidates(session, prefix, year)
+            if len(rows) == 1:
+                return self._get(session, rows[0][0])
+            if rows:
+                names = ", ".join(f"{title} ({y})" for _id, title, y in rows[:MAX_CANDIDATES])
+                more = " …" if len(rows) > MAX_CANDIDATES else ""
+                raise LookupFailed(
+                    f"{query!r} matches {len(rows)} films: {names}{more}; "
+                    "give more of the title, or the year as 'Title (YYYY)'"
+                )
+            hint = _similar(session, needle)
+        suggestion = f"; did you mean {hint}?" if hint else "; see 'cryqueue list'"
+        raise LookupFailed(f"no film matches {query!r}{suggestion}")
+
+    def sources(self) -> list[SourceDoc]:
+        """The published lists with the films they rank or mention."""
+        with self.db.read() as session:
+            sources = session.exec(select(Source).order_by(col(Source.id))).all()
+            places = session.exec(
+                select(SourceRank.source_id, Film.title, Film.year, SourceRank.rank)
+                .join(Film, col(Film.id) == SourceRank.film_id)
+                .order_by(col(SourceRank.rank).is_(None), col(SourceRank.rank), col(SourceRank.id))
+            ).all()
+        by_source: dict[int, list[tuple[str, int, int | None]]] = defaultdict(list)
+        for source_id, title, year, rank in places:
+            by_source[source_id].append((title, year, rank))
+        return [
+            SourceDoc(s.key, s.title, s.author, s.site, tuple(by_source[s.id or 0]))
+            for s in sources
+        ]
+
+    def export_json(self, watched: WatchFilter = "all") -> str:
+        entries = self.films(watched)
+        return json_io.dumps(json_io.export_document(entries, self.sources(), datetime.now(UTC)))
+
+    def export_markdown(self, watched: WatchFilter = "all", today: date | None = None) -> str:
+        return markdown_export.render(self.films(watched), self.stats(), today or date.today())
+
+    # Writing -------------------------------------------------------------------------------
+
+    def mark_watched(
+        self, film_id: int, on: str | date | None = None, tears: int | str | None = None
+    ) -> date:
+        """Log a viewing (today unless `on` says otherwise), and the tear level if given, in one
+        transaction; a film can be watched many times."""
+        day = validate.viewing_date(on)
+        level = validate.tear_level(tears)
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            if tears is not None:
+                film.tear_level = level
+            session.add(Viewing(film_id=film_id, watched_on=day))
+        return day
+
+    def unwatch(self, film_id: int) -> int:
+        """Forget every viewing of a film; returns how many there were."""
+        with self.db.write() as session:
+            self._touch(session, film_id)
+            result = session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))  # type: ignore[call-overload]
+            return int(result.rowcount)
+
+    def set_viewings(self, film_id: int, days: Iterable[date]) -> None:
+        """Replace a film's viewings (used by undo to put back what was there)."""
+        with self.db.write() as session:
+            self._touch(session, film_id)
+            session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))  # type: ignore[call-overload]
+            session.add_all(Viewing(film_id=film_id, watched_on=d) for d in days)
+
+    def set_tears(self, film_id: int, level: int | str | None) -> int | None:
+        value = validate.tear_level(level)
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            film.tear_level = value
+        return value
+
+    def set_note(self, film_id: int, text: str) -> None:
+        value = validate.note(text)
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            film.note = value
+
+    def move_to(self, film_id: int, position: int) -> int:
+        """Put a film at `position` (1 = top; past the end = bottom); returns where it landed."""
+        validate.position(position)
+        with self.db.write() as session:
+            self._touch(session, film_id)
+            return ranking.place_at(session, film_id, position)
+
+    def move_by(self, film_id: int, delta: int) -> int:
+        """Move a film `delta` places (negative = up)."""
+        with self.db.write() as session:
+            self._touch(session, film_id)
+            current = ranking.position_of(session, film_id)
+            return ranking.place_at(session, film_id, max(1, current + delta))
+
+    def move_to_top(self, film_id: int) -> int:
+        return self.move_to(film_id, 1)
+
+    def move_to_bottom(self, film_id: int) -> int:
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            film.rank_key = ranking.bottom_key(session)
+            session.flush()
+            return ranking.count(session)
+
+    def add_film(self, facts: FilmFacts) -> FilmEntry:
+        """Add the user's own film at the bottom of the ranking."""
+        values = _checked_facts(facts)
+        with self.db.write() as session:
+            _refuse_duplicate(session, values["title"], values["year"])
+            film = Film(**values, rank_key=ranking.bottom_key(session))
+            session.add(film)
+            session.flush()
+            assert film.id is not None
+            return self._get(session, film.id)
+
+    def edit_film(self, film_id: int, facts: FilmFacts) -> FilmEntry:
+        """Change a film's facts; a catalog film edited by the user keeps the user's version."""
+        values = _checked_facts(facts)
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            _refuse_duplicate(session, values["title"], values["year"], except_id=film_id)
+            for name, value in values.items():
+                setattr(film, name, value)
+            film.user_edited = film.key is not None
+            session.flush()
+            return self._get(session, film_id)
+
+    def remove_film(self, film_id: int) -> FilmEntry:
+        """Remove a film with its viewings; a removed catalog film stays removed on upgrades."""
+        with self.db.write() as session:
+            entry = self._get(session, film_id)
+            film = session.get_one(Film, film_id)
+            if film.key is not None and session.get(DismissedCatalogFilm, film.key) is None:
+                session.add(DismissedCatalogFilm(key=film.key))
+            session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))  # type: ignore[call-overload]
+            session.exec(delete(SourceRank).where(col(SourceRank.film_id) == film_id))  # type: ignore[call-overload]
+            session.exec(
+                delete(Relation).where(  # type: ignore[call-overload]
+                    or_(col(Relation.film_id) == film_id, col(Relation.other_id) == film_id)
+                )
+            )
+            session.delete(film)
+            return entry
+
+    def import_records(self, records: Sequence[ImportRecord]) -> ImportSummary:
+        """Merge records into the library in one transaction, matching by title and year.
+
+        Matched films get the file's viewings (added to theirs), tear level and note where the
+        file has them; others are added as the user's own. The file's order becomes the ranking,
+        ahead of films the file does not name."""
+        added = matched = 0
+        with self.db.write() as session:
+            known = {
+                (title_norm, year): fid
+                for fid, title_norm, year in session.exec(
+                    select(Film.id, Film.title_norm, Film.year)
+                )
+            }
+            seen_days = _viewings_by_film(session)
+            order: list[int] = []
+            placed: set[int] = set()
+            new_rank = ranking.bottom_key(session)
+            for record in records:
+                film_key = (norm(record.facts.title), record.facts.year)
+                film_id = known.get(film_key)
+                if film_id is None:
+                    values = _checked_facts(record.facts)
+                    film = Film(
+                        **values,
+                        episodes=record.episodes,
+                        country=record.country,
+                        imdb_id=record.imdb_id,
+                        rank_key=new_rank,
+                        tear_level=record.tear_level,
+                        note=record.note,
+                    )
+                    new_rank += ranking.GAP
+                    session.add(film)
+                    session.flush()
+                    assert film.id is not None
+                    film_id = known[film_key] = film.id
+                    added += 1
+                else:
+                    matched += 1
+                    film = session.get_one(Film, film_id)
+                    if record.tear_level is not None:
+                        film.tear_level = record.tear_level
+                    if record.note:
+                        film.note = record.note
+                    session.add(film)
+                have = set(seen_days.get(film_id, ()))
+                for day in record.viewings:
+                    if day not in have:
+                        session.add(Viewing(film_id=film_id, watched_on=day))
+                        have.add(day)
+                seen_days[film_id] = sorted(have)
+                if film_id not in placed:
+                    placed.add(film_id)
+                    order.append(film_id)
+            session.flush()
+            rest = session.exec(select(Film.id).order_by(col(Film.rank_key))).all()
+            order += [fid for fid in rest if fid is not None and fid not in placed]
+            ranking.assign_order(session, order)
+        return ImportSummary(added=added, matched=matched)
+
+    def _touch(self, session: Session, film_id: int) -> Film:
+        film = session.get(Film, film_id)
+        if film is None:
+            raise LookupFailed("that film is no longer in the library; it was removed")
+        film.updated_at = datetime.now(UTC)
+        session.add(film)
+        return film
+
+
+def _entry(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEntry:
+    (id_, title, original, year, kind, director, network, cast_json, runtime, episodes, country,
+     imdb_id, synopsis, key, tears, note) = row  # fmt: skip
+    return FilmEntry(
+        id=id_,
+        rank=rank,
+        title=title,
+        original_title=original,
+        year=year,
+        kind=kind,
+        director=director,
+        network=network,
+        cast=tuple(json.loads(cast_json)),
+        runtime_minutes=runtime,
+        episodes=episodes,
+        country=country,
+        imdb_id=imdb_id,
+        synopsis=synopsis,
+        key=key,
+        tear_level=tears,
+        note=note,
+        viewings=tuple(viewings),
+    )
+
+
+def _viewings_by_film(session: Session) -> dict[int, list[date]]:
+    out: dict[int, list[date]] = defaultdict(list)
+    rows = session.exec(
+        select(Viewing.film_id, Viewing.watched_on).order_by(col(Viewing.watched_on))
+    )
+    for film_id, day in rows:
+        out[film_id].append(day)
+    return out
+
+
+def _candidates(session: Session, condition: Any, year: int | None) -> list[tuple[int, str, int]]:
+    query = select(Film.id, Film.title, Film.year).where(condition)
+    if year is not None:
+        query = query.where(Film.year == year)
+    rows = session.exec(query.order_by(col(Film.rank_key)).limit(MAX_CANDIDATES + 1)).all()
+    return [(int(i), t, y) for i, t, y in rows if i is not None]
+
+
+def _similar(session: Session, needle: str) -> str:
+    pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = session.exec(
+        select(Film.title, Film.year)
+        .where(
+            or_(
+                col(Film.title_norm).like(pattern, escape="\\"),
+                col(Film.original_norm).like(pattern, escape="\\"),
+            )
+        )
+        .order_by(col(Film.rank_key))
+        .limit(3)
+    ).all()
+    return " or ".join(f"'{title} ({year})'" for title, year in rows)
+
+
+def _checked_facts(facts: FilmFacts) -> dict[str, Any]:
+    title = validate.title(facts.title)
+    original = validate.optional_text(facts.original_title, "the original title")
+    if facts.runtime_minutes is not None and not 1 <= facts.runtime_minutes <= 10_000:
+        raise UsageError("runtime must be from 1 to 10000 minutes")
+    return {
+        "title": title,
+        "original_title": original,
+        "year": validate.year(facts.year),
+        "kind": validate.kind(facts.kind),
+        "director": validate.optional_text(facts.director, "the director"),
+        "network": validate.optional_text(facts.network, "the network"),
+        "cast_json": json.dumps(list(validate.cast(facts.cast)), ensure_ascii=False),
+        "runtime_minutes": facts.runtime_minutes,
+        "synopsis": validate.clean_text(
+            facts.synopsis.strip(), "the synopsis", multiline=True, limit=20_000
+        ),
+        "title_norm": norm(title),
+        "original_norm": norm(original) if original else None,
+    }
+
+
+def _refuse_duplicate(
+    session: Session, title: str, year: int, except_id: int | None = None
+) -> None:
+    query = select(Film.id).where(Film.title_norm == norm(title), Film.year == year)
+    if except_id is not None:
+        query = query.where(Film.id != except_id)
+    if session.exec(query).first() is not None:
+        raise UsageError(f"{title} ({year}) is already in the library; edit that one instead")

@@ -1,0 +1,108 @@
+"""The personal ranking as gapped integer keys.
+
+A move writes one row: the film gets a key between its new neighbours. Only when two neighbours
+have run out of room (after many moves into the same gap) are all keys re-spaced, in one
+set-based statement."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from .models import Film
+
+GAP = 1 << 20
+
+
+def key_between(lo: int | None, hi: int | None) -> int | None:
+    """A key strictly between `lo` and `hi` (None = open end), or None if there is no room."""
+    if lo is None and hi is None:
+        return 0
+    if lo is None:
+        assert hi is not None
+        return hi - GAP
+    if hi is None:
+        return lo + GAP
+    if hi - lo < 2:
+        return None
+    return (lo + hi) // 2
+
+
+def respace(session: Session) -> None:
+    """Give every film the key position * GAP, keeping the order.
+
+    SQLite checks UNIQUE row by row, so the keys first move to a range above both the old keys
+    and the final ones, and then down to their final values."""
+    total = count(session)
+    high = session.exec(select(func.max(Film.rank_key))).one() or 0
+    base = max(int(high), total * GAP) + 1
+    session.execute(
+        text(
+            "UPDATE film SET rank_key = :base + r.pos FROM "
+            "(SELECT id, ROW_NUMBER() OVER (ORDER BY rank_key) AS pos FROM film) AS r "
+            "WHERE film.id = r.id"
+        ),
+        {"base": base},
+    )
+    session.execute(
+        text("UPDATE film SET rank_key = (rank_key - :base) * :gap"), {"base": base, "gap": GAP}
+    )
+
+
+def bottom_key(session: Session) -> int:
+    top = session.exec(select(func.max(Film.rank_key))).one()
+    return 0 if top is None else int(top) + GAP
+
+
+def top_key(session: Session) -> int:
+    low = session.exec(select(func.min(Film.rank_key))).one()
+    return 0 if low is None else int(low) - GAP
+
+
+def count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Film)).one())
+
+
+def position_of(session: Session, film_id: int) -> int:
+    """1-based place of a film in the ranking."""
+    key = session.exec(select(Film.rank_key).where(Film.id == film_id)).one()
+    before = session.exec(select(func.count()).select_from(Film).where(Film.rank_key < key)).one()
+    return int(before) + 1
+
+
+def place_at(session: Session, film_id: int, position: int) -> int:
+    """Move a film so that it shows at `position` (clamped to 1..n); returns the new position."""
+    total = count(session)
+    position = max(1, min(position, total))
+    for _attempt in range(2):
+        others = (
+            select(Film.rank_key)
+            .where(Film.id != film_id)
+            .order_by(col(Film.rank_key))
+            .offset(max(position - 2, 0))
+            .limit(2 if position > 1 else 1)
+        )
+        keys = [int(k) for k in session.exec(others).all()]
+        if position == 1:
+            lo, hi = None, (keys[0] if keys else None)
+        else:
+            lo = keys[0] if keys else None
+            hi = keys[1] if len(keys) > 1 else None
+        new_key = key_between(lo, hi)
+        if new_key is not None:
+            film = session.get_one(Film, film_id)
+            film.rank_key = new_key
+            session.add(film)
+            session.flush()
+            return position
+        respace(session)
+    raise RuntimeError("ranking keys could not be re-spaced")  # pragma: no cover
+
+
+def assign_order(session: Session, ordered_ids: list[int]) -> None:
+    """Set the whole ranking to `ordered_ids` (every film id, once), in two UNIQUE-safe passes."""
+    high = session.exec(select(func.max(Film.rank_key))).one() or 0
+    base = max(int(high), len(ordered_ids) * GAP) + 1
+    statement = text("UPDATE film SET rank_key = :key WHERE id = :id")
+    session.execute(statement, [{"key": base + i, "id": fid} for i, fid in enumerate(ordered_ids)])
+    session.execute(statement, [{"key": i * GAP, "id": fid} for i, fid in enumerate(ordered_ids)])

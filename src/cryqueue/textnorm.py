@@ -1,0 +1,22 @@
+"""Text normalisation shared by lookups, matching on import and search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_YEAR_SUFFIX = re.compile(r"^(?P<name>.*\S)\s*\((?P<year>\d{4})\)\s*$")
+
+
+def norm(text: str) -> str:
+    """NFC, casefolded, with runs of white space folded to one space: how titles compare."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def split_year(query: str) -> tuple[str, int | None]:
+    """'Be with You (2018)' -> ('Be with You', 2018); a query without a year keeps None."""
+    match = _YEAR_SUFFIX.match(query.strip())
+    if match:
+        return match["name"], int(match["year"])
+    return query.strip(), None

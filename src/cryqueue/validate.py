@@ -1,0 +1,107 @@
+"""Checks on user input, each failing with a one-line message that says what to do."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .entries import TEAR_MAX, TEAR_MIN
+from .errors import UsageError
+
+YEAR_MIN, YEAR_MAX = 1888, 2100
+TITLE_MAX = 500
+NOTE_MAX = 2_000_000
+KINDS = ("film", "series")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str, what: str, *, multiline: bool = False, limit: int = TITLE_MAX) -> str:
+    if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+        raise UsageError(f"{what} contains control characters; remove them and try again")
+    if len(value) > limit:
+        raise UsageError(f"{what} is too long ({len(value)} characters, at most {limit})")
+    return value
+
+
+def title(value: str, what: str = "the title") -> str:
+    value = clean_text(value.strip(), what)
+    if not value:
+        raise UsageError(f"{what} is empty; give the film's name")
+    return value
+
+
+def optional_text(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    value = clean_text(value.strip(), what)
+    return value or None
+
+
+def year(value: int | str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"year {value!r} is not a number; give a year like 2004") from None
+    if not YEAR_MIN <= number <= YEAR_MAX:
+        raise UsageError(
+            f"year {number} is out of range; give a year from {YEAR_MIN} to {YEAR_MAX}"
+        )
+    return number
+
+
+def tear_level(value: int | str | None) -> int | None:
+    """0-5, or None (unrated) given as None, 'none' or '-'."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "-", "")):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"tear level {value!r} is not a number; give 0 (dry eyes) to 5 (sobbing) or 'none'"
+        ) from None
+    if not TEAR_MIN <= number <= TEAR_MAX:
+        raise UsageError(
+            f"tear level {number} is out of range; give 0 (dry eyes) to 5 (sobbing) or 'none'"
+        )
+    return number
+
+
+def viewing_date(value: str | date | None, today: date | None = None) -> date:
+    """A viewing date: ISO YYYY-MM-DD, not in the future; None means today."""
+    today = today or date.today()
+    if value is None:
+        return today
+    if isinstance(value, date):
+        parsed = value
+    else:
+        try:
+            parsed = date.fromisoformat(value.strip())
+        except ValueError:
+            raise UsageError(f"date {value!r} is not a valid date; use YYYY-MM-DD") from None
+        if len(value.strip()) != 10:
+            raise UsageError(f"date {value!r} is not a valid date; use YYYY-MM-DD")
+    if parsed > today:
+        raise UsageError(f"date {parsed.isoformat()} is in the future; give the day you watched it")
+    if parsed.year < YEAR_MIN:
+        raise UsageError(f"date {parsed.isoformat()} is too early; give the day you watched it")
+    return parsed
+
+
+def kind(value: str) -> str:
+    if value not in KINDS:
+        raise UsageError(f"kind {value!r} is not known; use 'film' or 'series'")
+    return value
+
+
+def cast(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return tuple(clean_text(v.strip(), "a cast name") for v in values if v.strip())
+
+
+def note(value: str) -> str:
+    return clean_text(value, "the note", multiline=True, limit=NOTE_MAX)
+
+
+def position(value: int) -> int:
+    if value < 1:
+        raise UsageError(f"position {value} is out of range; positions start at 1")
+    return value
