@@ -269,22 +269,21 @@ def cmd_remove(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_export(library: Library, args: argparse.Namespace) -> int:
-    from .files import write_atomic
+    from .library import default_export_name
 
     watched = "watched" if args.watched_only else "all"
-    if args.format == "json":
-        text = library.export_json(watched)
-    else:
-        text = library.export_markdown(watched)
     if args.output == "-":
+        text = (
+            library.export_json(watched)
+            if args.format == "json"
+            else library.export_markdown(watched)
+        )
         sys.stdout.write(text)
         return 0
-    default = "cryqueue-ranking.json" if args.format == "json" else "cryqueue-ranking.md"
-    target = Path(args.output or default).expanduser()
-    if target.is_dir():
-        target = target / default
-    write_atomic(target, text)
-    print(f"Exported to {target.resolve()}.")
+    target = library.export_file(
+        Path(args.output or default_export_name(args.format)), args.format, watched
+    )
+    print(f"Exported to {target}.")
     return 0
 
 

@@ -45,6 +45,12 @@ class FilmEntry:
         """How a film is named in messages: 'Title (Year)'."""
         return f"{self.title} ({self.year})"
 
+    def list_row(self) -> ListRow:
+        return ListRow(
+            self.id, self.rank, self.title, self.original_title, self.year, self.watched,
+            self.tear_level,
+        )  # fmt: skip
+
     def to_json(self) -> dict[str, Any]:
         """The documented JSON object of `list --format json` and `export --format json`."""
         return {
@@ -123,3 +129,27 @@ def tear_scale(level: int | None, filled: str = "●", empty: str = "○") -> st
     if level is None:
         return ""
     return filled * level + empty * (TEAR_MAX - level)
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One line of the app's list: just what it shows, so 100,000 of them stay small."""
+
+    id: int
+    rank: int
+    title: str
+    original_title: str | None
+    year: int
+    watched: bool
+    tear_level: int | None
+
+
+@dataclass(frozen=True)
+class RemovedFilm:
+    """Everything needed to put a removed film back exactly as it was (undo)."""
+
+    row: dict[str, Any]
+    viewings: tuple[date, ...]
+    source_ranks: tuple[tuple[int, int | None], ...]  # (source id, rank)
+    relations: tuple[tuple[int, str, int, str | None], ...]  # (film, kind, other, note)
+    position: int

@@ -11,18 +11,35 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, text
 from sqlmodel import Session, col, delete, select
 
 from . import json_io, markdown_export, ranking, validate
+from .consensus import consensus_order
 from .db import Database, open_database
-from .entries import FilmDetails, FilmEntry, FilmFacts, RelatedFilm, SourcePlace, Stats
+from .entries import (
+    FilmDetails,
+    FilmEntry,
+    FilmFacts,
+    ListRow,
+    RelatedFilm,
+    RemovedFilm,
+    SourcePlace,
+    Stats,
+)
 from .errors import LookupFailed, UsageError
-from .json_io import ImportRecord, SourceDoc
+from .files import write_atomic
+from .json_io import SourceDoc
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
-from .textnorm import norm, split_year
+from .textnorm import norm, search_columns, split_year
 
 WatchFilter = Literal["all", "watched", "unwatched"]
+SortOrder = Literal["rank", "consensus", "year", "tears"]
+ExportFormat = Literal["markdown", "json"]
+
+
+def default_export_name(fmt: ExportFormat) -> str:
+    return "cryqueue-ranking.json" if fmt == "json" else "cryqueue-ranking.md"
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,7 @@ class ImportSummary:
 
 
 MAX_CANDIDATES = 8
+NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
 # Columns a list needs, in the order `_entry` reads them.
 _ENTRY_COLUMNS = (
@@ -137,6 +155,59 @@ class Library:
                 out.append(RelatedFilm(label, other_id, title, year, note))
         return tuple(out)
 
+    def list_rows(
+        self, watched: WatchFilter = "all", sort: SortOrder = "rank", search: str = ""
+    ) -> list[ListRow]:
+        """The app's list: films matching the filter and search, in the chosen order, each
+        with its place in the personal ranking."""
+        needle = norm(search)
+        conditions = []
+        params: dict[str, Any] = {}
+        if watched == "watched":
+            conditions.append("watched")
+        elif watched == "unwatched":
+            conditions.append("NOT watched")
+        if needle:
+            conditions.append("instr(search_norm, :needle) > 0")
+            params["needle"] = needle
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        order = {
+            "rank": "rank",
+            "consensus": "rank",
+            "year": "year DESC, rank",
+            "tears": "tear_level IS NULL, tear_level DESC, rank",
+        }[sort]
+        sql = (
+            "SELECT id, rank, title, original_title, year, watched, tear_level FROM ("
+            " SELECT id, title, original_title, year, tear_level, search_norm,"
+            " ROW_NUMBER() OVER (ORDER BY rank_key) AS rank,"
+            " EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id) AS watched"
+            f" FROM film) {where} ORDER BY {order}"
+        )
+        with self.db.read() as session:
+            rows = [
+                ListRow(i, r, t, o, y, bool(w), tl)
+                for i, r, t, o, y, w, tl in session.execute(text(sql), params)
+            ]
+            if sort == "consensus":
+                rows = self._by_consensus(session, rows)
+        return rows
+
+    def _by_consensus(self, session: Session, rows: list[ListRow]) -> list[ListRow]:
+        places = session.exec(
+            select(SourceRank.source_id, SourceRank.film_id, SourceRank.rank)
+        ).all()
+        rankings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        mentioned = []
+        for source_id, film_id, rank in places:
+            if rank is None:
+                mentioned.append(film_id)
+            else:
+                rankings[source_id].append((film_id, rank))
+        order = consensus_order({str(k): v for k, v in rankings.items()}, mentioned)
+        place = {film_id: i for i, film_id in enumerate(order)}
+        return sorted(rows, key=lambda r: (place.get(r.id, len(place)), r.rank))
+
     def stats(self) -> Stats:
         with self.db.read() as session:
             total = ranking.count(session)
@@ -205,6 +276,17 @@ class Library:
     def export_markdown(self, watched: WatchFilter = "all", today: date | None = None) -> str:
         return markdown_export.render(self.films(watched), self.stats(), today or date.today())
 
+    def export_file(
+        self, path: Path, fmt: ExportFormat = "markdown", watched: WatchFilter = "all"
+    ) -> Path:
+        """Write an export atomically; a folder gets the default file name inside it."""
+        text = self.export_json(watched) if fmt == "json" else self.export_markdown(watched)
+        target = path.expanduser()
+        if target.is_dir():
+            target = target / default_export_name(fmt)
+        write_atomic(target, text)
+        return target.resolve()
+
     # Writing -------------------------------------------------------------------------------
 
     def mark_watched(
@@ -242,11 +324,17 @@ class Library:
             film.tear_level = value
         return value
 
-    def set_note(self, film_id: int, text: str) -> None:
+    def set_note(self, film_id: int, text: str, expected: str | None = None) -> str:
+        """Save a note. With `expected` (the text the editor started from), a note changed
+        meanwhile by another cryqueue is not overwritten: both versions are kept, and the
+        merged text is returned."""
         value = validate.note(text)
         with self.db.write() as session:
             film = self._touch(session, film_id)
+            if expected is not None and film.note not in (expected, value):
+                value = validate.note(f"{value.rstrip()}\n\n{NOTE_CONFLICT_MARK}\n{film.note}")
             film.note = value
+        return value
 
     def move_to(self, film_id: int, position: int) -> int:
         """Put a film at `position` (1 = top; past the end = bottom); returns where it landed."""
@@ -295,83 +383,74 @@ class Library:
             session.flush()
             return self._get(session, film_id)
 
-    def remove_film(self, film_id: int) -> FilmEntry:
-        """Remove a film with its viewings; a removed catalog film stays removed on upgrades."""
+    def remove_film(self, film_id: int) -> RemovedFilm:
+        """Remove a film with its viewings; a removed catalog film stays removed on upgrades.
+        Returns what `restore_film` needs to put it back."""
         with self.db.write() as session:
-            entry = self._get(session, film_id)
-            film = session.get_one(Film, film_id)
+            film = session.get(Film, film_id)
+            if film is None:
+                raise LookupFailed("that film is no longer in the library; it was removed")
+            removed = RemovedFilm(
+                row=film.model_dump(),
+                viewings=tuple(
+                    session.exec(select(Viewing.watched_on).where(Viewing.film_id == film_id))
+                ),
+                source_ranks=tuple(
+                    session.exec(
+                        select(SourceRank.source_id, SourceRank.rank).where(
+                            SourceRank.film_id == film_id
+                        )
+                    )
+                ),
+                relations=tuple(
+                    session.exec(
+                        select(
+                            Relation.film_id, Relation.kind, Relation.other_id, Relation.note
+                        ).where(
+                            or_(col(Relation.film_id) == film_id, col(Relation.other_id) == film_id)
+                        )
+                    )
+                ),
+                position=ranking.position_of(session, film_id),
+            )
             if film.key is not None and session.get(DismissedCatalogFilm, film.key) is None:
                 session.add(DismissedCatalogFilm(key=film.key))
-            session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))  # type: ignore[call-overload]
-            session.exec(delete(SourceRank).where(col(SourceRank.film_id) == film_id))  # type: ignore[call-overload]
-            session.exec(
-                delete(Relation).where(  # type: ignore[call-overload]
-                    or_(col(Relation.film_id) == film_id, col(Relation.other_id) == film_id)
-                )
-            )
+            for table, column in (
+                (Viewing, Viewing.film_id),
+                (SourceRank, SourceRank.film_id),
+                (Relation, Relation.film_id),
+                (Relation, Relation.other_id),
+            ):
+                session.exec(delete(table).where(col(column) == film_id))  # type: ignore[call-overload]
             session.delete(film)
-            return entry
+        return removed
 
-    def import_records(self, records: Sequence[ImportRecord]) -> ImportSummary:
-        """Merge records into the library in one transaction, matching by title and year.
-
-        Matched films get the file's viewings (added to theirs), tear level and note where the
-        file has them; others are added as the user's own. The file's order becomes the ranking,
-        ahead of films the file does not name."""
-        added = matched = 0
+    def restore_film(self, removed: RemovedFilm) -> int:
+        """Put a removed film back where it was, with its viewings, state and relations."""
         with self.db.write() as session:
-            known = {
-                (title_norm, year): fid
-                for fid, title_norm, year in session.exec(
-                    select(Film.id, Film.title_norm, Film.year)
-                )
-            }
-            seen_days = _viewings_by_film(session)
-            order: list[int] = []
-            placed: set[int] = set()
-            new_rank = ranking.bottom_key(session)
-            for record in records:
-                film_key = (norm(record.facts.title), record.facts.year)
-                film_id = known.get(film_key)
-                if film_id is None:
-                    values = _checked_facts(record.facts)
-                    film = Film(
-                        **values,
-                        episodes=record.episodes,
-                        country=record.country,
-                        imdb_id=record.imdb_id,
-                        rank_key=new_rank,
-                        tear_level=record.tear_level,
-                        note=record.note,
-                    )
-                    new_rank += ranking.GAP
-                    session.add(film)
-                    session.flush()
-                    assert film.id is not None
-                    film_id = known[film_key] = film.id
-                    added += 1
-                else:
-                    matched += 1
-                    film = session.get_one(Film, film_id)
-                    if record.tear_level is not None:
-                        film.tear_level = record.tear_level
-                    if record.note:
-                        film.note = record.note
-                    session.add(film)
-                have = set(seen_days.get(film_id, ()))
-                for day in record.viewings:
-                    if day not in have:
-                        session.add(Viewing(film_id=film_id, watched_on=day))
-                        have.add(day)
-                seen_days[film_id] = sorted(have)
-                if film_id not in placed:
-                    placed.add(film_id)
-                    order.append(film_id)
+            row = dict(removed.row)
+            if session.get(Film, row["id"]) is not None:
+                row["id"] = None
+            row["rank_key"] = ranking.bottom_key(session)
+            film = Film(**row)
+            session.add(film)
+            if film.key is not None:
+                session.exec(
+                    delete(DismissedCatalogFilm).where(col(DismissedCatalogFilm.key) == film.key)
+                )  # type: ignore[call-overload]
             session.flush()
-            rest = session.exec(select(Film.id).order_by(col(Film.rank_key))).all()
-            order += [fid for fid in rest if fid is not None and fid not in placed]
-            ranking.assign_order(session, order)
-        return ImportSummary(added=added, matched=matched)
+            assert film.id is not None
+            old_id, new_id = removed.row["id"], film.id
+            session.add_all(Viewing(film_id=new_id, watched_on=d) for d in removed.viewings)
+            session.add_all(
+                SourceRank(source_id=s, film_id=new_id, rank=r) for s, r in removed.source_ranks
+            )
+            for a, kind, b, note in removed.relations:
+                a, b = (new_id if a == old_id else a), (new_id if b == old_id else b)
+                if session.get(Film, a) and session.get(Film, b):
+                    session.add(Relation(film_id=a, kind=kind, other_id=b, note=note))
+            ranking.place_at(session, new_id, removed.position)
+            return new_id
 
     def _touch(self, session: Session, film_id: int) -> Film:
         film = session.get(Film, film_id)
@@ -444,22 +523,25 @@ def _similar(session: Session, needle: str) -> str:
 def _checked_facts(facts: FilmFacts) -> dict[str, Any]:
     title = validate.title(facts.title)
     original = validate.optional_text(facts.original_title, "the original title")
+    director = validate.optional_text(facts.director, "the director")
+    network = validate.optional_text(facts.network, "the network")
+    cast = validate.cast(facts.cast)
     if facts.runtime_minutes is not None and not 1 <= facts.runtime_minutes <= 10_000:
         raise UsageError("runtime must be from 1 to 10000 minutes")
+    synopsis = validate.clean_text(
+        facts.synopsis.strip(), "the synopsis", multiline=True, limit=20_000
+    )
     return {
         "title": title,
         "original_title": original,
         "year": validate.year(facts.year),
         "kind": validate.kind(facts.kind),
-        "director": validate.optional_text(facts.director, "the director"),
-        "network": validate.optional_text(facts.network, "the network"),
-        "cast_json": json.dumps(list(validate.cast(facts.cast)), ensure_ascii=False),
+        "director": director,
+        "network": network,
+        "cast_json": json.dumps(list(cast), ensure_ascii=False),
         "runtime_minutes": facts.runtime_minutes,
-        "synopsis": validate.clean_text(
-            facts.synopsis.strip(), "the synopsis", multiline=True, limit=20_000
-        ),
-        "title_norm": norm(title),
-        "original_norm": norm(original) if original else None,
+        "synopsis": synopsis,
+        **search_columns(title, original, director, network, cast),
     }
 
 

@@ -29,6 +29,7 @@ class Film(SQLModel, table=True):
     synopsis: str = ""
     title_norm: str = Field(index=True)  # casefolded, NFC: for lookups
     original_norm: str | None = Field(default=None, index=True)
+    search_norm: str = ""  # title, original title, director, network and cast, normalised
     user_edited: bool = False  # the user changed catalog facts: seeding leaves them alone
     # The user's own state.
     rank_key: int = Field(unique=True)  # gapped ordering key of the personal ranking

@@ -13,7 +13,7 @@ from .catalog import Catalog, CatalogFilm, load_catalog
 from .consensus import consensus_order
 from .db import Database
 from .models import DismissedCatalogFilm, Film, Meta, Relation, Source, SourceRank
-from .textnorm import norm
+from .textnorm import search_columns
 
 CATALOG_VERSION_KEY = "catalog_version"
 
@@ -51,8 +51,7 @@ def catalog_facts(film: CatalogFilm) -> dict[str, object]:
         "country": film.country,
         "imdb_id": film.imdb_id,
         "synopsis": film.synopsis,
-        "title_norm": norm(film.title),
-        "original_norm": norm(film.original_title) if film.original_title else None,
+        **search_columns(film.title, film.original_title, film.director, film.network, film.cast),
     }
 
 

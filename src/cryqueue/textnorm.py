@@ -20,3 +20,19 @@ def split_year(query: str) -> tuple[str, int | None]:
     if match:
         return match["name"], int(match["year"])
     return query.strip(), None
+
+
+def search_columns(
+    title: str,
+    original_title: str | None,
+    director: str | None,
+    network: str | None,
+    cast: tuple[str, ...] | list[str],
+) -> dict[str, str | None]:
+    """The normalised columns stored beside a film's facts, for lookups and the list filter."""
+    parts = [title, original_title or "", director or "", network or "", *cast]
+    return {
+        "title_norm": norm(title),
+        "original_norm": norm(original_title) if original_title else None,
+        "search_norm": "\n".join(norm(p) for p in parts if p),
+    }

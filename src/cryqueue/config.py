@@ -1,0 +1,33 @@
+"""User preferences (the app's theme) in a small JSON file under the user config dir."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .files import write_atomic
+from .paths import config_dir, ensure_private_dir
+
+CONFIG_FILE = "config.json"
+
+
+def config_path() -> Path:
+    return config_dir() / CONFIG_FILE
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """The saved preferences; a missing or unreadable file means defaults, never an error."""
+    path = path or config_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_config(values: dict[str, Any], path: Path | None = None) -> None:
+    path = path or config_path()
+    ensure_private_dir(path.parent)
+    merged = load_config(path) | values
+    write_atomic(path, json.dumps(merged, indent=2) + "\n")

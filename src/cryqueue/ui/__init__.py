@@ -1,0 +1,1 @@
+"""The Textual app. Everything here talks to the library service, never to SQL."""

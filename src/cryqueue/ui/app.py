@@ -1,0 +1,625 @@
+"""The cryqueue app: the ranked list, the highlighted film's details and the user's notes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from ..config import config_path, load_config, save_config
+from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm
+from ..errors import CryqueueError
+from ..library import Library, SortOrder, WatchFilter, default_export_name
+from ..paths import documents_dir
+from .details import DetailsPane
+from .dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
+from .film_list import FilmList
+from .history import Change, History
+from .notes import NotesEditor
+
+VIEWS: tuple[tuple[WatchFilter, str], ...] = (
+    ("all", "all films"),
+    ("unwatched", "to watch"),
+    ("watched", "watched"),
+)
+SORTS: tuple[tuple[SortOrder, str], ...] = (
+    ("rank", "my ranking"),
+    ("consensus", "list consensus"),
+    ("year", "year"),
+    ("tears", "tear level"),
+)
+NARROW_WIDTH = 70
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(method: F) -> F:
+    """Turn a CryqueueError raised by an action into a notification, never a crash."""
+
+    @functools.wraps(method)
+    def wrapper(self: CryqueueApp, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except CryqueueError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class CryqueueApp(App[None]):
+    CSS_PATH = "cryqueue.tcss"
+    TITLE = "cryqueue"
+    BINDINGS = [
+        Binding("slash", "search", "Filter"),
+        Binding("f", "cycle_view", "View"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("a", "add_film", "Add"),
+        Binding("x", "export", "Export"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        config_file: Path | None = None,
+        export_dir: Path | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.config_file = config_file or config_path()
+        self.export_dir = export_dir
+        self.today = today
+        self.history = History()
+        self.view_index = 0
+        self.sort_index = 0
+        self.search_text = ""
+
+    # Layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="💧")
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield FilmList(id="films")
+                yield Input(placeholder="filter: title, cast, director…", id="search")
+            with Vertical(id="right"):
+                yield DetailsPane(id="details")
+                yield NotesEditor(self._save_note, id="notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        theme = load_config(self.config_file).get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.query_one("#left").border_title = "Ranking"
+        self.query_one("#details").border_title = "Details"
+        self.notes.border_title = "Notes"
+        self.reload()
+        self.film_list.focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self.screen.set_class(event.size.width < NARROW_WIDTH, "narrow")
+
+    def _remember_theme(self, theme: Any) -> None:
+        try:
+            save_config({"theme": theme.name}, self.config_file)
+        except CryqueueError as exc:
+            self.notify(f"theme not saved: {exc}", severity="warning")
+
+    @property
+    def film_list(self) -> FilmList:
+        return (
+            self.screen.query_one("#films", FilmList) if self._main_screen_active else self._films
+        )
+
+    @property
+    def _films(self) -> FilmList:
+        return self.screen_stack[0].query_one("#films", FilmList)
+
+    @property
+    def _main_screen_active(self) -> bool:
+        return self.screen is self.screen_stack[0]
+
+    @property
+    def notes(self) -> NotesEditor:
+        return self.screen_stack[0].query_one("#notes", NotesEditor)
+
+    @property
+    def details(self) -> DetailsPane:
+        return self.screen_stack[0].query_one("#details", DetailsPane)
+
+    # Data ----------------------------------------------------------------------------------
+
+    @property
+    def view(self) -> WatchFilter:
+        return VIEWS[self.view_index][0]
+
+    @property
+    def sort(self) -> SortOrder:
+        return SORTS[self.sort_index][0]
+
+    def reload(self, keep_id: int | None = None) -> None:
+        """Read the list afresh (after a change of view, sort, filter, or an undo)."""
+        films = self._films
+        current = films.current
+        keep = keep_id if keep_id is not None else (current.id if current else None)
+        films.set_rows(self.library.list_rows(self.view, self.sort, self.search_text), keep)
+        if not films.rows:
+            self._show_film(None)
+        self.update_status()
+
+    def update_status(self) -> None:
+        stats = self.library.stats()
+        tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
+        parts = [
+            f"watched {stats.watched} of {stats.total}",
+            f"avg tears {tears}",
+            VIEWS[self.view_index][1],
+            f"sorted by {SORTS[self.sort_index][1]}",
+        ]
+        if self.search_text:
+            parts.append(f"filter “{self.search_text}”")
+        self.sub_title = " · ".join(parts)
+
+    def on_film_list_highlighted(self, message: FilmList.Highlighted) -> None:
+        self._show_film(message.row)
+
+    def _show_film(self, row: ListRow | None) -> None:
+        if row is None:
+            self.details.show(None)
+            self.notes.show_note(None, "")
+            return
+        try:
+            details = self.library.details(row.id)
+        except CryqueueError:
+            self.reload()
+            return
+        self.details.show(details)
+        if self.notes.film_id != row.id or not self.notes.dirty:
+            self.notes.show_note(row.id, details.entry.note)
+        fresh = details.entry.list_row()
+        if fresh != row and fresh.rank == row.rank:
+            self._films.replace_row(fresh)  # changed by another cryqueue meanwhile
+
+    def _refresh_film(self, film_id: int) -> FilmEntry:
+        """After a change to one film: its line, the details and the status, nothing more."""
+        entry = self.library.get(film_id)
+        self._films.replace_row(entry.list_row())
+        current = self._films.current
+        if current and current.id == film_id:
+            self.details.show(self.library.details(film_id))
+        self.update_status()
+        return entry
+
+    def _current(self) -> ListRow | None:
+        row = self._films.current
+        if row is None:
+            self.bell()
+        return row
+
+    # Watched and tears -----------------------------------------------------------------------
+
+    @reports_errors
+    def action_toggle_watched(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        before = self.library.get(row.id).viewings
+        if before:
+            self.library.unwatch(row.id)
+            after: tuple[date, ...] = ()
+        else:
+            day = self.library.mark_watched(row.id, self.today())
+            after = (day,)
+        self._record_viewings(row.id, before, after, "watched" if after else "unwatched")
+
+    def _record_viewings(
+        self, film_id: int, before: tuple[date, ...], after: tuple[date, ...], label: str
+    ) -> None:
+        def setter(days: tuple[date, ...]) -> Callable[[], int]:
+            def apply() -> int:
+                self.library.set_viewings(film_id, days)
+                return film_id
+
+            return apply
+
+        self.history.record(Change(label, setter(before), setter(after)))
+        self._refresh_film(film_id)
+        self._after_view_change(film_id)
+
+    def _after_view_change(self, film_id: int) -> None:
+        """In the 'to watch' / 'watched' views a toggled film leaves the list."""
+        if self.view != "all" or self.sort == "tears":
+            self.reload(keep_id=film_id)
+
+    def action_watched_on(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def submit(value: str) -> str | None:
+            try:
+                before = self.library.get(row.id).viewings
+                day = self.library.mark_watched(row.id, value.strip() or None)
+            except CryqueueError as exc:
+                return str(exc)
+            after = tuple(sorted((*before, day)))
+            self._record_viewings(row.id, before, after, "watched")
+            return None
+
+        self.push_screen(
+            PromptDialog(
+                f"Watched “{row.title}” on…",
+                "Date (YYYY-MM-DD):",
+                self.today().isoformat(),
+                submit,
+            )
+        )
+
+    @reports_errors
+    def action_tears(self, level: int) -> None:
+        row = self._current()
+        if row is None:
+            return
+        value = None if level < 0 else level
+        before = self.library.get(row.id).tear_level
+        self.library.set_tears(row.id, value)
+
+        def setter(tears: int | None) -> Callable[[], int]:
+            def apply() -> int:
+                self.library.set_tears(row.id, tears)
+                return row.id
+
+            return apply
+
+        self.history.record(Change("tear level", setter(before), setter(value)))
+        self._refresh_film(row.id)
+        if self.sort == "tears":
+            self.reload(keep_id=row.id)
+
+    # Ranking ---------------------------------------------------------------------------------
+
+    def _ranking_order(self) -> bool:
+        if self.sort != "rank":
+            self.notify(
+                f"Moving works in “my ranking” order (now sorted by {SORTS[self.sort_index][1]}); "
+                "press s to switch.",
+                severity="warning",
+            )
+            return False
+        return True
+
+    @reports_errors
+    def action_move(self, step: int) -> None:
+        row = self._current()
+        if row is None or not self._ranking_order():
+            return
+        films = self._films
+        neighbour = films.cursor + step
+        if not 0 <= neighbour < len(films.rows):
+            self.bell()
+            return
+        self._move(row, films.rows[neighbour].rank)
+
+    @reports_errors
+    def action_move_top(self) -> None:
+        row = self._current()
+        if row is not None and self._ranking_order():
+            self._move(row, 1)
+
+    @reports_errors
+    def action_move_bottom(self) -> None:
+        row = self._current()
+        if row is not None and self._ranking_order():
+            self._move(row, self.library.stats().total)
+
+    def action_move_to(self) -> None:
+        row = self._current()
+        if row is None or not self._ranking_order():
+            return
+
+        def submit(value: str) -> str | None:
+            if not value.strip().isdigit() or int(value) < 1:
+                return "Give a position: a whole number from 1."
+            try:
+                self._move(row, int(value))
+            except CryqueueError as exc:
+                return str(exc)
+            return None
+
+        self.push_screen(
+            PromptDialog(f"Move “{row.title}” to…", "Position:", str(row.rank), submit)
+        )
+
+    def _move(self, row: ListRow, target: int) -> None:
+        old = self.library.get(row.id).rank
+        new = self.library.move_to(row.id, target)
+        if new == old:
+            return
+
+        def mover(position: int) -> Callable[[], int]:
+            def apply() -> int:
+                self.library.move_to(row.id, position)
+                return row.id
+
+            return apply
+
+        self.history.record(Change("move", mover(old), mover(new)))
+        if old == row.rank:
+            self._films.shift_ranks(row.id, old, new, reorder=True)
+        else:
+            self.reload(keep_id=row.id)  # another cryqueue reordered meanwhile
+
+    # Notes -----------------------------------------------------------------------------------
+
+    def action_edit_note(self) -> None:
+        if self._films.current is not None:
+            self.notes.focus()
+
+    def action_focus_list(self) -> None:
+        self._films.focus()
+
+    def _save_note(self, film_id: int, text: str, base: str) -> str:
+        try:
+            stored = self.library.set_note(film_id, text, expected=base)
+        except CryqueueError as exc:
+            self.notify(f"note not saved: {exc}", severity="error", timeout=8)
+            return base
+
+        def setter(note: str) -> Callable[[], int]:
+            def apply() -> int:
+                self.library.set_note(film_id, note)
+                return film_id
+
+            return apply
+
+        self.history.record(Change("note", setter(base), setter(stored)))
+        if stored != text:
+            self.notify(
+                "This note was also changed by another cryqueue; both versions are kept.",
+                severity="warning",
+                timeout=8,
+            )
+        return stored
+
+    # Add, edit, remove -------------------------------------------------------------------------
+
+    def action_add_film(self) -> None:
+        def submit(facts: FilmFacts) -> FilmEntry:
+            entry = self.library.add_film(facts)
+            cell: dict[str, Any] = {"id": entry.id}
+
+            def undo() -> None:
+                cell["removed"] = self.library.remove_film(cell["id"])
+
+            def redo() -> int:
+                cell["id"] = self.library.restore_film(cell["removed"])
+                return int(cell["id"])
+
+            self.history.record(Change("add", undo, redo))
+            return entry
+
+        def added(entry: FilmEntry | None) -> None:
+            if entry is not None:
+                self.reload(keep_id=entry.id)
+                self.notify(f"Added {entry.label} at #{entry.rank}.")
+
+        self.push_screen(FilmFormDialog("Add a film", submit), added)
+
+    def action_edit_film(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        start = self.library.get(row.id)
+        before = _facts_of(start)
+
+        def submit(facts: FilmFacts) -> FilmEntry:
+            entry = self.library.edit_film(row.id, facts)
+
+            def setter(value: FilmFacts) -> Callable[[], int]:
+                def apply() -> int:
+                    self.library.edit_film(row.id, value)
+                    return row.id
+
+                return apply
+
+            self.history.record(Change("edit", setter(before), setter(facts)))
+            return entry
+
+        def edited(entry: FilmEntry | None) -> None:
+            if entry is not None:
+                self.reload(keep_id=entry.id)
+
+        self.push_screen(FilmFormDialog(f"Edit {start.label}", submit, start), edited)
+
+    def action_remove_film(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(row)
+
+        self.push_screen(
+            ConfirmDialog(f"Remove “{row.title}” ({row.year}) and its notes and viewings?"),
+            answered,
+        )
+
+    @reports_errors
+    def _remove(self, row: ListRow) -> None:
+        self.notes.save_now()
+        cell: dict[str, Any] = {"removed": self.library.remove_film(row.id)}
+
+        def undo() -> int:
+            removed: RemovedFilm = cell["removed"]
+            cell["id"] = self.library.restore_film(removed)
+            return int(cell["id"])
+
+        def redo() -> None:
+            cell["removed"] = self.library.remove_film(cell["id"])
+
+        self.history.record(Change("remove", undo, redo))
+        self.notes.film_id = None
+        self._films.remove_row(row.id)
+        self.update_status()
+        self.notify(f"Removed {row.title} ({row.year}). Press ctrl+z to undo.")
+
+    # Undo --------------------------------------------------------------------------------------
+
+    @reports_errors
+    def action_undo(self) -> None:
+        self._replay(self.history.undo, "Undid", "Nothing to undo.")
+
+    @reports_errors
+    def action_redo(self) -> None:
+        self._replay(self.history.redo, "Redid", "Nothing to redo.")
+
+    def _replay(
+        self, step: Callable[[], tuple[Change, int | None] | None], verb: str, empty: str
+    ) -> None:
+        self.notes.save_now()
+        done = step()
+        if done is None:
+            self.notify(empty)
+            return
+        change, focus = done
+        self.notes.film_id = None  # the note shown may have changed underneath
+        self.reload(keep_id=focus)
+        self.notify(f"{verb} {change.label}.")
+
+    # View, sort, filter ----------------------------------------------------------------------
+
+    def action_cycle_view(self) -> None:
+        self.view_index = (self.view_index + 1) % len(VIEWS)
+        self.reload()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.reload()
+
+    def action_search(self) -> None:
+        search = self.screen_stack[0].query_one("#search", Input)
+        search.add_class("visible")
+        search.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.search_text = event.value
+            self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self._films.focus()
+
+    def on_key(self, event: Any) -> None:
+        search = self.screen_stack[0].query_one("#search", Input)
+        if (
+            event.key == "escape"
+            and self._main_screen_active
+            and (search.has_focus or self.search_text)
+        ):
+            event.stop()
+            search.value = ""
+            search.remove_class("visible")
+            self.search_text = ""
+            self.reload()
+            self._films.focus()
+
+    # Export, help, quit ----------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        folder = self.export_dir or documents_dir()
+        default = str(folder / default_export_name("markdown"))
+
+        def submit(value: str) -> str | None:
+            if not value.strip():
+                return "Give a file path."
+            try:
+                target = self.library.export_file(Path(value.strip()))
+            except CryqueueError as exc:
+                return str(exc)
+            self.notify(f"Exported your ranking to {target}", title="Export", timeout=8)
+            return None
+
+        self.push_screen(PromptDialog("Export to Markdown", "Save as:", default, submit))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self.notes.save_now()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        if self.screen_stack:
+            self.notes.save_now()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = (
+            (
+                "Toggle watched",
+                "Mark the highlighted film watched today, or not watched",
+                "toggle_watched",
+            ),
+            ("Watched on a date…", "Log a viewing on another day", "watched_on"),
+            *(
+                (f"Tear level {n}", f"Set the highlighted film's tear level to {n}", f"tears({n})")
+                for n in range(6)
+            ),
+            ("Clear tear level", "Mark the tear level as not rated", "tears(-1)"),
+            ("Move up", "Move the film one place up your ranking", "move(-1)"),
+            ("Move down", "Move the film one place down your ranking", "move(1)"),
+            ("Move to top", "Move the film to #1", "move_top"),
+            ("Move to bottom", "Move the film to the end of your ranking", "move_bottom"),
+            ("Move to position…", "Move the film to a given place", "move_to"),
+            ("Edit notes", "Write notes about the highlighted film", "edit_note"),
+            ("Filter", "Filter the list as you type", "search"),
+            ("Cycle view", "All films / to watch / watched", "cycle_view"),
+            ("Cycle sort", "My ranking / list consensus / year / tear level", "cycle_sort"),
+            ("Add a film", "Add your own film", "add_film"),
+            ("Edit film", "Edit the highlighted film's facts", "edit_film"),
+            ("Remove film", "Remove the highlighted film", "remove_film"),
+            ("Export to Markdown", "Write your ranking to a Markdown file", "export"),
+            ("Undo", "Undo the last change", "undo"),
+            ("Redo", "Redo what was undone", "redo"),
+            ("Help", "Show all keys", "help"),
+        )
+        for title, help_text, action in commands:
+            yield SystemCommand(title, help_text, functools.partial(self.run_action, action))
+
+
+def _facts_of(entry: FilmEntry) -> FilmFacts:
+    return FilmFacts(
+        title=entry.title,
+        year=entry.year,
+        original_title=entry.original_title,
+        kind=entry.kind,
+        director=entry.director,
+        network=entry.network,
+        cast=entry.cast,
+        runtime_minutes=entry.runtime_minutes,
+        synopsis=entry.synopsis,
+    )
+
+
+def run_app(library: Library) -> None:
+    CryqueueApp(library).run()

@@ -1,0 +1,59 @@
+"""The notes pane: a TextArea that saves by itself, a moment after typing stops, when the
+focus leaves it, when another film is highlighted and when the app quits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import TextArea
+
+SAVE_DELAY = 0.8  # seconds after the last key stroke
+
+# save(film_id, text, base) -> the text now stored (differs from `text` after a merge)
+SaveNote = Callable[[int, str, str], str]
+
+
+class NotesEditor(TextArea):
+    BINDINGS = [Binding("escape", "app.focus_list", "Back to list")]
+
+    def __init__(self, save: SaveNote, *, id: str | None = None) -> None:
+        super().__init__(id=id, soft_wrap=True, tab_behavior="focus")
+        self._save = save
+        self.film_id: int | None = None
+        self.base = ""
+        self._timer: Timer | None = None
+
+    @property
+    def dirty(self) -> bool:
+        return self.film_id is not None and self.text != self.base
+
+    def show_note(self, film_id: int | None, text: str) -> None:
+        """Show another film's note (saving the current one first)."""
+        self.save_now()
+        self.film_id, self.base = film_id, text
+        if self.text != text:
+            self.load_text(text)
+        self.disabled = film_id is None
+
+    def on_text_area_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self.dirty:
+            self._timer = self.set_timer(SAVE_DELAY, self.save_now)
+
+    def on_blur(self) -> None:
+        self.save_now()
+
+    def save_now(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self.dirty or self.film_id is None:
+            return
+        text = self.text
+        stored = self._save(self.film_id, text, self.base)
+        self.base = stored
+        if stored != text:
+            self.load_text(stored)
