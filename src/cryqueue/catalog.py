@@ -80,7 +80,9 @@ def load_catalog(path: Path | None = None) -> Catalog:
 def parse_catalog(raw: Any, origin: str = "catalog") -> Catalog:
     check = _Checker(origin)
     version = check.integer(raw, "catalog_version", minimum=1)
-    films = tuple(_parse_film(check, item) for item in check.array(raw, "films"))
+    films = tuple(
+        _parse_film(check, item, number) for number, item in enumerate(check.array(raw, "films"), 1)
+    )
     keys = [f.key for f in films]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
@@ -94,7 +96,9 @@ def parse_catalog(raw: Any, origin: str = "catalog") -> Catalog:
     return Catalog(version=version, films=films, sources=sources)
 
 
-def _parse_film(check: _Checker, item: Any) -> CatalogFilm:
+def _parse_film(check: _Checker, item: Any, number: int) -> CatalogFilm:
+    title = item.get("title") if isinstance(item, dict) else None
+    check.where = f"film #{number}" + (f" {title!r}" if isinstance(title, str) else "")
     key = check.text(item, "key")
     check.where = f"film {key}"
     kind = check.text(item, "kind")

@@ -17,7 +17,7 @@ from .errors import CryqueueError, UsageError
 
 if TYPE_CHECKING:
     from .entries import FilmDetails, FilmEntry
-    from .library import Library
+    from .library import Library, WatchFilter
 
 PROG = "cryqueue"
 
@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH",
@@ -160,7 +160,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def cmd_list(library: Library, args: argparse.Namespace) -> int:
-    watched = "watched" if args.watched else "unwatched" if args.unwatched else "all"
+    watched: WatchFilter = "watched" if args.watched else "unwatched" if args.unwatched else "all"
     entries = library.films(watched)
     if args.format == "json":
         _print_json([e.to_json() for e in entries])
@@ -222,7 +222,10 @@ def cmd_move(library: Library, args: argparse.Namespace) -> int:
         "top": lambda: library.move_to_top(film.id),
         "bottom": lambda: library.move_to_bottom(film.id),
     }
-    chosen = next(name for name in moves if getattr(args, name) not in (None, False))
+    # `is not`: `--to 0` / `--up 0` must reach the range checks, and 0 == False.
+    chosen = next(
+        n for n in moves if getattr(args, n) is not None and getattr(args, n) is not False
+    )
     position = moves[chosen]()
     print(f"{film.label} is now #{position} (was #{film.rank}).")
     return 0
@@ -271,7 +274,7 @@ def cmd_remove(library: Library, args: argparse.Namespace) -> int:
 def cmd_export(library: Library, args: argparse.Namespace) -> int:
     from .library import default_export_name
 
-    watched = "watched" if args.watched_only else "all"
+    watched: WatchFilter = "watched" if args.watched_only else "all"
     if args.output == "-":
         text = (
             library.export_json(watched)

@@ -68,8 +68,8 @@ def inspect_file(path: Path) -> FileState:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseRefused(
-            f"{path} is damaged or unreadable ({exc}); restore a backup with "
-            "'cryqueue restore BACKUP' or pass --db with another file"
+            f"{path} is damaged or unreadable ({exc}); restore a backup (a .bak file "
+            "beside it) or pass --db with another file"
         ) from None
     if app_id != models.APPLICATION_ID:
         if app_id == 0 and tables == 0:
@@ -177,7 +177,8 @@ def open_database(path: Path, *, seed: bool = True) -> Database:
         except SADatabaseError as exc:
             db.close()
             raise DatabaseRefused(
-                f"{path} could not be read ({exc.orig}); run 'cryqueue doctor' or restore a backup"
+                f"{path} could not be read ({exc.orig}); restore a backup or pass --db with "
+                "another file"
             ) from None
     return db
 

@@ -146,7 +146,7 @@ def _checked_record(item: dict[str, Any]) -> ImportRecord:
         director=validate.optional_text(_text(item, "director"), "the director"),
         network=validate.optional_text(_text(item, "network"), "the network"),
         cast=validate.cast(cast),
-        runtime_minutes=_count(item, "runtime_minutes"),
+        runtime_minutes=_count(item, "runtime_minutes", maximum=10_000),
         synopsis=validate.clean_text(
             _text(item, "synopsis") or "", "the synopsis", multiline=True, limit=20_000
         ),
@@ -157,7 +157,7 @@ def _checked_record(item: dict[str, Any]) -> ImportRecord:
         country=validate.optional_text(_text(item, "country"), "the country"),
         imdb_id=validate.optional_text(_text(item, "imdb_id"), "the IMDb id"),
         catalog_key=_text(item, "catalog_key"),
-        viewings=tuple(sorted({validate.viewing_date(d) for d in dates})),
+        viewings=tuple(sorted(validate.viewing_date(d) for d in dates)),
         tear_level=validate.tear_level(tears),
         note=validate.note(note),
     )
@@ -174,10 +174,10 @@ def _text(item: dict[str, Any], name: str, *, required: bool = False) -> str | N
     return value
 
 
-def _count(item: dict[str, Any], name: str) -> int | None:
+def _count(item: dict[str, Any], name: str, maximum: int = 100_000) -> int | None:
     value = item.get(name)
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100_000:
-        raise UsageError(f"{name!r} must be a whole number from 1 to 100000, or null")
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= maximum:
+        raise UsageError(f"{name!r} must be a whole number from 1 to {maximum}, or null")
     return value

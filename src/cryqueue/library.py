@@ -4,7 +4,7 @@ nothing here imports Textual."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import and_, func, or_, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from . import json_io, markdown_export, ranking, validate
@@ -29,7 +30,7 @@ from .entries import (
 )
 from .errors import LookupFailed, UsageError
 from .files import write_atomic
-from .json_io import SourceDoc
+from .json_io import ImportRecord, SourceDoc
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
 from .textnorm import norm, search_columns, split_year
 
@@ -52,7 +53,7 @@ MAX_CANDIDATES = 8
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
 # Columns a list needs, in the order `_entry` reads them.
-_ENTRY_COLUMNS = (
+_ENTRY_COLUMNS: tuple[Any, ...] = (
     Film.id,
     Film.title,
     Film.original_title,
@@ -95,7 +96,7 @@ class Library:
     def films(self, watched: WatchFilter = "all") -> list[FilmEntry]:
         """All films in ranking order, with their rank in the whole ranking."""
         with self.db.read() as session:
-            rows = session.exec(select(*_ENTRY_COLUMNS).order_by(col(Film.rank_key))).all()
+            rows = session.execute(sa_select(*_ENTRY_COLUMNS).order_by(col(Film.rank_key))).all()
             viewings = _viewings_by_film(session)
         entries = [_entry(row, rank, viewings.get(row[0], ())) for rank, row in enumerate(rows, 1)]
         if watched == "watched":
@@ -109,11 +110,11 @@ class Library:
             return self._get(session, film_id)
 
     def _get(self, session: Session, film_id: int) -> FilmEntry:
-        row = session.exec(select(*_ENTRY_COLUMNS).where(Film.id == film_id)).first()
+        row = session.execute(sa_select(*_ENTRY_COLUMNS).where(col(Film.id) == film_id)).first()
         if row is None:
             raise LookupFailed("that film is no longer in the library; it was removed")
         dates = session.exec(
-            select(Viewing.watched_on)
+            select(col(Viewing.watched_on))
             .where(Viewing.film_id == film_id)
             .order_by(col(Viewing.watched_on))
         ).all()
@@ -140,12 +141,18 @@ class Library:
         out: list[RelatedFilm] = []
         for forward in (True, False):
             mine, theirs = (
-                (Relation.film_id, Relation.other_id)
+                (col(Relation.film_id), col(Relation.other_id))
                 if forward
-                else (Relation.other_id, Relation.film_id)
+                else (col(Relation.other_id), col(Relation.film_id))
             )
-            rows = session.exec(
-                select(Relation.kind, Film.id, Film.title, Film.year, Relation.note)
+            rows = session.execute(
+                sa_select(
+                    col(Relation.kind),
+                    col(Film.id),
+                    col(Film.title),
+                    col(Film.year),
+                    col(Relation.note),
+                )
                 .join(Film, col(Film.id) == theirs)
                 .where(mine == film_id)
             ).all()
@@ -213,7 +220,7 @@ class Library:
             total = ranking.count(session)
             watched = session.exec(select(func.count(func.distinct(Viewing.film_id)))).one()
             rated, average = session.exec(
-                select(func.count(Film.tear_level), func.avg(Film.tear_level))
+                select(func.count(col(Film.tear_level)), func.avg(col(Film.tear_level)))
             ).one()
         return Stats(
             total=total,
@@ -230,7 +237,7 @@ class Library:
         if not needle:
             raise LookupFailed("give a title to look up")
         with self.db.read() as session:
-            exact = or_(Film.title_norm == needle, Film.original_norm == needle)
+            exact = or_(col(Film.title_norm) == needle, col(Film.original_norm) == needle)
             rows = _candidates(session, exact, year)
             if not rows:
                 high = needle + "\U0010ffff"
@@ -307,14 +314,14 @@ class Library:
         """Forget every viewing of a film; returns how many there were."""
         with self.db.write() as session:
             self._touch(session, film_id)
-            result = session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))  # type: ignore[call-overload]
+            result = session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
             return int(result.rowcount)
 
     def set_viewings(self, film_id: int, days: Iterable[date]) -> None:
         """Replace a film's viewings (used by undo to put back what was there)."""
         with self.db.write() as session:
             self._touch(session, film_id)
-            session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))  # type: ignore[call-overload]
+            session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
             session.add_all(Viewing(film_id=film_id, watched_on=d) for d in days)
 
     def set_tears(self, film_id: int, level: int | str | None) -> int | None:
@@ -393,7 +400,7 @@ class Library:
             removed = RemovedFilm(
                 row=film.model_dump(),
                 viewings=tuple(
-                    session.exec(select(Viewing.watched_on).where(Viewing.film_id == film_id))
+                    session.exec(select(col(Viewing.watched_on)).where(Viewing.film_id == film_id))
                 ),
                 source_ranks=tuple(
                     session.exec(
@@ -421,7 +428,7 @@ class Library:
                 (Relation, Relation.film_id),
                 (Relation, Relation.other_id),
             ):
-                session.exec(delete(table).where(col(column) == film_id))  # type: ignore[call-overload]
+                session.exec(delete(table).where(col(column) == film_id))
             session.delete(film)
         return removed
 
@@ -437,7 +444,7 @@ class Library:
             if film.key is not None:
                 session.exec(
                     delete(DismissedCatalogFilm).where(col(DismissedCatalogFilm.key) == film.key)
-                )  # type: ignore[call-overload]
+                )
             session.flush()
             assert film.id is not None
             old_id, new_id = removed.row["id"], film.id
@@ -451,6 +458,69 @@ class Library:
                     session.add(Relation(film_id=a, kind=kind, other_id=b, note=note))
             ranking.place_at(session, new_id, removed.position)
             return new_id
+
+    def import_records(self, records: Sequence[ImportRecord]) -> ImportSummary:
+        """Merge records into the library in one transaction, matching by title and year.
+
+        Matched films get the file's viewings (added to theirs), tear level and note where the
+        file has them; others are added as the user's own. The file's order becomes the ranking,
+        ahead of films the file does not name."""
+        added = matched = 0
+        with self.db.write() as session:
+            known = {
+                (title_norm, year): fid
+                for fid, title_norm, year in session.exec(
+                    select(Film.id, Film.title_norm, Film.year)
+                )
+            }
+            seen_days = _viewings_by_film(session)
+            order: list[int] = []
+            placed: set[int] = set()
+            new_rank = ranking.bottom_key(session)
+            for record in records:
+                film_key = (norm(record.facts.title), record.facts.year)
+                film_id = known.get(film_key)
+                if film_id is None:
+                    values = _checked_facts(record.facts)
+                    film = Film(
+                        **values,
+                        episodes=record.episodes,
+                        country=record.country,
+                        imdb_id=record.imdb_id,
+                        rank_key=new_rank,
+                        tear_level=record.tear_level,
+                        note=record.note,
+                    )
+                    new_rank += ranking.GAP
+                    session.add(film)
+                    session.flush()
+                    assert film.id is not None
+                    film_id = known[film_key] = film.id
+                    added += 1
+                else:
+                    matched += 1
+                    film = session.get_one(Film, film_id)
+                    if record.tear_level is not None:
+                        film.tear_level = record.tear_level
+                    if record.note:
+                        film.note = record.note
+                    session.add(film)
+                # Viewings are a multiset (a film can be watched twice a day): add only what the
+                # library lacks, so importing the same file again changes nothing.
+                have = Counter(seen_days.get(film_id, ()))
+                for day, times in Counter(record.viewings).items():
+                    for _ in range(times - have[day]):
+                        session.add(Viewing(film_id=film_id, watched_on=day))
+                    have[day] = max(have[day], times)
+                seen_days[film_id] = sorted(have.elements())
+                if film_id not in placed:
+                    placed.add(film_id)
+                    order.append(film_id)
+            session.flush()
+            rest = session.exec(select(Film.id).order_by(col(Film.rank_key))).all()
+            order += [fid for fid in rest if fid is not None and fid not in placed]
+            ranking.assign_order(session, order)
+        return ImportSummary(added=added, matched=matched)
 
     def _touch(self, session: Session, film_id: int) -> Film:
         film = session.get(Film, film_id)
@@ -489,7 +559,7 @@ def _entry(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEntry
 def _viewings_by_film(session: Session) -> dict[int, list[date]]:
     out: dict[int, list[date]] = defaultdict(list)
     rows = session.exec(
-        select(Viewing.film_id, Viewing.watched_on).order_by(col(Viewing.watched_on))
+        select(Viewing.film_id, col(Viewing.watched_on)).order_by(col(Viewing.watched_on))
     )
     for film_id, day in rows:
         out[film_id].append(day)

@@ -93,7 +93,8 @@ def _place_new(session: Session, catalog: Catalog, films: list[Film], fresh: boo
         [m for s in catalog.sources for m in s.mentions] + [f.key for f in catalog.films],
         {f.key: f.title for f in catalog.films},
     )
-    next_key = 0 if fresh else ranking.bottom_key(session)
+    with session.no_autoflush:  # the new films, still at key 0, must not be flushed yet
+        next_key = 0 if fresh else ranking.bottom_key(session)
     for key in order:
         if key in by_key:
             by_key[key].rank_key = next_key
@@ -102,7 +103,7 @@ def _place_new(session: Session, catalog: Catalog, films: list[Film], fresh: boo
 
 def _replace_relations(session: Session, catalog: Catalog, ids: dict[str, int]) -> None:
     catalog_ids = list(ids.values())
-    session.exec(delete(Relation).where(col(Relation.film_id).in_(catalog_ids)))  # type: ignore[call-overload]
+    session.exec(delete(Relation).where(col(Relation.film_id).in_(catalog_ids)))
     for item in catalog.films:
         for rel in item.relations:
             if item.key in ids and rel.film in ids:
@@ -121,7 +122,8 @@ def _replace_sources(session: Session, catalog: Catalog, ids: dict[str, int]) ->
         source.title, source.author, source.site = item.title, item.author, item.site
         session.add(source)
         session.flush()
-        session.exec(delete(SourceRank).where(SourceRank.source_id == source.id))  # type: ignore[call-overload]
+        assert source.id is not None
+        session.exec(delete(SourceRank).where(col(SourceRank.source_id) == source.id))
         for key, rank in item.rankings:
             if key in ids:
                 session.add(SourceRank(source_id=source.id, film_id=ids[key], rank=rank))

@@ -198,10 +198,12 @@ class FilmList(ScrollView, can_focus=True):
         year = f" {row.year}"
         tears = " " + (tear_scale(row.tear_level) or "     ")
         title_width = max(width - len(rank) - 2 - len(year) - len(tears), 1)
-        title = Text(row.title, style=base + style, no_wrap=True, overflow="ellipsis", end="")
+        title = Text(no_wrap=True, overflow="ellipsis", end="")
+        title.append(row.title, style=base + style)
         if row.original_title and row.original_title != row.title:
             title.append(f"  {row.original_title}", style=part("film-list--original"))
-        title.truncate(title_width, overflow="ellipsis", pad=True)
+        title.truncate(title_width, overflow="ellipsis")
+        title.append(" " * (title_width - title.cell_len), style=base + style)
         segments = [
             Segment(rank, part("film-list--rank")),
             Segment(mark, part("film-list--watched")),

@@ -1,0 +1,44 @@
+"""Fixtures for driving the app headless with the pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cryqueue.library import Library
+from cryqueue.ui.app import CryqueueApp
+
+TODAY = date(2026, 1, 15)
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    lib = Library.open(tmp_path / "cq.db")
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, library: Library) -> Callable[..., CryqueueApp]:
+    def make(**kwargs: object) -> CryqueueApp:
+        return CryqueueApp(
+            library,
+            config_file=tmp_path / "config" / "config.json",
+            export_dir=tmp_path / "exports",
+            today=lambda: TODAY,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    return make
+
+
+def titles(library: Library) -> list[str]:
+    return [f.title for f in library.films()]
+
+
+def film(library: Library, title: str):  # type: ignore[no-untyped-def]
+    return library.find(title)

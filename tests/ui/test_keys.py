@@ -1,0 +1,342 @@
+"""Every key of the app, asserting what a user would notice: the database afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from cryqueue.library import Library
+from cryqueue.ui.dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
+
+from .conftest import SIZE, TODAY, titles
+
+
+async def test_cursor_keys_move_highlight_and_details(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        films = app.film_list
+        assert films.current.title == "A Moment to Remember"
+        await pilot.press("down", "j")
+        assert films.cursor == 2
+        await pilot.press("up", "k")
+        assert films.cursor == 0
+        await pilot.press("end")
+        assert films.current.title == titles(library)[-1]
+        await pilot.press("home")
+        assert films.cursor == 0
+        await pilot.press("pagedown")
+        assert films.cursor > 5
+        await pilot.press("pageup")
+        assert films.cursor == 0
+        await pilot.press("down")
+        await pilot.pause()
+        body = str(app.screen.query_one("#details-body").render())
+        assert "편지" in body or "The Letter" in app.film_list.current.title
+
+
+async def test_w_and_space_toggle_watched_today(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        assert library.find("A Moment to Remember").viewings == (TODAY,)
+        await pilot.press("space")
+        assert library.find("A Moment to Remember").viewings == ()
+        assert app.film_list.current.watched is False
+
+
+async def test_shift_w_logs_a_viewing_on_a_chosen_date(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("W")
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one(Input).value = "2024-02-30"
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptDialog), "an invalid date keeps the dialog open"
+        assert "not a valid date" in str(app.screen.query_one("#prompt-error").render())
+        assert library.find("A Moment to Remember").viewings == ()
+        app.screen.query_one(Input).value = "2024-02-29"
+        await pilot.press("enter")
+        assert not isinstance(app.screen, PromptDialog)
+        assert [d.isoformat() for d in library.find("A Moment").viewings] == ["2024-02-29"]
+
+
+async def test_digits_and_minus_set_tear_level(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for key in "012345":
+            await pilot.press(key)
+            assert library.find("A Moment to Remember").tear_level == int(key)
+        await pilot.press("minus")
+        assert library.find("A Moment to Remember").tear_level is None
+        assert app.film_list.current.tear_level is None
+
+
+async def test_shift_arrows_and_jk_capitals_move_in_ranking(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+down")
+        assert titles(library)[:2] == ["The Letter", "A Moment to Remember"]
+        assert app.film_list.current.title == "A Moment to Remember"
+        assert app.film_list.current.rank == 2
+        await pilot.press("J")
+        assert titles(library)[2] == "A Moment to Remember"
+        await pilot.press("K", "shift+up")
+        assert titles(library)[0] == "A Moment to Remember"
+        await pilot.press("shift+up")  # already at the top: nothing changes
+        assert titles(library)[0] == "A Moment to Remember"
+        assert [r.rank for r in app.film_list.rows] == list(range(1, 18))
+
+
+async def test_t_b_and_m_move_to_top_bottom_and_position(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "down", "t")
+        assert titles(library)[0] == "Ode to My Father"
+        await pilot.press("b")
+        assert titles(library)[-1] == "Ode to My Father"
+        assert app.film_list.current.rank == 17
+        await pilot.press("m")
+        app.screen.query_one(Input).value = "abc"
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one(Input).value = "3"
+        await pilot.press("enter")
+        assert titles(library)[2] == "Ode to My Father"
+        assert [r.title for r in app.film_list.rows] == titles(library)
+
+
+async def test_notes_autosave_after_typing_stops(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        assert app.focused is app.notes
+        await pilot.press(*"so sad")
+        await pilot.pause(1.2)
+        assert library.find("A Moment to Remember").note == "so sad"
+        await pilot.press("escape")
+        assert app.focused is app.film_list
+
+
+async def test_notes_saved_on_leaving_switching_and_quitting(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", *"first")
+        await pilot.press("escape")  # leaving the pane saves at once
+        assert library.find("A Moment to Remember").note == "first"
+        await pilot.press("down", "enter", *"second")
+        await pilot.press("q")  # typing q in notes is text, not quit
+        assert app.is_running
+        await pilot.press("ctrl+q")
+    assert library.find("The Letter").note == "secondq"
+
+
+async def test_slash_filters_and_escape_clears(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"jun ji")
+        assert [r.title for r in app.film_list.rows] == [
+            "Il Mare",
+            "My Sassy Girl",
+            "Windstruck",
+            "My Love from the Star",
+        ]
+        await pilot.press("enter")
+        assert app.focused is app.film_list
+        await pilot.press("w")  # acts on the filtered list's highlight
+        assert library.find("Il Mare").watched
+        await pilot.press("escape")
+        assert len(app.film_list.rows) == 17
+        await pilot.press("slash", *"늑대")
+        assert [r.title for r in app.film_list.rows] == ["A Werewolf Boy"]
+        await pilot.press("escape")
+        assert len(app.film_list.rows) == 17
+        assert not app.search_text
+
+
+async def test_f_cycles_view(make_app, library: Library) -> None:
+    library.mark_watched(library.find("The Letter").id, "2025-01-01")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        assert "The Letter" not in [r.title for r in app.film_list.rows]
+        assert len(app.film_list.rows) == 16
+        assert "to watch" in app.sub_title
+        await pilot.press("f")
+        assert [r.title for r in app.film_list.rows] == ["The Letter"]
+        await pilot.press("w")  # unwatching it in the 'watched' view removes it from view
+        assert not library.find("The Letter").watched
+        assert app.film_list.rows == []
+        await pilot.press("f")
+        assert len(app.film_list.rows) == 17
+
+
+async def test_s_cycles_sort_and_moving_needs_my_ranking(make_app, library: Library) -> None:
+    library.set_tears(library.find("Always").id, 5)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        assert "list consensus" in app.sub_title
+        await pilot.press("s")
+        assert [r.year for r in app.film_list.rows] == sorted(
+            (r.year for r in app.film_list.rows), reverse=True
+        )
+        before = titles(library)
+        await pilot.press("shift+up", "t")
+        assert titles(library) == before, "no moving outside 'my ranking'"
+        await pilot.press("s")
+        assert app.film_list.rows[0].title == "Always"
+        await pilot.press("s")
+        assert "my ranking" in app.sub_title
+
+
+async def test_a_adds_a_film(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, FilmFormDialog)
+        app.screen.query_one("#field-title", Input).value = "[REC] *x*"
+        app.screen.query_one("#field-year", Input).value = "2007"
+        app.screen.query_one("#field-cast", Input).value = "Manuela Velasco"
+        await pilot.click("#save")
+        assert not isinstance(app.screen, FilmFormDialog)
+        added = library.find("[REC] *x*")
+        assert (added.year, added.cast, added.rank) == (2007, ("Manuela Velasco",), 18)
+        assert app.film_list.current.title == "[REC] *x*"
+        line = app.film_list.render_line(app.film_list.cursor - int(app.film_list.scroll_y))
+        assert "[REC] *x*" in line.text
+
+
+async def test_add_refuses_a_duplicate_and_keeps_the_dialog(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        app.screen.query_one("#field-title", Input).value = "Il Mare"
+        app.screen.query_one("#field-year", Input).value = "2000"
+        await pilot.click("#save")
+        assert isinstance(app.screen, FilmFormDialog)
+        assert "already in the library" in str(app.screen.query_one("#form-error").render())
+        assert len(library.films()) == 17
+
+
+async def test_e_edits_the_highlighted_film(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        app.screen.query_one("#field-director", Input).value = "Lee Jae-han"
+        await pilot.click("#save")
+        assert library.find("A Moment to Remember").director == "Lee Jae-han"
+
+
+async def test_delete_removes_after_confirmation(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("delete")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert len(library.films()) == 17
+        await pilot.press("delete", "y")
+        assert "A Moment to Remember" not in titles(library)
+        assert len(app.film_list.rows) == 16
+
+
+async def test_x_exports_markdown_and_reports_the_path(make_app, library: Library, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        dialog_input = app.screen.query_one(Input)
+        assert dialog_input.value == str(tmp_path / "exports" / "cryqueue-ranking.md")
+        dialog_input.value = str(tmp_path / "missing-folder" / "out.md")
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptDialog), "an unwritable path keeps the dialog open"
+        assert "cannot write" in str(app.screen.query_one("#prompt-error").render())
+        target = tmp_path / "out.md"
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        assert not isinstance(app.screen, PromptDialog)
+        text = target.read_text(encoding="utf-8")
+        assert "1. **A Moment to Remember**" in text
+        assert any(str(target) in n.message for n in app._notifications)
+
+
+async def test_undo_and_redo_every_kind_of_change(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w", "4", "shift+down")
+        assert titles(library)[1] == "A Moment to Remember"
+        await pilot.press("ctrl+z")
+        assert titles(library)[0] == "A Moment to Remember"
+        await pilot.press("ctrl+z")
+        assert library.find("A Moment to Remember").tear_level is None
+        await pilot.press("ctrl+z")
+        assert not library.find("A Moment to Remember").watched
+        await pilot.press("ctrl+y", "ctrl+y")
+        entry = library.find("A Moment to Remember")
+        assert entry.watched and entry.tear_level == 4
+        # a removal comes back with its state and place
+        await pilot.press("delete", "y")
+        assert "A Moment to Remember" not in titles(library)
+        await pilot.press("ctrl+z")
+        entry = library.find("A Moment to Remember")
+        assert (entry.rank, entry.tear_level, entry.viewings) == (1, 4, (TODAY,))
+        assert library.details(entry.id).sources, "its list rankings come back too"
+        # a note save is undoable
+        await pilot.press("n", *"oops", "escape", "ctrl+z")
+        assert library.find("A Moment to Remember").note == ""
+
+
+async def test_question_mark_opens_help(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_runs_our_actions(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "ctrl+p")
+        await pilot.press(*"Move to top")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert titles(library)[0] == "The Letter"
+
+
+async def test_q_quits(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_theme_choice_persists(make_app, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    assert '"nord"' in (tmp_path / "config" / "config.json").read_text()
+    again = make_app()
+    async with again.run_test(size=SIZE):
+        assert again.theme == "nord"
+
+
+async def test_changes_by_another_writer_are_shown_not_overwritten(make_app, library: Library, tmp_path: Path) -> None:
+    other = Library.open(tmp_path / "cq.db")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"mine")
+        other.set_note(library.find("A Moment to Remember").id, "theirs")
+        other.set_tears(library.find("The Letter").id, 5)
+        await pilot.press("escape")
+        note = library.find("A Moment to Remember").note
+        assert "mine" in note and "theirs" in note
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.film_list.current.tear_level == 5
+        await pilot.press("w")  # a later change does not undo theirs
+        assert library.find("The Letter").tear_level == 5
+    other.close()

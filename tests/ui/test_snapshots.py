@@ -1,0 +1,74 @@
+"""SVG snapshots of the main screens: fixed data, fixed size, no cursor blink.
+
+Update them after an intended change with `pytest tests/ui/test_snapshots.py --snapshot-update`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from cryqueue.library import Library
+from cryqueue.ui.app import CryqueueApp
+
+FIXED_EXPORT_DIR = Path("/home/you/Documents")
+
+
+@pytest.fixture
+def snapshot_app(tmp_path: Path) -> CryqueueApp:
+    library = Library.open(tmp_path / "snap.db")
+    moment = library.find("A Moment to Remember").id
+    library.mark_watched(moment, "2025-03-01", tears=5)
+    library.mark_watched(moment, "2025-06-12")
+    library.set_note(moment, "Cried at the letter scene. *Again.*")
+    library.mark_watched(library.find("늑대소년").id, "2025-02-14", tears=4)
+    library.set_tears(library.find("Il Mare").id, 2)
+    app = CryqueueApp(
+        library,
+        config_file=tmp_path / "config.json",
+        export_dir=FIXED_EXPORT_DIR,
+        today=lambda: date(2026, 1, 15),
+    )
+    return app
+
+
+async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in pilot.app.screen_stack[0].query(TextArea):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def test_main_screen(snap_compare, snapshot_app: CryqueueApp) -> None:
+    assert snap_compare(snapshot_app, terminal_size=(100, 30), run_before=_no_blink)
+
+
+def test_help_screen(snap_compare, snapshot_app: CryqueueApp) -> None:
+    async def open_help(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("question_mark")
+        await _no_blink(pilot)
+
+    assert snap_compare(snapshot_app, terminal_size=(100, 30), run_before=open_help)
+
+
+def test_export_dialog(snap_compare, snapshot_app: CryqueueApp) -> None:
+    async def open_export(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("x")
+        await _no_blink(pilot)
+
+    assert snap_compare(snapshot_app, terminal_size=(100, 30), run_before=open_export)
+
+
+def test_narrow_terminal(snap_compare, snapshot_app: CryqueueApp) -> None:
+    async def go(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("down", "down", "down", "down", "down")
+        await _no_blink(pilot)
+
+    assert snap_compare(snapshot_app, terminal_size=(60, 20), run_before=go)
+
+
+def test_standard_terminal_80x24(snap_compare, snapshot_app: CryqueueApp) -> None:
+    assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=_no_blink)
