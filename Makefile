@@ -23,8 +23,8 @@ run: $(STAMP)
 	$(BIN)/cryqueue
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy

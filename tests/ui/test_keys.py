@@ -240,7 +240,9 @@ async def test_delete_removes_after_confirmation(make_app, library: Library) -> 
         assert len(app.film_list.rows) == 16
 
 
-async def test_x_exports_markdown_and_reports_the_path(make_app, library: Library, tmp_path: Path) -> None:
+async def test_x_exports_markdown_and_reports_the_path(
+    make_app, library: Library, tmp_path: Path
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
@@ -324,7 +326,9 @@ async def test_theme_choice_persists(make_app, tmp_path: Path) -> None:
         assert again.theme == "nord"
 
 
-async def test_changes_by_another_writer_are_shown_not_overwritten(make_app, library: Library, tmp_path: Path) -> None:
+async def test_changes_by_another_writer_are_shown_not_overwritten(
+    make_app, library: Library, tmp_path: Path
+) -> None:
     other = Library.open(tmp_path / "cq.db")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

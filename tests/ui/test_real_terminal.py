@@ -23,7 +23,10 @@ pytestmark = pytest.mark.skipif(
 
 def _tmux(*args: str, socket: str) -> str:
     result = subprocess.run(
-        [TMUX or "tmux", "-f", os.devnull, "-L", socket, *args], capture_output=True, text=True, check=False
+        [TMUX or "tmux", "-f", os.devnull, "-L", socket, *args],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result.stdout
 

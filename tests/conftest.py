@@ -1,0 +1,123 @@
+"""Shared fixtures: a fresh library in a temporary folder, an in-process CLI runner, and a guard
+that keeps every test away from the real user data folder."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from cryqueue.cli import main
+from cryqueue.library import Library
+
+CliResult = tuple[int, str, str]
+Cli = Callable[..., CliResult]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "packaging: builds a wheel with pip (slowest test); deselect with -m 'not packaging'",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test may read or write the user's real database, config or data folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CRYQUEUE_DB", str(home / "env-db" / "cryqueue.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library created and seeded once per session (creating one takes most of a test's time)."""
+    path = tmp_path_factory.mktemp("template") / "cq.db"
+    Library.open(path).close()
+    assert not path.with_name("cq.db-wal").exists()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, seeded_template: Path) -> Path:
+    """The test's database: a private copy of a freshly seeded library, at tmp_path/cq.db.
+    (Tests of creating a database use paths of their own.)"""
+    path = tmp_path / "cq.db"
+    shutil.copyfile(seeded_template, path)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def library(db_path: Path) -> Iterator[Library]:
+    lib = Library.open(db_path)
+    try:
+        yield lib
+    finally:
+        lib.close()
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Run `cryqueue ARGS --db <db_path>` in-process; returns (exit code, stdout, stderr).
+
+    `db=None` leaves out --db (to test CRYQUEUE_DB and the default path); `db=PATH` uses PATH."""
+
+    def run(
+        *args: object, stdin: str | None = None, db: Path | str | None = "default"
+    ) -> CliResult:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        argv = [str(a) for a in args]
+        target = db_path if db == "default" else db
+        if target is not None:
+            argv += ["--db", str(target)]
+        capsys.readouterr()
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _dump(path: Path) -> list[str]:
+    conn = _read_only(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def _keys(path: Path) -> dict[int, int]:
+    conn = _read_only(path)
+    try:
+        return dict(conn.execute("SELECT id, rank_key FROM film").fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def db_dump(db_path: Path) -> Callable[..., list[str]]:
+    """`db_dump()`: the whole database (default: the test's) as SQL text, read-only."""
+    return lambda path=None: _dump(path or db_path)
+
+
+@pytest.fixture
+def rank_keys(db_path: Path) -> Callable[..., dict[int, int]]:
+    """`rank_keys()`: {film id: rank_key} straight from the file, read-only."""
+    return lambda path=None: _keys(path or db_path)

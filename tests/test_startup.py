@@ -1,0 +1,84 @@
+"""The command line starts light: `--version` and `--help` load neither SQLModel nor Textual, and
+commands load SQLModel but never Textual. Checked in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cryqueue import __version__
+
+PROBE = """
+import json, sys
+from cryqueue.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+loaded = {name.split(".")[0] for name in sys.modules}
+print("\\n" + json.dumps({"code": code, "textual": "textual" in loaded, "sqlmodel": "sqlmodel" in loaded}))
+"""
+
+
+def run(
+    args: list[str], tmp_path: Path, code: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {
+        "CRYQUEUE_DB": str(tmp_path / "cq.db"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    command = (
+        [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "cryqueue", *args]
+    )
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+def probe(args: list[str], tmp_path: Path) -> dict[str, Any]:
+    result = run(args, tmp_path, PROBE)
+    assert "Traceback" not in result.stderr, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["list", "--help"]])
+def test_version_and_help_load_neither_sqlmodel_nor_textual(
+    args: list[str], tmp_path: Path
+) -> None:
+    assert probe(args, tmp_path) == {"code": 0, "textual": False, "sqlmodel": False}
+    assert not (tmp_path / "cq.db").exists()
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "Always"], ["export", "-o", "-"]])
+def test_commands_do_not_load_textual(args: list[str], tmp_path: Path) -> None:
+    # sqlmodel being loaded shows the probe does see what a command imports.
+    assert probe(args, tmp_path) == {"code": 0, "textual": False, "sqlmodel": True}
+
+
+def test_python_dash_m_cryqueue(tmp_path: Path) -> None:
+    result = run(["--version"], tmp_path)
+    assert (result.returncode, result.stdout) == (0, f"cryqueue {__version__}\n")
+    result = run(["list"], tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[1].split()[:2] == ["1", "A"]
+    assert result.stderr == ""
+
+
+def test_refusal_in_a_real_process_is_one_line_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a database, just some text that is long enough " * 4)
+    before = bad.read_bytes()
+    result = run(["list", "--db", str(bad)], tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert bad.read_bytes() == before
