@@ -285,6 +285,24 @@ async def test_undo_and_redo_every_kind_of_change(make_app, library: Library) ->
         # a note save is undoable
         await pilot.press("n", *"oops", "escape", "ctrl+z")
         assert library.find("A Moment to Remember").note == ""
+        # an edit of the film's facts is undoable and redoable
+        director = library.find("A Moment to Remember").director
+        await pilot.press("escape", "e")
+        app.screen.query_one("#field-director", Input).value = "Somebody Else"
+        await pilot.click("#save")
+        assert library.find("A Moment to Remember").director == "Somebody Else"
+        await pilot.press("ctrl+z")
+        assert library.find("A Moment to Remember").director == director
+        await pilot.press("ctrl+y")
+        assert library.find("A Moment to Remember").director == "Somebody Else"
+        # an added film goes away on undo
+        await pilot.press("a")
+        app.screen.query_one("#field-title", Input).value = "Slip"
+        app.screen.query_one("#field-year", Input).value = "2020"
+        await pilot.click("#save")
+        assert "Slip" in titles(library)
+        await pilot.press("ctrl+z")
+        assert "Slip" not in titles(library)
 
 
 async def test_question_mark_opens_help(make_app) -> None:
