@@ -101,6 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = command("import", "import a cryqueue JSON export (merges by title and year)")
     cmd.add_argument("path", metavar="PATH")
+
+    cmd = command("backup", "copy the database to a backup file, safely even while in use")
+    cmd.add_argument(
+        "path", metavar="PATH", nargs="?", help="backup file (default: a dated file beside it)"
+    )
+
+    cmd = command("restore", "replace the database with a backup (the current one is kept)")
+    cmd.add_argument("path", metavar="PATH", help="a backup made by 'cryqueue backup'")
+
+    cmd = command("doctor", "check the database and say in plain words what is wrong")
+    cmd.add_argument("--repair", action="store_true", help="fix what can be fixed safely")
     return parser
 
 
@@ -147,6 +158,8 @@ def _launch_app(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in FILE_COMMANDS:
+        return FILE_COMMANDS[args.command](_db_path(args), args)
     from .library import Library
 
     library = Library.open(_db_path(args))
@@ -306,6 +319,50 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
     print(f"Imported {path.name}: {summary.added} added, {summary.matched} matched.")
     return 0
 
+
+# Commands on the database file itself: they must work when the library cannot be opened.
+
+
+def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
+    from .backup import backup_beside, backup_to
+    from .db import inspect_file
+
+    if inspect_file(db_path).is_new:
+        raise CryqueueError(f"{db_path} does not exist yet; there is nothing to back up")
+    if args.path:
+        target = backup_to(db_path, Path(args.path).expanduser())
+    else:
+        target = backup_beside(db_path, "backup", keep=None)
+    print(f"Backed up {db_path} to {target}.")
+    return 0
+
+
+def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
+    from .backup import restore
+    from .library import Library
+
+    done = restore(Path(args.path).expanduser(), db_path)
+    Library.open(db_path).close()  # brings an older backup up to date, and proves it opens
+    kept = f" The database it replaced is kept as {done.previous}." if done.previous else ""
+    print(f"Restored {done.source} into {done.target}.{kept}")
+    return 0
+
+
+def cmd_doctor(db_path: Path, args: argparse.Namespace) -> int:
+    from .doctor import check, repair
+
+    report = repair(db_path) if args.repair else check(db_path)
+    print(f"Checked {db_path}:")
+    for line in report.lines():
+        print(f"  {line}")
+    return 0 if report.healthy else 1
+
+
+FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "doctor": cmd_doctor,
+}
 
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "list": cmd_list,

@@ -68,8 +68,8 @@ def inspect_file(path: Path) -> FileState:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseRefused(
-            f"{path} is damaged or unreadable ({exc}); restore a backup (a .bak file "
-            "beside it) or pass --db with another file"
+            f"{path} is damaged or unreadable ({exc}); restore a backup with "
+            "'cryqueue restore BACKUP' (see the .bak files beside it)"
         ) from None
     if app_id != models.APPLICATION_ID:
         if app_id == 0 and tables == 0:
@@ -99,7 +99,12 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+            try:
+                yield session
+            except OperationalError as exc:
+                raise _locked_or(exc, self.path) from None
+            except SADatabaseError as exc:
+                raise _damaged(exc, self.path) from None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -112,14 +117,26 @@ class Database:
                 session.commit()
             except OperationalError as exc:
                 session.rollback()
-                raise _locked_or(exc) from None
+                raise _locked_or(exc, self.path) from None
+            except SADatabaseError as exc:
+                session.rollback()
+                raise _damaged(exc, self.path) from None
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def _locked_or(exc: OperationalError) -> CryqueueError:
+def _damaged(exc: SADatabaseError, path: Path) -> CryqueueError:
+    return CryqueueError(
+        f"{path} is damaged ({exc.orig}); check it with 'cryqueue doctor' or restore a backup "
+        "with 'cryqueue restore BACKUP'"
+    )
+
+
+def _locked_or(exc: OperationalError, path: Path) -> CryqueueError:
     text = str(exc.orig)
+    if "malformed" in text or "not a database" in text:
+        return _damaged(exc, path)
     if "locked" in text or "busy" in text:
         return CryqueueError(
             "the database stayed busy (another cryqueue is writing); try again in a moment"
@@ -131,7 +148,7 @@ def _locked_or(exc: OperationalError) -> CryqueueError:
     return CryqueueError(f"database error: {text}")
 
 
-def _make_engine(path: Path) -> Engine:
+def make_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -167,7 +184,7 @@ def open_database(path: Path, *, seed: bool = True) -> Database:
         _create(path)
     elif state.schema_version < models.SCHEMA_VERSION:
         _migrate(path, state.schema_version)
-    engine = _make_engine(path)
+    engine = make_engine(path)
     db = Database(path, engine)
     if seed:
         from .seeding import seed_catalog
@@ -177,8 +194,8 @@ def open_database(path: Path, *, seed: bool = True) -> Database:
         except SADatabaseError as exc:
             db.close()
             raise DatabaseRefused(
-                f"{path} could not be read ({exc.orig}); restore a backup or pass --db with "
-                "another file"
+                f"{path} could not be read ({exc.orig}); check it with 'cryqueue doctor' "
+                "or restore a backup with 'cryqueue restore BACKUP'"
             ) from None
     return db
 

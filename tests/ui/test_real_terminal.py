@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -42,16 +43,26 @@ def _wait_for(predicate, socket: str, timeout: float = 20.0) -> str:  # type: ig
     raise AssertionError(f"the screen never showed what was expected; last screen:\n{screen}")
 
 
-def test_app_in_tmux(tmp_path: Path) -> None:
-    db = tmp_path / "real.db"
-    Library.open(db).close()
-    socket = f"cryqueue-test-{os.getpid()}"
+def _launch(tmp_path: Path, db: Path, socket: str) -> Path:
+    """Start the app in a detached tmux session named 'app'; returns the file with its pid."""
+    pid_file = tmp_path / "app.pid"
     env_prefix = (
         f"LANG=C.UTF-8 XDG_CONFIG_HOME={tmp_path / 'config'} "
         f"XDG_DATA_HOME={tmp_path / 'data'} TERM=xterm-256color"
     )
-    command = f"env -u COLUMNS -u LINES {env_prefix} {sys.executable} -m cryqueue --db {db}; echo EXITED $?; sleep 30"
+    command = (
+        f"sh -c 'echo $$ > {pid_file}; exec env -u COLUMNS -u LINES {env_prefix} "
+        f"{sys.executable} -m cryqueue --db {db}'; echo EXITED $?; sleep 30"
+    )
     _tmux("-u", "new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command, socket=socket)
+    return pid_file
+
+
+def test_app_in_tmux(tmp_path: Path) -> None:
+    db = tmp_path / "real.db"
+    Library.open(db).close()
+    socket = f"cryqueue-test-{os.getpid()}"
+    _launch(tmp_path, db, socket)
     try:
         screen = _wait_for(lambda s: "A Moment to Remember" in s and "Be with You" in s, socket)
         assert "내 머리 속의" in screen, "Hangul titles are shown"
@@ -73,3 +84,54 @@ def test_app_in_tmux(tmp_path: Path) -> None:
         assert top.watched and top.tear_level == 4
     finally:
         library.close()
+
+
+def _note_of(db: Path, title: str) -> str:
+    library = Library.open(db)
+    try:
+        return library.find(title).note
+    finally:
+        library.close()
+
+
+@pytest.mark.parametrize(
+    ("ending", "wait"),
+    [
+        ("SIGKILL about a second after typing stops", 1.2),
+        ("terminal closed (SIGHUP) after the save delay", 1.2),
+        ("terminal closed (SIGHUP) right after typing", 0.0),
+    ],
+)
+def test_typed_notes_survive_the_app_being_killed(tmp_path: Path, ending: str, wait: float) -> None:
+    db = tmp_path / "real.db"
+    Library.open(db).close()
+    socket = f"cryqueue-kill-{os.getpid()}"
+    pid_file = _launch(tmp_path, db, socket)
+    text = "잊지 않을게 - typed before the end"
+    try:
+        _wait_for(lambda s: "A Moment to Remember" in s, socket)
+        _tmux("send-keys", "-t", "app", "n", socket=socket)
+        _wait_for(lambda s: "Back to list" in s, socket)  # the notes pane has the focus
+        _tmux("send-keys", "-t", "app", "-l", text, socket=socket)
+        _wait_for(lambda s: "typed before the end" in s, socket)
+        time.sleep(wait)
+        if "SIGKILL" in ending:
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+            _wait_for(lambda s: "EXITED" in s, socket)
+        else:
+            _tmux("kill-session", "-t", "app", socket=socket)
+            _wait_gone(int(pid_file.read_text()))
+    finally:
+        _tmux("kill-server", socket=socket)
+    assert _note_of(db, "A Moment to Remember") == text
+
+
+def _wait_gone(pid: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the app (pid {pid}) did not end after its terminal closed")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import signal
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -113,6 +116,19 @@ class CryqueueApp(App[None]):
         self.notes.border_title = "Notes"
         self.reload()
         self.film_list.focus()
+        if not self.is_headless:
+            self._save_on_hangup()
+
+    def _save_on_hangup(self) -> None:
+        """A closed terminal (SIGHUP) or a polite kill (SIGTERM) saves the note, then quits."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._save_and_exit)
+
+    def _save_and_exit(self) -> None:
+        self.notes.save_now()
+        self.exit()
 
     def on_resize(self, event: Resize) -> None:
         self.screen.set_class(event.size.width < NARROW_WIDTH, "narrow")
