@@ -156,9 +156,10 @@ def repair(path: Path) -> Report:
         with db.write() as session:
             for what, query in ORPHANS.items():
                 table = ORPHAN_TABLES[what]
-                result = session.execute(text(f"DELETE FROM {table} WHERE id IN ({query})"))
-                if result.rowcount:
-                    repaired.append(f"removed {result.rowcount} {what}")
+                found = len(session.execute(text(query)).all())
+                if found:
+                    session.execute(text(f"DELETE FROM {table} WHERE id IN ({query})"))
+                    repaired.append(f"removed {found} {what}")
             if any("ranking" in p for p in before.fixable):
                 order = session.execute(
                     text("SELECT id FROM film ORDER BY rank_key IS NULL, rank_key, id")
