@@ -1,0 +1,76 @@
+"""Two cryqueues on one database at once: no "database is locked" reaches the user, and no change
+made by one is overwritten by stale state from the other."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from cryqueue.doctor import check
+from cryqueue.library import Library
+
+WRITES = 120
+
+# Each writer adds its own films, moves them about, and edits the notes and tear levels of films
+# the other writer edits too, as fast as it can.
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from cryqueue.entries import FilmFacts
+    from cryqueue.library import Library
+
+    name, db, writes = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    lib = Library.open(db)
+    shared = [lib.find("Always").id, lib.find("Il Mare").id]
+    print("ready", flush=True)
+    sys.stdin.readline()  # both start writing at the same moment
+    for i in range(writes):
+        film = lib.add_film(FilmFacts(title=f"{name} {i}", year=2010))
+        lib.move_to(film.id, 1 + i % 7)
+        lib.set_tears(shared[i % 2], i % 6)
+        lib.mark_watched(shared[0], f"2020-01-{1 + i % 28:02d}")
+        lib.set_note(shared[1], f"{name} {i}", expected=None)
+    print("done", flush=True)
+    """
+)
+
+
+def _start(name: str, db: Path) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, name, str(db), str(WRITES)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def test_two_processes_writing_at_once(db_path: Path) -> None:
+    writers = [_start("left", db_path), _start("right", db_path)]
+    for proc in writers:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    for proc in writers:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert "locked" not in err and out.strip() == "done"
+
+    assert check(db_path).healthy
+    library = Library.open(db_path)
+    try:
+        films = library.films()
+        titles = {f.title for f in films}
+        for name in ("left", "right"):
+            assert {f"{name} {i}" for i in range(WRITES)} <= titles
+        assert [f.rank for f in films] == list(range(1, 17 + 2 * WRITES + 1))
+        assert len(library.find("Always").viewings) == 2 * WRITES
+        assert library.find("Il Mare").note in {f"left {WRITES - 1}", f"right {WRITES - 1}"}
+    finally:
+        library.close()
