@@ -231,6 +231,46 @@ def test_read_only_database_is_refused(tmp_path: Path, cli: Any) -> None:
     assert "read-only" in err
 
 
+def test_read_only_database_is_refused_even_when_running_as_root(
+    db_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root may write to a 0400 file, so the check is simulated: the refusal path is the same."""
+    before = db_path.read_bytes()
+    monkeypatch.setattr(db_mod.os, "access", lambda _path, _mode: False)
+    code, out, err = cli("tears", "Always", "5")
+    assert (code, out) == (1, "")
+    assert "read-only" in err and "chmod u+w" in err and err.count("\n") == 1
+    assert db_path.read_bytes() == before
+
+
+def test_a_data_folder_that_cannot_be_created_is_reported(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(_path: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(db_mod, "ensure_private_dir", refuse)
+    code, _out, err = cli("list", db=tmp_path / "locked" / "cq.db")
+    assert code == 1
+    assert "cannot create the data folder" in err and "Permission denied" in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "locked").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
+def test_a_data_folder_inside_a_read_only_folder(tmp_path: Path, cli: Any) -> None:
+    parent = tmp_path / "ro"
+    parent.mkdir(mode=0o500)
+    code, _out, err = cli("list", db=parent / "data" / "cq.db")
+    assert code == 1 and "cannot create the data folder" in err
+
+
+def test_a_missing_data_folder_is_created(tmp_path: Path, cli: Any) -> None:
+    code, _out, _err = cli("list", db=tmp_path / "new" / "deeper" / "cq.db")
+    assert code == 0
+    assert (tmp_path / "new" / "deeper" / "cq.db").is_file()
+
+
 # Migrations -------------------------------------------------------------------------------------
 
 

@@ -252,7 +252,10 @@ def _positive(steps: int) -> int:
 
 def cmd_note(library: Library, args: argparse.Namespace) -> int:
     film = library.find(args.title)
-    text = sys.stdin.read() if args.text == "-" else args.text
+    try:
+        text = sys.stdin.read() if args.text == "-" else args.text
+    except UnicodeDecodeError:
+        raise UsageError("the note on standard input is not UTF-8 text; convert it") from None
     library.set_note(film.id, text)
     print(f"Note of {film.label} {'saved' if text.strip() else 'cleared'}.")
     return 0

@@ -6,11 +6,14 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _YEAR_SUFFIX = re.compile(r"^(?P<name>.*\S)\s*\((?P<year>\d{4})\)\s*$")
 
 
 def norm(text: str) -> str:
-    """NFC, casefolded, with runs of white space folded to one space: how titles compare."""
+    """NFC, casefolded, with runs of white space folded to one space: how titles compare.
+    Bytes that were not UTF-8 (lone surrogates) become U+FFFD, so a query never breaks SQL."""
+    text = text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
 
 

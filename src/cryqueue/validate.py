@@ -12,15 +12,26 @@ YEAR_MIN, YEAR_MAX = 1888, 2100
 TITLE_MAX = 500
 NOTE_MAX = 2_000_000
 KINDS = ("film", "series")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls other than tab and line breaks: they can drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Lone surrogates: what Python makes of bytes that are not UTF-8 (e.g. a Latin-1 argument).
+_NOT_TEXT = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_text(value: str, what: str, *, multiline: bool = False, limit: int = TITLE_MAX) -> str:
+    if _NOT_TEXT.search(value):
+        raise UsageError(f"{what} contains bytes that are not UTF-8 text; convert it to UTF-8")
     if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
         raise UsageError(f"{what} contains control characters; remove them and try again")
     if len(value) > limit:
         raise UsageError(f"{what} is too long ({len(value)} characters, at most {limit})")
     return value
+
+
+def without_controls(value: str) -> str:
+    """`value` with the characters `clean_text` refuses in multi-line text taken out: for text
+    pasted into the app, where such characters cannot be seen anyway."""
+    return _CONTROL.sub("", _NOT_TEXT.sub("\ufffd", value))
 
 
 def title(value: str, what: str = "the title") -> str:
@@ -37,11 +48,21 @@ def optional_text(value: str | None, what: str) -> str | None:
     return value or None
 
 
+def _whole_number(value: object) -> int | None:
+    """`value` as an int if it is one (or a string of one), else None: 2.5, inf, True are not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,20}\s*", value):
+        return int(value)
+    return None
+
+
 def year(value: int | str) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"year {value!r} is not a number; give a year like 2004") from None
+    number = _whole_number(value)
+    if number is None:
+        raise UsageError(f"year {value!r} is not a number; give a year like 2004")
     if not YEAR_MIN <= number <= YEAR_MAX:
         raise UsageError(
             f"year {number} is out of range; give a year from {YEAR_MIN} to {YEAR_MAX}"
@@ -53,12 +74,11 @@ def tear_level(value: int | str | None) -> int | None:
     """0-5, or None (unrated) given as None, 'none' or '-'."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "-", "")):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    number = _whole_number(value)
+    if number is None:
         raise UsageError(
             f"tear level {value!r} is not a number; give 0 (dry eyes) to 5 (sobbing) or 'none'"
-        ) from None
+        )
     if not TEAR_MIN <= number <= TEAR_MAX:
         raise UsageError(
             f"tear level {number} is out of range; give 0 (dry eyes) to 5 (sobbing) or 'none'"

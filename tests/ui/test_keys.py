@@ -131,6 +131,39 @@ async def test_notes_saved_on_leaving_switching_and_quitting(make_app, library: 
     assert library.find("The Letter").note == "secondq"
 
 
+async def test_pasted_control_characters_are_dropped_from_a_note(
+    make_app, library: Library
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        app.notes.insert("red \x1b[31malert\x07 눈물\n")
+        await pilot.press("escape")
+        assert library.find("A Moment to Remember").note == "red [31malert 눈물\n"
+        assert app.notes.text == "red [31malert 눈물\n"
+
+
+async def test_a_note_that_cannot_be_saved_stays_in_the_editor(
+    make_app, library: Library, monkeypatch
+) -> None:
+    from cryqueue.errors import CryqueueError
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"precious")
+
+        def busy(*_args: object, **_kwargs: object) -> str:
+            raise CryqueueError("the database stayed busy")
+
+        monkeypatch.setattr(library, "set_note", busy)
+        await pilot.press("escape")
+        assert app.notes.text == "precious"
+        assert any("still in the editor" in n.message for n in app._notifications)
+        monkeypatch.undo()
+        await pilot.press("n", "!", "escape")  # the next save goes through
+        assert library.find("A Moment to Remember").note == "precious!"
+
+
 async def test_slash_filters_and_escape_clears(make_app, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -23,6 +23,7 @@ from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm
 from ..errors import CryqueueError
 from ..library import Library, SortOrder, WatchFilter, default_export_name
 from ..paths import documents_dir
+from ..validate import without_controls
 from .details import DetailsPane
 from .dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
 from .film_list import FilmList
@@ -392,12 +393,16 @@ class CryqueueApp(App[None]):
     def action_focus_list(self) -> None:
         self._films.focus()
 
-    def _save_note(self, film_id: int, text: str, base: str) -> str:
+    def _save_note(self, film_id: int, text: str, base: str) -> str | None:
         try:
-            stored = self.library.set_note(film_id, text, expected=base)
+            stored = self.library.set_note(film_id, without_controls(text), expected=base)
         except CryqueueError as exc:
-            self.notify(f"note not saved: {exc}", severity="error", timeout=8)
-            return base
+            self.notify(
+                f"note not saved: {exc}; your text is still in the editor",
+                severity="error",
+                timeout=8,
+            )
+            return None
 
         def setter(note: str) -> Callable[[], int]:
             def apply() -> int:
@@ -407,7 +412,7 @@ class CryqueueApp(App[None]):
             return apply
 
         self.history.record(Change("note", setter(base), setter(stored)))
-        if stored != text:
+        if stored != text and stored != without_controls(text):
             self.notify(
                 "This note was also changed by another cryqueue; both versions are kept.",
                 severity="warning",

@@ -11,8 +11,9 @@ from textual.widgets import TextArea
 
 SAVE_DELAY = 0.8  # seconds after the last key stroke
 
-# save(film_id, text, base) -> the text now stored (differs from `text` after a merge)
-SaveNote = Callable[[int, str, str], str]
+# save(film_id, text, base) -> the text now stored (differs from `text` after a merge or a
+# clean-up), or None when it could not be saved: the editor then keeps the text as typed.
+SaveNote = Callable[[int, str, str], str | None]
 
 
 class NotesEditor(TextArea):
@@ -54,6 +55,8 @@ class NotesEditor(TextArea):
             return
         text = self.text
         stored = self._save(self.film_id, text, self.base)
+        if stored is None:
+            return
         self.base = stored
         if stored != text:
             self.load_text(stored)
