@@ -318,7 +318,7 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
         records = parse_document(data)
     except UsageError as exc:
         raise UsageError(f"{path}: {exc}") from None
-    summary = library.import_records(records)
+    summary = library.import_records(records, _progress_line(f"Importing {path.name}"))
     print(f"Imported {path.name}: {summary.added} added, {summary.matched} matched.")
     return 0
 
@@ -380,6 +380,24 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "export": cmd_export,
     "import": cmd_import,
 }
+
+
+def _progress_line(label: str) -> Callable[[str, int, int], None] | None:
+    """A progress line rewritten in place on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(phase: str, done: int, total: int) -> None:
+        if phase == "reading":
+            line = f"{label}: {done:,} of {total:,} films read"
+        elif phase == "done":
+            line = ""
+        else:
+            line = f"{label}: {phase}…"
+        sys.stderr.write(f"\r\x1b[2K{line}")
+        sys.stderr.flush()
+
+    return show
 
 
 # Output --------------------------------------------------------------------------------------

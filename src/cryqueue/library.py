@@ -4,9 +4,8 @@ nothing here imports Textual."""
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +14,7 @@ from sqlalchemy import and_, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
-from . import json_io, markdown_export, ranking, validate
+from . import importer, json_io, markdown_export, ranking, validate
 from .consensus import consensus_order
 from .db import Database, open_database
 from .entries import (
@@ -30,6 +29,7 @@ from .entries import (
 )
 from .errors import LookupFailed, UsageError
 from .files import write_atomic
+from .importer import ImportSummary, Progress
 from .json_io import ImportRecord, SourceDoc
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
 from .textnorm import norm, search_columns, split_year
@@ -41,12 +41,6 @@ ExportFormat = Literal["markdown", "json"]
 
 def default_export_name(fmt: ExportFormat) -> str:
     return "cryqueue-ranking.json" if fmt == "json" else "cryqueue-ranking.md"
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    added: int
-    matched: int
 
 
 MAX_CANDIDATES = 8
@@ -459,68 +453,12 @@ class Library:
             ranking.place_at(session, new_id, removed.position)
             return new_id
 
-    def import_records(self, records: Sequence[ImportRecord]) -> ImportSummary:
-        """Merge records into the library in one transaction, matching by title and year.
-
-        Matched films get the file's viewings (added to theirs), tear level and note where the
-        file has them; others are added as the user's own. The file's order becomes the ranking,
-        ahead of films the file does not name."""
-        added = matched = 0
+    def import_records(
+        self, records: Sequence[ImportRecord], progress: Progress | None = None
+    ) -> ImportSummary:
+        """Merge records into the library in one transaction (see `importer`)."""
         with self.db.write() as session:
-            known = {
-                (title_norm, year): fid
-                for fid, title_norm, year in session.exec(
-                    select(Film.id, Film.title_norm, Film.year)
-                )
-            }
-            seen_days = _viewings_by_film(session)
-            order: list[int] = []
-            placed: set[int] = set()
-            new_rank = ranking.bottom_key(session)
-            for record in records:
-                film_key = (norm(record.facts.title), record.facts.year)
-                film_id = known.get(film_key)
-                if film_id is None:
-                    values = _checked_facts(record.facts)
-                    film = Film(
-                        **values,
-                        episodes=record.episodes,
-                        country=record.country,
-                        imdb_id=record.imdb_id,
-                        rank_key=new_rank,
-                        tear_level=record.tear_level,
-                        note=record.note,
-                    )
-                    new_rank += ranking.GAP
-                    session.add(film)
-                    session.flush()
-                    assert film.id is not None
-                    film_id = known[film_key] = film.id
-                    added += 1
-                else:
-                    matched += 1
-                    film = session.get_one(Film, film_id)
-                    if record.tear_level is not None:
-                        film.tear_level = record.tear_level
-                    if record.note:
-                        film.note = record.note
-                    session.add(film)
-                # Viewings are a multiset (a film can be watched twice a day): add only what the
-                # library lacks, so importing the same file again changes nothing.
-                have = Counter(seen_days.get(film_id, ()))
-                for day, times in Counter(record.viewings).items():
-                    for _ in range(times - have[day]):
-                        session.add(Viewing(film_id=film_id, watched_on=day))
-                    have[day] = max(have[day], times)
-                seen_days[film_id] = sorted(have.elements())
-                if film_id not in placed:
-                    placed.add(film_id)
-                    order.append(film_id)
-            session.flush()
-            rest = session.exec(select(Film.id).order_by(col(Film.rank_key))).all()
-            order += [fid for fid in rest if fid is not None and fid not in placed]
-            ranking.assign_order(session, order)
-        return ImportSummary(added=added, matched=matched)
+            return importer.import_records(session, records, _checked_facts, progress)
 
     def _touch(self, session: Session, film_id: int) -> Film:
         film = session.get(Film, film_id)

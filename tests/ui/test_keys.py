@@ -30,9 +30,9 @@ async def test_cursor_keys_move_highlight_and_details(make_app, library: Library
         await pilot.press("pageup")
         assert films.cursor == 0
         await pilot.press("down")
-        await pilot.pause()
-        body = str(app.screen.query_one("#details-body").render())
-        assert "편지" in body or "The Letter" in app.film_list.current.title
+        await pilot.pause(0.2)  # the details follow once the cursor rests
+        assert "The Letter\n편지" in app.details.text
+        assert "#2 in your ranking" in app.details.text
 
 
 async def test_w_and_space_toggle_watched_today(make_app, library: Library) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -14,8 +16,9 @@ from typing import Any, TypeVar
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from ..config import config_path, load_config, save_config
@@ -60,6 +63,10 @@ def reports_errors(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
+HANGUP_GRACE = 3.0  # seconds a hung-up app has to close before it is ended outright
+
+
 class CryqueueApp(App[None]):
     CSS_PATH = "cryqueue.tcss"
     TITLE = "cryqueue"
@@ -93,6 +100,7 @@ class CryqueueApp(App[None]):
         self.view_index = 0
         self.sort_index = 0
         self.search_text = ""
+        self._details_timer: Timer | None = None
 
     # Layout --------------------------------------------------------------------------------
 
@@ -130,6 +138,11 @@ class CryqueueApp(App[None]):
     def _save_and_exit(self) -> None:
         self.notes.save_now()
         self.exit()
+        # With the terminal gone, restoring it can hang; everything is saved by now, so make
+        # sure the process ends even then.
+        backstop = threading.Timer(HANGUP_GRACE, os._exit, (129,))
+        backstop.daemon = True
+        backstop.start()
 
     def on_resize(self, event: Resize) -> None:
         self.screen.set_class(event.size.width < NARROW_WIDTH, "narrow")
@@ -196,7 +209,24 @@ class CryqueueApp(App[None]):
         self.sub_title = " · ".join(parts)
 
     def on_film_list_highlighted(self, message: FilmList.Highlighted) -> None:
-        self._show_film(message.row)
+        """The list moves at once; the details and notes follow when the cursor rests, so that
+        holding a key scrolls smoothly through 100,000 films."""
+        if self._details_timer is not None:
+            self._details_timer.stop()
+        self._details_timer = self.set_timer(DETAILS_DELAY, self.show_highlighted)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, NotesEditor):  # never type into the previous film's note
+            self.show_highlighted()
+
+    def show_highlighted(self) -> None:
+        """Bring the details and notes up to the highlighted film now, if they lag behind."""
+        if self._details_timer is None:
+            return
+        self._details_timer.stop()
+        self._details_timer = None
+        if self.screen_stack:  # not while the app is closing
+            self._show_film(self._films.current)
 
     def _show_film(self, row: ListRow | None) -> None:
         if row is None:
@@ -388,6 +418,7 @@ class CryqueueApp(App[None]):
 
     def action_edit_note(self) -> None:
         if self._films.current is not None:
+            self.show_highlighted()
             self.notes.focus()
 
     def action_focus_list(self) -> None:

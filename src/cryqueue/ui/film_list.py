@@ -19,6 +19,7 @@ from textual.strip import Strip
 from ..entries import ListRow, tear_scale
 
 WATCHED_MARK, UNWATCHED_MARK = "✔", "·"
+LINE_CACHE_SIZE = 2_000  # rendered lines kept: a few screens' worth
 
 
 class FilmList(ScrollView, can_focus=True):
@@ -78,6 +79,7 @@ class FilmList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[ListRow] = []
+        self._lines: dict[tuple[ListRow, bool, int, int], Strip] = {}
         self._index: dict[int, int] = {}
         self._rank_width = 2
 
@@ -179,15 +181,39 @@ class FilmList(ScrollView, can_focus=True):
 
     # Rendering -----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a theme or focus change restyles every line
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._lines.clear()
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._lines.clear()
+        super()._on_blur(event)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
         if index >= len(self.rows):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         row = self.rows[index]
         cursor = index == self.cursor
+        # Scrolling by a line re-renders every visible line: the cache makes that a lookup.
+        key = (row, cursor, width, self._rank_width)
+        strip = self._lines.get(key)
+        if strip is None:
+            if len(self._lines) > LINE_CACHE_SIZE:
+                self._lines.clear()
+            strip = self._lines[key] = self._render_row(row, cursor, width)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(
+            scroll_x, index
+        )
+
+    def _render_row(self, row: ListRow, cursor: bool, width: int) -> Strip:
+        base = self.rich_style
         style = self.get_component_rich_style("film-list--cursor") if cursor else Style()
 
         def part(name: str) -> Style:
@@ -211,8 +237,7 @@ class FilmList(ScrollView, can_focus=True):
             Segment(year, part("film-list--year")),
             Segment(tears, part("film-list--tears")),
         ]
-        strip = Strip(segments).adjust_cell_length(width, base + style)
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+        return Strip(segments).adjust_cell_length(width, base + style)
 
 
 def _with_rank(row: ListRow, rank: int) -> ListRow:
