@@ -38,7 +38,7 @@ def test_packaging_wheel_contains_the_seed_catalog(tmp_path: Path) -> None:
         )
         assert {"cryqueue/__init__.py", "cryqueue/cli.py", "cryqueue/catalog.py"} <= names
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-        assert "cryqueue = cryqueue.cli:main" in wheel.read(entry_points).decode()
+        assert "cryqueue = cryqueue.launch:main" in wheel.read(entry_points).decode()
 
 
 @pytest.mark.packaging

@@ -82,3 +82,42 @@ def test_refusal_in_a_real_process_is_one_line_without_traceback(tmp_path: Path)
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert bad.read_bytes() == before
+
+
+LAUNCH_PROBE = PROBE.replace("from cryqueue.cli import main", "from cryqueue.launch import main")
+LAUNCH_PROBE = LAUNCH_PROBE.replace("code = main(sys.argv[1:])", "code = main()")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["-h"]])
+def test_entry_point_answers_version_and_help_with_only_sys_loaded(
+    args: list[str], tmp_path: Path
+) -> None:
+    probe_code = LAUNCH_PROBE.replace(
+        'loaded = {name.split(".")[0] for name in sys.modules}',
+        'loaded = {name.split(".")[0] for name in sys.modules}\n'
+        'print("\\nARGPARSE" if "argparse" in sys.modules else "\\nLEAN")',
+    )
+    result = run(args, tmp_path, probe_code)
+    assert result.returncode == 0, result.stderr
+    assert "LEAN" in result.stdout
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"code": 0, "textual": False, "sqlmodel": False}
+
+
+def test_pre_rendered_help_matches_argparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryqueue._help import TOP_LEVEL_HELP
+    from cryqueue.cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert build_parser().format_help() == TOP_LEVEL_HELP, (
+        "the CLI changed: run 'python scripts/write-help.py' to refresh src/cryqueue/_help.py"
+    )
+
+
+def test_entry_point_passes_other_commands_to_the_cli(tmp_path: Path) -> None:
+    code = "import sys\nfrom cryqueue.launch import main\nsys.exit(main())"
+    result = run(["list", "--format", "json"], tmp_path, code)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)[0]["title"] == "A Moment to Remember"
+    result = run(["tears", "Always", "9"], tmp_path, code)
+    assert result.returncode == 2 and "out of range" in result.stderr

@@ -1,3 +1,3 @@
-from cryqueue.cli import main
+from cryqueue.launch import main
 
 raise SystemExit(main())
