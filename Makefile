@@ -23,8 +23,8 @@ run: $(STAMP)
 	$(BIN)/cryqueue
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
@@ -33,6 +33,7 @@ test: $(TEST_STAMP)
 	@command -v tmux >/dev/null 2>&1 || sh scripts/install-tmux.sh || true
 	$(MAKE) lint typecheck
 	$(BIN)/python -m pytest
+	$(BIN)/python -m bench --quick  # a smoke run, so the benchmark cannot rot
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench

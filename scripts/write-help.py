@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 os.environ["COLUMNS"] = "80"
-from cryqueue.cli import build_parser  # noqa: E402
+from cryqueue.cli import build_parser
 
 TARGET = Path(__file__).resolve().parent.parent / "src" / "cryqueue" / "_help.py"
 text = build_parser().format_help()
