@@ -27,7 +27,12 @@ FILTER_TEXT = "love"
 
 
 async def _measure(db: Path, workdir: Path, samples: int) -> dict[str, list[float]]:
+    from cryqueue.ui import app as app_module
     from cryqueue.ui.app import CryqueueApp
+
+    # The details pane follows the cursor once it rests (DETAILS_DELAY); measured on its own
+    # below, so that a key's figure is the time until the list shows the change.
+    rest, app_module.DETAILS_DELAY = app_module.DETAILS_DELAY, 3600.0
 
     library = Library.open(db)
     app = CryqueueApp(
@@ -68,8 +73,19 @@ async def _measure(db: Path, workdir: Path, samples: int) -> dict[str, list[floa
                     await pilot.press("backspace")
                 await app.workers.wait_for_complete()
             results["filter keystroke"] = typed
+            await pilot.press("escape")
+            await app.workers.wait_for_complete()
+            follow = []
+            for _ in range(samples):
+                await pilot.press("down")
+                start = time.process_time()
+                app.show_highlighted()
+                await pilot.pause()
+                follow.append((time.process_time() - start) * 1000)
+            results["details pane after the cursor rests"] = follow
             results["_baseline"] = [baseline]
     finally:
+        app_module.DETAILS_DELAY = rest
         library.close()
     return results
 

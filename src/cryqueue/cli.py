@@ -17,7 +17,8 @@ from .errors import CryqueueError, UsageError
 
 if TYPE_CHECKING:
     from .entries import FilmDetails, FilmEntry
-    from .library import Library, WatchFilter
+    from .library import Library
+    from .listing import WatchFilter
 
 PROG = "cryqueue"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 TEAR_MIN, TEAR_MAX = 0, 5
 
@@ -131,9 +131,9 @@ def tear_scale(level: int | None, filled: str = "●", empty: str = "○") -> st
     return filled * level + empty * (TEAR_MAX - level)
 
 
-@dataclass(frozen=True, slots=True)
-class ListRow:
-    """One line of the app's list: just what it shows, so 100,000 of them stay small."""
+class ListRow(NamedTuple):
+    """One line of the app's list: just what it shows, so 100,000 of them stay small (a tuple
+    builds in a fifth of the time of a frozen dataclass)."""
 
     id: int
     rank: int

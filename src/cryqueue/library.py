@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
-from . import importer, json_io, markdown_export, ranking, validate
+from . import importer, json_io, listing, markdown_export, ranking, validate
 from .consensus import consensus_order
 from .db import Database, open_database
 from .entries import (
@@ -31,11 +31,15 @@ from .errors import LookupFailed, UsageError
 from .files import write_atomic
 from .importer import ImportSummary, Progress
 from .json_io import ImportRecord, SourceDoc
+from .listing import SortOrder, WatchFilter
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
 from .textnorm import norm, search_columns, split_year
 
-WatchFilter = Literal["all", "watched", "unwatched"]
-SortOrder = Literal["rank", "consensus", "year", "tears"]
+_LISTING_SQL = (
+    "SELECT id, title, original_title, year, tear_level, search_norm,"
+    " EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id)"
+    " FROM film ORDER BY rank_key"
+)
 ExportFormat = Literal["markdown", "json"]
 
 
@@ -99,20 +103,18 @@ class Library:
             return [e for e in entries if not e.watched]
         return entries
 
-    def get(self, film_id: int) -> FilmEntry:
+    def get(self, film_id: int, rank: int | None = None) -> FilmEntry:
+        """One film. Its place in the ranking is counted unless the caller knows it (`rank`):
+        counting is the one step whose cost grows with the library."""
         with self.db.read() as session:
-            return self._get(session, film_id)
+            return self._get(session, film_id, rank)
 
-    def _get(self, session: Session, film_id: int) -> FilmEntry:
+    def _get(self, session: Session, film_id: int, rank: int | None = None) -> FilmEntry:
         row = session.execute(sa_select(*_ENTRY_COLUMNS).where(col(Film.id) == film_id)).first()
         if row is None:
             raise LookupFailed("that film is no longer in the library; it was removed")
-        dates = session.exec(
-            select(col(Viewing.watched_on))
-            .where(Viewing.film_id == film_id)
-            .order_by(col(Viewing.watched_on))
-        ).all()
-        return _entry(row, ranking.position_of(session, film_id), tuple(dates))
+        place = rank if rank is not None else ranking.position_of(session, film_id)
+        return _entry(row, place, tuple(_dates_of(session, film_id)))
 
     def details(self, film_id: int) -> FilmDetails:
         """A film with where the lists ranked it and its related titles."""
@@ -161,43 +163,39 @@ class Library:
     ) -> list[ListRow]:
         """The app's list: films matching the filter and search, in the chosen order, each
         with its place in the personal ranking."""
-        needle = norm(search)
-        conditions = []
-        params: dict[str, Any] = {}
-        if watched == "watched":
-            conditions.append("watched")
-        elif watched == "unwatched":
-            conditions.append("NOT watched")
-        if needle:
-            conditions.append("instr(search_norm, :needle) > 0")
-            params["needle"] = needle
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        order = {
-            "rank": "rank",
-            "consensus": "rank",
-            "year": "year DESC, rank",
-            "tears": "tear_level IS NULL, tear_level DESC, rank",
-        }[sort]
-        sql = (
-            "SELECT id, rank, title, original_title, year, watched, tear_level FROM ("
-            " SELECT id, title, original_title, year, tear_level, search_norm,"
-            " ROW_NUMBER() OVER (ORDER BY rank_key) AS rank,"
-            " EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id) AS watched"
-            f" FROM film) {where} ORDER BY {order}"
-        )
-        with self.db.read() as session:
-            rows = [
-                ListRow(i, r, t, o, y, bool(w), tl)
-                for i, r, t, o, y, w, tl in session.execute(text(sql), params)
-            ]
-            if sort == "consensus":
-                rows = self._by_consensus(session, rows)
-        return rows
+        return listing.select(self.listing(), watched, sort, search, self.consensus_places)
 
-    def _by_consensus(self, session: Session, rows: list[ListRow]) -> list[ListRow]:
-        places = session.exec(
-            select(SourceRank.source_id, SourceRank.film_id, SourceRank.rank)
-        ).all()
+    def listing(self) -> listing.Listing:
+        """Every film in ranking order with its search key, in one read."""
+        with self.db.read() as session:
+            # The driver's cursor directly: SQLAlchemy's row objects would double the time.
+            driver = session.connection().connection.driver_connection
+            assert driver is not None
+            cursor = driver.execute(_LISTING_SQL)
+            rows: list[ListRow] = []
+            keys: dict[int, str] = {}
+            append = rows.append
+            for rank, (i, t, o, y, tl, key, w) in enumerate(cursor, 1):
+                append(ListRow(i, rank, t, o, y, w == 1, tl))
+                keys[i] = key
+        return listing.Listing(rows, keys)
+
+    def first_rows(self, limit: int) -> list[ListRow]:
+        """The top of the ranking, read in a few milliseconds whatever the library's size: what
+        the app paints first while the whole list loads."""
+        with self.db.read() as session:
+            result = session.execute(text(f"{_LISTING_SQL} LIMIT :limit"), {"limit": limit})
+            return [
+                ListRow(i, rank, t, o, y, bool(w), tl)
+                for rank, (i, t, o, y, tl, _key, w) in enumerate(result, 1)
+            ]
+
+    def consensus_places(self) -> dict[int, int]:
+        """Each listed film's place in the consensus of the source lists (see `consensus`)."""
+        with self.db.read() as session:
+            places = session.exec(
+                select(SourceRank.source_id, SourceRank.film_id, SourceRank.rank)
+            ).all()
         rankings: dict[int, list[tuple[int, int]]] = defaultdict(list)
         mentioned = []
         for source_id, film_id, rank in places:
@@ -206,8 +204,7 @@ class Library:
             else:
                 rankings[source_id].append((film_id, rank))
         order = consensus_order({str(k): v for k, v in rankings.items()}, mentioned)
-        place = {film_id: i for i, film_id in enumerate(order)}
-        return sorted(rows, key=lambda r: (place.get(r.id, len(place)), r.rank))
+        return {film_id: i for i, film_id in enumerate(order)}
 
     def stats(self) -> Stats:
         with self.db.read() as session:
@@ -319,11 +316,20 @@ class Library:
             session.add_all(Viewing(film_id=film_id, watched_on=d) for d in days)
 
     def set_tears(self, film_id: int, level: int | str | None) -> int | None:
+        return self.swap_tears(film_id, level)[1]
+
+    def swap_tears(self, film_id: int, level: int | str | None) -> tuple[int | None, int | None]:
+        """Set the tear level; returns the level before (read in the same transaction, for undo)
+        and the level now."""
         value = validate.tear_level(level)
         with self.db.write() as session:
             film = self._touch(session, film_id)
-            film.tear_level = value
-        return value
+            before, film.tear_level = film.tear_level, value
+        return before, value
+
+    def viewings(self, film_id: int) -> tuple[date, ...]:
+        with self.db.read() as session:
+            return tuple(_dates_of(session, film_id))
 
     def set_note(self, film_id: int, text: str, expected: str | None = None) -> str:
         """Save a note. With `expected` (the text the editor started from), a note changed
@@ -343,6 +349,18 @@ class Library:
         with self.db.write() as session:
             self._touch(session, film_id)
             return ranking.place_at(session, film_id, position)
+
+    def reposition(self, film_id: int, position: int) -> tuple[int, int]:
+        """Like `move_to`, returning the film's old and new positions (read in the same
+        transaction, so the app can tell whether another cryqueue reordered meanwhile)."""
+        validate.position(position)
+        with self.db.write() as session:
+            self._touch(session, film_id)
+            return ranking.reposition(session, film_id, position)
+
+    def position(self, film_id: int) -> int:
+        with self.db.read() as session:
+            return ranking.position_of(session, film_id)
 
     def move_by(self, film_id: int, delta: int) -> int:
         """Move a film `delta` places (negative = up)."""
@@ -492,6 +510,15 @@ def _entry(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEntry
         note=note,
         viewings=tuple(viewings),
     )
+
+
+def _dates_of(session: Session, film_id: int) -> list[date]:
+    query = (
+        select(col(Viewing.watched_on))
+        .where(Viewing.film_id == film_id)
+        .order_by(col(Viewing.watched_on))
+    )
+    return list(session.exec(query).all())
 
 
 def _viewings_by_film(session: Session) -> dict[int, list[date]]:

@@ -72,31 +72,74 @@ def position_of(session: Session, film_id: int) -> int:
 
 def place_at(session: Session, film_id: int, position: int) -> int:
     """Move a film so that it shows at `position` (clamped to 1..n); returns the new position."""
+    return reposition(session, film_id, position)[1]
+
+
+def reposition(session: Session, film_id: int, position: int) -> tuple[int, int]:
+    """Move a film to `position` (clamped to 1..n); returns its old and new positions.
+
+    A short move (the common one: a key press) reads only the neighbours it passes, from the
+    film's own key; a long one finds its new neighbours by position."""
     total = count(session)
     position = max(1, min(position, total))
+    current = position_of(session, film_id)
+    if position == current:
+        return current, current
     for _attempt in range(2):
-        others = (
-            select(Film.rank_key)
-            .where(Film.id != film_id)
-            .order_by(col(Film.rank_key))
-            .offset(max(position - 2, 0))
-            .limit(2 if position > 1 else 1)
-        )
-        keys = [int(k) for k in session.exec(others).all()]
-        if position == 1:
-            lo, hi = None, (keys[0] if keys else None)
+        if abs(position - current) <= NEAR:
+            lo, hi = _neighbours_near(session, film_id, current, position)
         else:
-            lo = keys[0] if keys else None
-            hi = keys[1] if len(keys) > 1 else None
+            lo, hi = _neighbours_at(session, film_id, position)
         new_key = key_between(lo, hi)
         if new_key is not None:
             film = session.get_one(Film, film_id)
             film.rank_key = new_key
             session.add(film)
             session.flush()
-            return position
+            return current, position
         respace(session)
     raise RuntimeError("ranking keys could not be re-spaced")  # pragma: no cover
+
+
+NEAR = 64  # moves up to this many places walk from the film's key
+
+
+def _neighbours_near(
+    session: Session, film_id: int, current: int, position: int
+) -> tuple[int | None, int | None]:
+    key = session.exec(select(Film.rank_key).where(Film.id == film_id)).one()
+    steps = abs(position - current)
+    if position < current:  # the films passed are above: the last one passed becomes `hi`
+        query = (
+            select(Film.rank_key)
+            .where(col(Film.rank_key) < key)
+            .order_by(col(Film.rank_key).desc())
+            .limit(steps + 1)
+        )
+        above = [int(k) for k in session.exec(query).all()]
+        return (above[steps] if len(above) > steps else None), above[steps - 1]
+    query = (
+        select(Film.rank_key)
+        .where(col(Film.rank_key) > key)
+        .order_by(col(Film.rank_key))
+        .limit(steps + 1)
+    )
+    below = [int(k) for k in session.exec(query).all()]
+    return below[steps - 1], (below[steps] if len(below) > steps else None)
+
+
+def _neighbours_at(session: Session, film_id: int, position: int) -> tuple[int | None, int | None]:
+    others = (
+        select(Film.rank_key)
+        .where(Film.id != film_id)
+        .order_by(col(Film.rank_key))
+        .offset(max(position - 2, 0))
+        .limit(2 if position > 1 else 1)
+    )
+    keys = [int(k) for k in session.exec(others).all()]
+    if position == 1:
+        return None, (keys[0] if keys else None)
+    return (keys[0] if keys else None), (keys[1] if len(keys) > 1 else None)
 
 
 def assign_order(session: Session, ordered_ids: list[int]) -> None:

@@ -39,6 +39,7 @@ async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
         widget.cursor_blink = False
     for widget in pilot.app.screen_stack[0].query(TextArea):
         widget.cursor_blink = False
+    pilot.app.show_highlighted()  # the details pane, which otherwise follows a moment later
     await pilot.pause()
 
 

@@ -22,9 +22,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from ..config import config_path, load_config, save_config
-from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm
+from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats
 from ..errors import CryqueueError
-from ..library import Library, SortOrder, WatchFilter, default_export_name
+from ..library import Library, default_export_name
+from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from ..paths import documents_dir
 from ..validate import without_controls
 from .details import DetailsPane
@@ -64,6 +65,8 @@ def reports_errors(method: F) -> F:
 
 
 DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
+FIRST_PAGE = 200  # rows painted before the whole list is read
+BACKGROUND_AT = 5_000  # lists this long are read and filtered in a worker thread
 HANGUP_GRACE = 3.0  # seconds a hung-up app has to close before it is ended outright
 
 
@@ -101,6 +104,11 @@ class CryqueueApp(App[None]):
         self.sort_index = 0
         self.search_text = ""
         self._details_timer: Timer | None = None
+        self._status_timer: Timer | None = None
+        self.listing: Listing | None = None  # every film, once read; the list shows a view of it
+        self._consensus: dict[int, int] | None = None
+        self._stats: Stats | None = None
+        self._changes = 0  # bumped by every change: a list read that started before is stale
 
     # Layout --------------------------------------------------------------------------------
 
@@ -123,8 +131,10 @@ class CryqueueApp(App[None]):
         self.query_one("#left").border_title = "Ranking"
         self.query_one("#details").border_title = "Details"
         self.notes.border_title = "Notes"
-        self.reload()
+        self._films.set_rows(self.library.first_rows(FIRST_PAGE))
+        self.update_status()
         self.film_list.focus()
+        self.call_after_refresh(self.reload)
         if not self.is_headless:
             self._save_on_hangup()
 
@@ -186,17 +196,98 @@ class CryqueueApp(App[None]):
         return SORTS[self.sort_index][0]
 
     def reload(self, keep_id: int | None = None) -> None:
-        """Read the list afresh (after a change of view, sort, filter, or an undo)."""
+        """Read the whole list afresh (at start, after an undo or another writer's reorder);
+        in a worker thread when the library is big, so the app stays responsive."""
+        keep = self._keep(keep_id)
+        if self._big:
+            self.run_worker(
+                functools.partial(self._read_listing, keep, self._changes),
+                thread=True,
+                exclusive=True,
+                group="listing",
+                description="read the list",  # the default is a repr of 100,000 rows
+            )
+        else:
+            self._set_listing(self.library.listing(), keep)
+
+    def _read_listing(self, keep: int | None, changes: int) -> None:
+        listing = self.library.listing()
+        self.call_from_thread(self._listing_read, listing, keep, changes)
+
+    def _listing_read(self, listing: Listing, keep: int | None, changes: int) -> None:
+        if changes != self._changes:  # something changed while reading: read again
+            self.reload(self._keep(keep))
+        else:
+            self._set_listing(listing, self._keep(keep))
+
+    def _set_listing(self, listing: Listing, keep: int | None) -> None:
+        self.listing = listing
+        self._consensus = None
+        self._stats = None
+        self.apply_view(keep)
+
+    @property
+    def _big(self) -> bool:
+        known = len(self.listing.rows) if self.listing else len(self._films.rows)
+        return known >= BACKGROUND_AT or (self.listing is None and known >= FIRST_PAGE)
+
+    def _keep(self, keep_id: int | None) -> int | None:
+        current = self._films.current
+        return keep_id if keep_id is not None else (current.id if current else None)
+
+    def apply_view(self, keep_id: int | None = None) -> None:
+        """Show the view, sort and filter chosen, from the list in memory."""
+        if self.listing is None:
+            return
+        keep = self._keep(keep_id)
+        choice = (self.view, self.sort, self.search_text)
+        if self._big:
+            self.run_worker(
+                functools.partial(self._select_rows, self.listing, choice, keep),
+                thread=True,
+                exclusive=True,
+                group="view",
+                description="filter and sort the list",
+            )
+        else:
+            self._show_rows(select(self.listing, *choice, self._consensus_places), keep)
+
+    def _select_rows(
+        self, listing: Listing, choice: tuple[WatchFilter, SortOrder, str], keep: int | None
+    ) -> None:
+        rows = select(listing, *choice, self._consensus_places)
+        self.call_from_thread(self._rows_selected, listing, choice, rows, keep)
+
+    def _rows_selected(
+        self,
+        listing: Listing,
+        choice: tuple[WatchFilter, SortOrder, str],
+        rows: list[ListRow],
+        keep: int | None,
+    ) -> None:
+        if listing is self.listing and choice == (self.view, self.sort, self.search_text):
+            self._show_rows(rows, keep)  # else a newer keystroke's result is on its way
+
+    def _show_rows(self, rows: list[ListRow], keep: int | None) -> None:
         films = self._films
-        current = films.current
-        keep = keep_id if keep_id is not None else (current.id if current else None)
-        films.set_rows(self.library.list_rows(self.view, self.sort, self.search_text), keep)
+        films.set_rows(rows, keep, total=len(self.listing.rows) if self.listing else None)
         if not films.rows:
             self._show_film(None)
-        self.update_status()
+        else:
+            self._details_soon()
+        self.update_status(recount=False)
 
-    def update_status(self) -> None:
-        stats = self.library.stats()
+    def _consensus_places(self) -> dict[int, int]:
+        if self._consensus is None:
+            self._consensus = self.library.consensus_places()
+        return self._consensus
+
+    def update_status(self, recount: bool = True) -> None:
+        """The header's status line; `recount=False` reuses the figures (a filter keystroke
+        changes what is shown, not what is in the library)."""
+        if recount or self._stats is None:
+            self._stats = listing_stats(self.listing.rows) if self.listing else self.library.stats()
+        stats = self._stats
         tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
         parts = [
             f"watched {stats.watched} of {stats.total}",
@@ -208,9 +299,17 @@ class CryqueueApp(App[None]):
             parts.append(f"filter “{self.search_text}”")
         self.sub_title = " · ".join(parts)
 
+    def _status_soon(self) -> None:
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        self._status_timer = self.set_timer(DETAILS_DELAY, self.update_status)
+
     def on_film_list_highlighted(self, message: FilmList.Highlighted) -> None:
         """The list moves at once; the details and notes follow when the cursor rests, so that
         holding a key scrolls smoothly through 100,000 films."""
+        self._details_soon()
+
+    def _details_soon(self) -> None:
         if self._details_timer is not None:
             self._details_timer.stop()
         self._details_timer = self.set_timer(DETAILS_DELAY, self.show_highlighted)
@@ -242,18 +341,26 @@ class CryqueueApp(App[None]):
         if self.notes.film_id != row.id or not self.notes.dirty:
             self.notes.show_note(row.id, details.entry.note)
         fresh = details.entry.list_row()
-        if fresh != row and fresh.rank == row.rank:
-            self._films.replace_row(fresh)  # changed by another cryqueue meanwhile
+        if fresh != row and fresh.rank == row.rank:  # changed by another cryqueue meanwhile
+            if self.listing is not None:
+                self.listing.replace(fresh)
+            self._films.replace_row(fresh)
 
-    def _refresh_film(self, film_id: int) -> FilmEntry:
-        """After a change to one film: its line, the details and the status, nothing more."""
-        entry = self.library.get(film_id)
-        self._films.replace_row(entry.list_row())
+    def _refresh_film(self, film_id: int) -> None:
+        """After a change to one film: its line at once; the details and status a moment later.
+        The line is read back, so it shows what is stored, whoever stored it."""
+        self._changes += 1
+        shown = self._films.row_of(film_id)
+        known = self.listing.get(film_id) if self.listing else None
+        rank = known.rank if known else shown.rank if shown else None
+        row = self.library.get(film_id, rank=rank).list_row()
+        if self.listing is not None:
+            self.listing.replace(row)
+        self._films.replace_row(row)
         current = self._films.current
         if current and current.id == film_id:
-            self.details.show(self.library.details(film_id))
-        self.update_status()
-        return entry
+            self._details_soon()
+        self._status_soon()
 
     def _current(self) -> ListRow | None:
         row = self._films.current
@@ -268,7 +375,7 @@ class CryqueueApp(App[None]):
         row = self._current()
         if row is None:
             return
-        before = self.library.get(row.id).viewings
+        before = self.library.viewings(row.id)
         if before:
             self.library.unwatch(row.id)
             after: tuple[date, ...] = ()
@@ -294,7 +401,7 @@ class CryqueueApp(App[None]):
     def _after_view_change(self, film_id: int) -> None:
         """In the 'to watch' / 'watched' views a toggled film leaves the list."""
         if self.view != "all" or self.sort == "tears":
-            self.reload(keep_id=film_id)
+            self.apply_view(keep_id=film_id)
 
     def action_watched_on(self) -> None:
         row = self._current()
@@ -303,7 +410,7 @@ class CryqueueApp(App[None]):
 
         def submit(value: str) -> str | None:
             try:
-                before = self.library.get(row.id).viewings
+                before = self.library.viewings(row.id)
                 day = self.library.mark_watched(row.id, value.strip() or None)
             except CryqueueError as exc:
                 return str(exc)
@@ -326,8 +433,7 @@ class CryqueueApp(App[None]):
         if row is None:
             return
         value = None if level < 0 else level
-        before = self.library.get(row.id).tear_level
-        self.library.set_tears(row.id, value)
+        before, value = self.library.swap_tears(row.id, value)
 
         def setter(tears: int | None) -> Callable[[], int]:
             def apply() -> int:
@@ -339,7 +445,7 @@ class CryqueueApp(App[None]):
         self.history.record(Change("tear level", setter(before), setter(value)))
         self._refresh_film(row.id)
         if self.sort == "tears":
-            self.reload(keep_id=row.id)
+            self.apply_view(keep_id=row.id)
 
     # Ranking ---------------------------------------------------------------------------------
 
@@ -375,7 +481,7 @@ class CryqueueApp(App[None]):
     def action_move_bottom(self) -> None:
         row = self._current()
         if row is not None and self._ranking_order():
-            self._move(row, self.library.stats().total)
+            self._move(row, self.library.stats().total)  # not in memory: it may be loading
 
     def action_move_to(self) -> None:
         row = self._current()
@@ -396,10 +502,10 @@ class CryqueueApp(App[None]):
         )
 
     def _move(self, row: ListRow, target: int) -> None:
-        old = self.library.get(row.id).rank
-        new = self.library.move_to(row.id, target)
+        old, new = self.library.reposition(row.id, target)
         if new == old:
             return
+        self._changes += 1
 
         def mover(position: int) -> Callable[[], int]:
             def apply() -> int:
@@ -409,8 +515,10 @@ class CryqueueApp(App[None]):
             return apply
 
         self.history.record(Change("move", mover(old), mover(new)))
-        if old == row.rank:
-            self._films.shift_ranks(row.id, old, new, reorder=True)
+        if old == row.rank and self.listing is not None:
+            self.listing.move(row.id, new)
+            self._films.move_row(row.id, new)
+            self._details_soon()
         else:
             self.reload(keep_id=row.id)  # another cryqueue reordered meanwhile
 
@@ -561,11 +669,11 @@ class CryqueueApp(App[None]):
 
     def action_cycle_view(self) -> None:
         self.view_index = (self.view_index + 1) % len(VIEWS)
-        self.reload()
+        self.apply_view()
 
     def action_cycle_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
-        self.reload()
+        self.apply_view()
 
     def action_search(self) -> None:
         search = self.screen_stack[0].query_one("#search", Input)
@@ -575,7 +683,7 @@ class CryqueueApp(App[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
             self.search_text = event.value
-            self.reload()
+            self.apply_view()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
@@ -592,7 +700,7 @@ class CryqueueApp(App[None]):
             search.value = ""
             search.remove_class("visible")
             self.search_text = ""
-            self.reload()
+            self.apply_view()
             self._films.focus()
 
     # Export, help, quit ----------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..entries import ListRow, tear_scale
+from ..listing import move_row
 
 WATCHED_MARK, UNWATCHED_MARK = "✔", "·"
 LINE_CACHE_SIZE = 2_000  # rendered lines kept: a few screens' worth
@@ -80,8 +81,9 @@ class FilmList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[ListRow] = []
         self._lines: dict[tuple[ListRow, bool, int, int], Strip] = {}
-        self._index: dict[int, int] = {}
+        self._index_cache: dict[int, int] | None = {}
         self._rank_width = 2
+        self._styles: dict[tuple[str, bool], Style] = {}
 
     # Data ----------------------------------------------------------------------------------
 
@@ -89,19 +91,27 @@ class FilmList(ScrollView, can_focus=True):
     def current(self) -> ListRow | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def set_rows(self, rows: Sequence[ListRow], keep_id: int | None = None) -> None:
-        """Show `rows`, keeping the highlight on film `keep_id` if it is still there."""
-        self.rows = list(rows)
-        self._reindex()
-        target = self._index.get(keep_id, None) if keep_id is not None else None
+    def set_rows(
+        self, rows: Sequence[ListRow], keep_id: int | None = None, *, total: int | None = None
+    ) -> None:
+        """Show `rows`, keeping the highlight on film `keep_id` if it is still there. `total`
+        (the library's size) sets the width of the rank column, so it stays put as you filter."""
+        self.rows = rows if isinstance(rows, list) else list(rows)
+        self._index_cache = None  # built when first needed: a filter keystroke never needs it
+        top = total if total is not None else max((row.rank for row in self.rows), default=1)
+        self._rank_width = max(2, len(str(top)))
+        target = None
+        if keep_id is not None:
+            target = next((i for i, row in enumerate(self.rows) if row.id == keep_id), None)
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.refresh()
         self.cursor = min(target if target is not None else self.cursor, max(len(self.rows) - 1, 0))
 
-    def _reindex(self) -> None:
-        self._index = {row.id: i for i, row in enumerate(self.rows)}
-        top = max((row.rank for row in self.rows), default=1)
-        self._rank_width = max(2, len(str(top)))
+    @property
+    def _index(self) -> dict[int, int]:
+        if self._index_cache is None:
+            self._index_cache = {row.id: i for i, row in enumerate(self.rows)}
+        return self._index_cache
 
     def index_of(self, film_id: int) -> int | None:
         return self._index.get(film_id)
@@ -118,30 +128,21 @@ class FilmList(ScrollView, can_focus=True):
         if index is None:
             return
         del self.rows[index]
-        self._reindex()
+        self._index_cache = None
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.refresh()
         self.cursor = min(self.cursor, max(len(self.rows) - 1, 0))
 
-    def shift_ranks(self, film_id: int, old: int, new: int, *, reorder: bool) -> None:
-        """A film moved from rank `old` to `new`: renumber the films between, and (in ranking
-        order) move its line. Only numbers change; nothing is read back."""
-        low, high, step = (new, old - 1, 1) if new < old else (old + 1, new, -1)
-        self.rows = [
-            _with_rank(row, new)
-            if row.id == film_id
-            else _with_rank(row, row.rank + step)
-            if low <= row.rank <= high
-            else row
-            for row in self.rows
-        ]
-        if reorder:
-            index = self._index[film_id]
-            moved = self.rows.pop(index)
-            target = _insert_point(self.rows, new)
-            self.rows.insert(target, moved)
-            self._reindex()
-            self.cursor = target
+    def row_of(self, film_id: int) -> ListRow | None:
+        index = self._index.get(film_id)
+        return None if index is None else self.rows[index]
+
+    def move_row(self, film_id: int, new_rank: int) -> None:
+        """A film moved to `new_rank` (the list is in ranking order): move its line and
+        renumber the lines it passed, without reading anything back."""
+        if film_id not in self._index:
+            return
+        self.cursor = move_row(self.rows, self._index, film_id, new_rank)
         self.refresh()
 
     # Cursor --------------------------------------------------------------------------------
@@ -183,19 +184,34 @@ class FilmList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._lines.clear()  # a theme or focus change restyles every line
+        self._forget_rendering()  # a theme or focus change restyles every line
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._lines.clear()
+        self._forget_rendering()
         super()._on_focus(event)
 
     def _on_blur(self, event: events.Blur) -> None:
-        self._lines.clear()
+        self._forget_rendering()
         super()._on_blur(event)
 
+    def _forget_rendering(self) -> None:
+        self._lines.clear()
+        self._styles.clear()
+
+    def _style(self, part: str, cursor: bool) -> Style:
+        """A part's style, on the cursor line or not; resolving CSS per line is the slow part."""
+        style = self._styles.get((part, cursor))
+        if style is None:
+            style = self.rich_style
+            if part:
+                style += self.get_component_rich_style(part)
+            if cursor:
+                style += self.get_component_rich_style("film-list--cursor")
+            self._styles[(part, cursor)] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
+        index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
@@ -208,51 +224,41 @@ class FilmList(ScrollView, can_focus=True):
             if len(self._lines) > LINE_CACHE_SIZE:
                 self._lines.clear()
             strip = self._lines[key] = self._render_row(row, cursor, width)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(
-            scroll_x, index
-        )
+        # Lines are cut to the width already and never scroll sideways, and clicks are mapped
+        # from the row number (on_click): no crop or offsets to apply, which would cost more
+        # than the rest of the line put together.
+        return strip
 
     def _render_row(self, row: ListRow, cursor: bool, width: int) -> Strip:
-        base = self.rich_style
-        style = self.get_component_rich_style("film-list--cursor") if cursor else Style()
-
-        def part(name: str) -> Style:
-            return base + self.get_component_rich_style(name) + style
-
+        """Segments built by hand (a rich Text per line costs several times more)."""
+        plain = self._style("", cursor)
         rank = f"{row.rank:>{self._rank_width}} "
         mark = (WATCHED_MARK if row.watched else UNWATCHED_MARK) + " "
         year = f" {row.year}"
         tears = " " + (tear_scale(row.tear_level) or "     ")
-        title_width = max(width - len(rank) - 2 - len(year) - len(tears), 1)
-        title = Text(no_wrap=True, overflow="ellipsis", end="")
-        title.append(row.title, style=base + style)
-        if row.original_title and row.original_title != row.title:
-            title.append(f"  {row.original_title}", style=part("film-list--original"))
-        title.truncate(title_width, overflow="ellipsis")
-        title.append(" " * (title_width - title.cell_len), style=base + style)
+        room = max(width - len(rank) - 2 - len(year) - len(tears), 1)
+        title = _fit(row.title, room)
         segments = [
-            Segment(rank, part("film-list--rank")),
-            Segment(mark, part("film-list--watched")),
-            *title.render(self.app.console),
-            Segment(year, part("film-list--year")),
-            Segment(tears, part("film-list--tears")),
+            Segment(rank, self._style("film-list--rank", cursor)),
+            Segment(mark, self._style("film-list--watched", cursor)),
+            Segment(title, plain),
         ]
-        return Strip(segments).adjust_cell_length(width, base + style)
+        used = cell_len(title)
+        original = row.original_title
+        if original and original != row.title and used + 3 <= room:
+            extra = _fit(f"  {original}", room - used)
+            segments.append(Segment(extra, self._style("film-list--original", cursor)))
+            used += cell_len(extra)
+        segments += [
+            Segment(" " * (room - used), plain),
+            Segment(year, self._style("film-list--year", cursor)),
+            Segment(tears, self._style("film-list--tears", cursor)),
+        ]
+        return Strip(segments).adjust_cell_length(width, plain)
 
 
-def _with_rank(row: ListRow, rank: int) -> ListRow:
-    return ListRow(
-        row.id, rank, row.title, row.original_title, row.year, row.watched, row.tear_level
-    )
-
-
-def _insert_point(rows: list[ListRow], rank: int) -> int:
-    """Where a film of `rank` goes in rows sorted by rank (binary search)."""
-    low, high = 0, len(rows)
-    while low < high:
-        middle = (low + high) // 2
-        if rows[middle].rank < rank:
-            low = middle + 1
-        else:
-            high = middle
-    return low
+def _fit(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells (Hangul takes two), with an ellipsis if cut."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, max(cells - 1, 0)).rstrip() + "…"
