@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cryqueue import files
 from cryqueue.library import Library
@@ -337,3 +341,73 @@ def test_import_keeps_the_watch_dates_sorted_and_distinct_films(
     assert cli("import", path)[0] == 0
     assert library.find("Always").viewings == (date(2020, 1, 1), date(2024, 5, 1))
     assert library.films()[0].title == "Always"
+
+
+# Property: import is idempotent and export/import round-trips ---------------------------------
+
+_TITLES = st.sampled_from(["Hachi", "Il Mare", "Tears", "눈물", "Always", "Ode", "X"])
+_DAYS = st.lists(st.dates(min_value=date(2000, 1, 1), max_value=date(2025, 12, 31)), max_size=3)
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> dict[str, Any]:
+    films = [
+        {
+            "title": draw(_TITLES),
+            "year": draw(st.integers(1990, 2025)),
+            "tear_level": draw(st.none() | st.integers(0, 5)),
+            "note": draw(st.sampled_from(["", "sad", "눈물 나"])),
+            "viewing_dates": [d.isoformat() for d in draw(_DAYS)],
+        }
+        for _ in range(draw(st.integers(0, 8)))
+    ]
+    return {"format": "cryqueue", "version": 1, "films": films}
+
+
+def _state(lib: Library) -> list[tuple[Any, ...]]:
+    return [(e.title, e.year, e.rank, e.tear_level, e.note, e.viewings) for e in lib.films()]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(document=_documents())
+def test_import_twice_changes_nothing_and_export_round_trips(
+    tmp_path: Path, seeded_template: Path, document: dict[str, Any]
+) -> None:
+    from cryqueue.json_io import parse_document
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    shutil.copyfile(seeded_template, folder / "a.db")
+    shutil.copyfile(seeded_template, folder / "b.db")
+    first, second = Library.open(folder / "a.db"), Library.open(folder / "b.db")
+    try:
+        first.import_records(parse_document(json.dumps(document)))
+        once = _state(first)
+        first.import_records(parse_document(json.dumps(document)))
+        assert _state(first) == once
+        second.import_records(parse_document(first.export_json()))
+        assert _state(second) == once
+        ranks = [row[2] for row in once]
+        assert ranks == list(range(1, len(ranks) + 1))
+    finally:
+        first.close()
+        second.close()
+
+
+def test_import_shows_progress_on_a_terminal_only(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    source = tmp_path / "many.json"
+    films = [{"title": f"Film {n}", "year": 2000} for n in range(12_000)]
+    source.write_text(json.dumps({"format": "cryqueue", "version": 1, "films": films}))
+    code, _out, err = cli("import", source)
+    assert code == 0 and err == ""  # not a terminal: no progress
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = cli("import", source)
+    assert code == 0 and "0 added, 12000 matched" in out
+    assert "5,000 of 12,000 films read" in err and "ranking…" in err

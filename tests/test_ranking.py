@@ -159,6 +159,27 @@ def test_any_sequence_of_changes_keeps_the_ranking_right(
     )
 
 
+@pytest.mark.parametrize("near", [0, 64], ids=["by position", "walking from the film"])
+def test_both_ways_of_finding_the_new_place_agree(
+    seeded_template: Path, monkeypatch: pytest.MonkeyPatch, near: int
+) -> None:
+    """Short moves walk the neighbours from the film's key, long ones find them by position:
+    with NEAR = 0 every move takes the second way, so both run the whole machine."""
+    monkeypatch.setattr(ranking, "NEAR", near)
+    monkeypatch.setattr(ranking, "GAP", 8)
+    RankingMachine.template = seeded_template
+    run_state_machine_as_test(
+        RankingMachine,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=12,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+
+
 def test_many_moves_into_one_gap_force_respacing(library: Library, rank_keys: Keys) -> None:
     model = order(library)
     x, y = model[-1], model[-2]

@@ -47,7 +47,7 @@ class _Plan:
 def import_records(
     session: Session,
     records: Sequence[ImportRecord],
-    checked_facts: Callable[[Any], dict[str, Any]],
+    columns: Callable[[Any], dict[str, Any]],
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Matched films (same title and year) get the file's tear level and note where it has them,
@@ -60,7 +60,7 @@ def import_records(
         if fid is not None
     }
     have_days = _days_by_film(session)
-    plan = _plan(records, known, have_days, checked_facts, ranking.bottom_key(session), report)
+    plan = _plan(records, known, have_days, columns, ranking.bottom_key(session), report)
     ids = dict(known)
     if plan.new:
         report("writing", 0, len(plan.new))
@@ -101,7 +101,7 @@ def _plan(
     records: Sequence[ImportRecord],
     known: dict[FilmKey, int],
     have_days: dict[int, Counter[date]],
-    checked_facts: Callable[[Any], dict[str, Any]],
+    columns: Callable[[Any], dict[str, Any]],
     bottom_key: int,
     report: Progress,
 ) -> _Plan:
@@ -119,7 +119,7 @@ def _plan(
             rank_key = bottom_key + len(new) * ranking.GAP
             new[key] = {
                 **_DEFAULTS,
-                **checked_facts(record.facts),
+                **columns(record.facts),
                 "episodes": record.episodes,
                 "country": record.country,
                 "imdb_id": record.imdb_id,

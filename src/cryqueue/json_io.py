@@ -31,6 +31,8 @@ class SourceDoc:
 
 @dataclass(frozen=True)
 class ImportRecord:
+    """One film of an import, already checked and cleaned by the parser that made it."""
+
     facts: FilmFacts
     episodes: int | None
     country: str | None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 from .entries import TEAR_MAX, FilmEntry, Stats, tear_scale
 
@@ -42,8 +43,27 @@ def summary_line(stats: Stats) -> str:
     return f"Watched {stats.watched} of {stats.total} · {average}"
 
 
+class RankedItem(NamedTuple):
+    """What one list item shows: read straight from the database for a big export."""
+
+    rank: int
+    title: str
+    original_title: str | None
+    year: int
+    viewings: tuple[date, ...]  # oldest first
+    tear_level: int | None
+    note: str
+
+    @property
+    def watched_on(self) -> date | None:
+        return self.viewings[-1] if self.viewings else None
+
+
+Item = FilmEntry | RankedItem
+
+
 def render(
-    entries: Sequence[FilmEntry], stats: Stats, today: date, title: str = "My tear-jerker ranking"
+    entries: Sequence[Item], stats: Stats, today: date, title: str = "My tear-jerker ranking"
 ) -> str:
     lines = [
         f"# {escape(title)}",
@@ -58,7 +78,7 @@ def render(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _item(entry: FilmEntry) -> list[str]:
+def _item(entry: Item) -> list[str]:
     marker = f"{entry.rank}. "
     indent = " " * len(marker)
     name = f"**{escape(entry.title)}**"
@@ -71,7 +91,7 @@ def _item(entry: FilmEntry) -> list[str]:
     else:
         seen = "not watched yet"
     lines = [f"{marker}{name}\\", f"{indent}{seen} · {tears_text(entry.tear_level)}"]
-    note_lines = _note_block(entry.note)
+    note_lines = _note_block(entry.note) if entry.note else []
     if note_lines:
         lines.append("")
         lines.extend(f"{indent}{line}" if line else "" for line in note_lines)
