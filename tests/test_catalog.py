@@ -240,7 +240,8 @@ def test_broken_shipped_catalog_fails_the_cli_with_one_line(
     data = _broken(raw, "always-2011", lambda f: f.update(kind="drama"))
     (seed / "catalog.json").write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setattr(catalog_mod, "seed_dir", lambda: seed)
-    code, out, err = cli("list")
+    # a new library must be seeded from it (one already up to date reads only its version)
+    code, out, err = cli("list", db=tmp_path / "new.db")
     assert code == 1
     assert out == ""
     assert err.count("\n") == 1
@@ -255,3 +256,10 @@ def test_missing_key_names_the_film_by_place_and_title(raw: dict[str, Any]) -> N
     assert "film #4" in message
     assert "'The Classic'" in message
     assert "'key'" in message
+
+
+def test_the_quick_version_read_agrees_with_the_full_parse() -> None:
+    """Every start reads only the head of the catalog file for its version."""
+    from cryqueue.catalog import catalog_version, load_catalog
+
+    assert catalog_version() == load_catalog().version

@@ -121,17 +121,17 @@ def test_restore_replaces_a_damaged_database_and_keeps_it_aside(
 
 def test_restore_of_an_older_schema_migrates_it(db_path: Path, cli: Any, tmp_path: Path) -> None:
     from cryqueue import db as db_mod
-    from cryqueue import models
+    from cryqueue import schema
 
     old = tmp_path / "old.bak"
     cli("backup", old)
     conn = sqlite3.connect(old)
     conn.execute("ALTER TABLE film ADD COLUMN mood TEXT")
-    conn.execute(f"PRAGMA user_version = {models.SCHEMA_VERSION - 1}")
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
     conn.commit()
     conn.close()
     migrated: list[int] = []
-    migrations = {models.SCHEMA_VERSION - 1: lambda c: migrated.append(1)}
+    migrations = {schema.SCHEMA_VERSION - 1: lambda c: migrated.append(1)}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(db_mod, "MIGRATIONS", migrations)
         code, _out, err = cli("restore", old)

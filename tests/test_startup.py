@@ -121,3 +121,18 @@ def test_entry_point_passes_other_commands_to_the_cli(tmp_path: Path) -> None:
     assert json.loads(result.stdout)[0]["title"] == "A Moment to Remember"
     result = run(["tears", "Always", "9"], tmp_path, code)
     assert result.returncode == 2 and "out of range" in result.stderr
+
+
+def test_list_on_a_ready_library_loads_no_sqlalchemy(tmp_path: Path) -> None:
+    """A library already set up is listed with sqlite3 alone, and lists the same."""
+    first = run(["list", "--format", "json"], tmp_path)  # creates and seeds it (full open)
+    assert first.returncode == 0
+    assert probe(["list", "--format", "json"], tmp_path) == {
+        "code": 0,
+        "textual": False,
+        "sqlmodel": False,
+    }
+    again = run(["list", "--format", "json"], tmp_path)
+    assert again.stdout == first.stdout
+    watched = run(["list", "--watched"], tmp_path)
+    assert watched.returncode == 0 and watched.stdout.strip() == "No films match."

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cryqueue import db as db_mod
-from cryqueue import models, paths
+from cryqueue import paths, schema
 from cryqueue.entries import FilmFacts
 from cryqueue.errors import DatabaseRefused
 from cryqueue.library import Library
@@ -149,8 +149,8 @@ def _newer_cryqueue(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT)")
     conn.execute("INSERT INTO film (title) VALUES ('From the future')")
-    conn.execute(f"PRAGMA application_id = {models.APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {models.SCHEMA_VERSION + 1}")
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
 
@@ -218,7 +218,7 @@ def test_empty_file_becomes_a_new_library(tmp_path: Path, cli: Any) -> None:
     code, out, _err = cli("list", db=path)
     assert code == 0
     assert "A Moment to Remember" in out
-    assert user_version(path) == models.SCHEMA_VERSION
+    assert user_version(path) == schema.SCHEMA_VERSION
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only files")
@@ -304,8 +304,8 @@ def test_migration_keeps_data_bumps_version_and_backs_up(
     v1_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _state(v1_library)
-    old_version = models.SCHEMA_VERSION
-    monkeypatch.setattr(models, "SCHEMA_VERSION", old_version + 1)
+    old_version = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old_version + 1)
     monkeypatch.setitem(db_mod.MIGRATIONS, old_version, _add_mood_column)
 
     after = _state(v1_library)
@@ -336,8 +336,8 @@ def test_migration_keeps_data_bumps_version_and_backs_up(
 def test_migrated_database_is_not_migrated_again(
     v1_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    old_version = models.SCHEMA_VERSION
-    monkeypatch.setattr(models, "SCHEMA_VERSION", old_version + 1)
+    old_version = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old_version + 1)
     monkeypatch.setitem(db_mod.MIGRATIONS, old_version, _add_mood_column)
     _state(v1_library)
     _state(v1_library)  # a second ALTER TABLE would fail with "duplicate column"
@@ -348,18 +348,18 @@ def test_failed_migration_leaves_the_database_as_it_was(
     v1_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _state(v1_library)
-    old_version = models.SCHEMA_VERSION
+    old_version = schema.SCHEMA_VERSION
 
     def half_done(conn: sqlite3.Connection) -> None:
         _add_mood_column(conn)
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(models, "SCHEMA_VERSION", old_version + 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old_version + 1)
     monkeypatch.setitem(db_mod.MIGRATIONS, old_version, half_done)
     with pytest.raises(sqlite3.OperationalError):
         Library.open(v1_library)
     assert user_version(v1_library) == old_version
-    monkeypatch.setattr(models, "SCHEMA_VERSION", old_version)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old_version)
     assert _state(v1_library) == before
 
 
@@ -372,8 +372,8 @@ def test_only_the_newest_migration_backups_are_kept(
         path.write_bytes(b"old backup")
     unrelated = folder / "notes.txt.bak"
     unrelated.write_text("mine")
-    old_version = models.SCHEMA_VERSION
-    monkeypatch.setattr(models, "SCHEMA_VERSION", old_version + 1)
+    old_version = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old_version + 1)
     monkeypatch.setitem(db_mod.MIGRATIONS, old_version, _add_mood_column)
     _state(v1_library)
     kept = sorted(folder.glob(f"{v1_library.name}.schema*.bak"))

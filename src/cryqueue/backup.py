@@ -73,8 +73,8 @@ def restore(backup: Path, db_path: Path) -> Restored:
     integrity check), so a bad file changes nothing. A healthy current database is overwritten
     through the online backup API, which other open cryqueues see correctly; a damaged one is
     copied aside byte for byte and replaced by a rename."""
-    from .db import inspect_file
     from .doctor import check
+    from .schema import inspect_file
 
     if not backup.is_file():
         raise CryqueueError(f"{backup} does not exist; give the path of a cryqueue backup file")

@@ -6,6 +6,7 @@ and field rather than as a stack trace."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,21 @@ def seed_dir() -> Path:
     if (packaged / CATALOG_FILE).is_file():
         return packaged
     return Path(__file__).resolve().parents[2] / "seed"
+
+
+_VERSION_FIELD = re.compile(rb'^\{\s*"catalog_version":\s*(\d+)')
+
+
+def catalog_version(path: Path | None = None) -> int | None:
+    """The catalog's version from the head of its file, without parsing the rest (every start
+    asks; a full parse costs tens of milliseconds). None if the head is not as expected."""
+    path = path or seed_dir() / CATALOG_FILE
+    try:
+        with path.open("rb") as handle:
+            match = _VERSION_FIELD.match(handle.read(64))
+    except OSError:
+        return None
+    return int(match[1]) if match else None
 
 
 def load_catalog(path: Path | None = None) -> Catalog:

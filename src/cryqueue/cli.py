@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .entries import FilmDetails, FilmEntry
     from .library import Library
     from .listing import WatchFilter
+    from .peek import Peek
 
 PROG = "cryqueue"
 
@@ -146,21 +147,45 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _launch_app(args: argparse.Namespace) -> int:
-    from .library import Library
+    """Open the app. A library that needs no set-up is peeked at with sqlite3 for the first
+    frame, and opened for real (loading SQLAlchemy) just after it is on screen."""
+    from .peek import Peek
 
-    library = Library.open(_db_path(args))
+    path = _db_path(args)
+    peek = Peek.open(path)
+    opened: list[Library] = []
+
+    def open_library() -> Library:
+        from .library import Library
+
+        opened.append(Library.open(path))
+        return opened[0]
+
+    if peek is None:  # new, older schema or older catalog: set it up first
+        open_library()
     try:
         from .ui.app import run_app
 
-        run_app(library)
+        run_app(opened[0] if opened else open_library, peek)
     finally:
-        library.close()
+        for library in opened:
+            library.close()
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command in FILE_COMMANDS:
         return FILE_COMMANDS[args.command](_db_path(args), args)
+    if args.command == "list":
+        # A library that needs no set-up is read with sqlite3 alone: no SQLAlchemy to load.
+        from .peek import Peek
+
+        peek = Peek.open(_db_path(args))
+        if peek is not None:
+            try:
+                return cmd_list(peek, args)
+            finally:
+                peek.close()
     from .library import Library
 
     library = Library.open(_db_path(args))
@@ -173,7 +198,7 @@ def _run(args: argparse.Namespace) -> int:
 # Commands ------------------------------------------------------------------------------------
 
 
-def cmd_list(library: Library, args: argparse.Namespace) -> int:
+def cmd_list(library: Library | Peek, args: argparse.Namespace) -> int:
     watched: WatchFilter = "watched" if args.watched else "unwatched" if args.unwatched else "all"
     entries = library.films(watched)
     if args.format == "json":
@@ -329,7 +354,7 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
     from .backup import backup_beside, backup_to
-    from .db import inspect_file
+    from .schema import inspect_file
 
     if inspect_file(db_path).is_new:
         raise CryqueueError(f"{db_path} does not exist yet; there is nothing to back up")

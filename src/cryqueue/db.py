@@ -7,7 +7,6 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,77 +15,19 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
-from . import models
+from . import models, schema
 from .errors import CryqueueError, DatabaseRefused
 from .paths import ensure_private_dir
+from .schema import inspect_file
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
+# The tables must be defined before the schema is created from SQLModel's metadata.
+TABLES = models.Film, models.Viewing, models.Source, models.SourceRank, models.Relation
+
 BUSY_TIMEOUT_MS = 10_000
 
 # Schema migrations: MIGRATIONS[v] takes a database at version v to v + 1, inside one transaction.
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: dict[int, Migration] = {}
-
-
-@dataclass(frozen=True)
-class FileState:
-    """What the header and pragmas of an existing file say, read without writing to it."""
-
-    schema_version: int
-    is_new: bool
-
-
-def inspect_file(path: Path) -> FileState:
-    """Decide whether `path` can be used, reading it only; raise DatabaseRefused if not."""
-    if path.is_dir():
-        raise DatabaseRefused(
-            f"{path} is a folder, not a database file; pass --db with a file path"
-        )
-    if not path.exists() or path.stat().st_size == 0:
-        return FileState(schema_version=0, is_new=True)
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except PermissionError:
-        raise DatabaseRefused(
-            f"cannot read {path}: permission denied; fix its permissions (chmod u+rw) "
-            "or pass --db with another file"
-        ) from None
-    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
-        raise DatabaseRefused(
-            f"{path} is not a cryqueue database (not an SQLite file); "
-            "pass --db with another path, or move the file away"
-        )
-    try:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(
-            f"{path} is damaged or unreadable ({exc}); restore a backup with "
-            "'cryqueue restore BACKUP' (see the .bak files beside it)"
-        ) from None
-    if app_id != models.APPLICATION_ID:
-        if app_id == 0 and tables == 0:
-            return FileState(schema_version=0, is_new=True)
-        raise DatabaseRefused(
-            f"{path} is an SQLite database but not a cryqueue one; pass --db with another path"
-        )
-    if version > models.SCHEMA_VERSION:
-        raise DatabaseRefused(
-            f"{path} was written by a newer cryqueue (schema {version}, this version knows "
-            f"{models.SCHEMA_VERSION}); upgrade cryqueue to open it"
-        )
-    if not os.access(path, os.W_OK):
-        raise DatabaseRefused(
-            f"{path} is read-only; make it writable (chmod u+w) or pass --db with another file"
-        )
-    return FileState(schema_version=version, is_new=False)
 
 
 class Database:
@@ -182,7 +123,7 @@ def open_database(path: Path, *, seed: bool = True) -> Database:
     state = inspect_file(path)
     if state.is_new:
         _create(path)
-    elif state.schema_version < models.SCHEMA_VERSION:
+    elif state.schema_version < schema.SCHEMA_VERSION:
         _migrate(path, state.schema_version)
     engine = make_engine(path)
     db = Database(path, engine)
@@ -216,15 +157,15 @@ def _create(path: Path) -> None:
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")
-        if conn.execute("PRAGMA application_id").fetchone()[0] == models.APPLICATION_ID:
+        if conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID:
             conn.execute("ROLLBACK")  # created by a concurrent cryqueue meanwhile
             return
         engine = create_engine("sqlite://", creator=lambda: conn)
         for table in SQLModel.metadata.sorted_tables:
             for statement in _create_statements(table, engine):
                 conn.execute(statement)
-        conn.execute(f"PRAGMA application_id = {models.APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {models.SCHEMA_VERSION}")
+        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -247,7 +188,7 @@ def _migrate(path: Path, version: int) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
         current = conn.execute("PRAGMA user_version").fetchone()[0]
-        while current < models.SCHEMA_VERSION:
+        while current < schema.SCHEMA_VERSION:
             MIGRATIONS[current](conn)
             current += 1
             conn.execute(f"PRAGMA user_version = {current}")

@@ -9,9 +9,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import models
-from .db import inspect_file
+from . import schema
 from .errors import DatabaseRefused
+from .schema import inspect_file
 
 # Rows whose film (or source) is gone: what they are, and the query that finds them.
 ORPHANS: dict[str, str] = {
@@ -99,11 +99,11 @@ def _check_integrity(conn: sqlite3.Connection, report: Report) -> None:
 
 
 def _check_schema(conn: sqlite3.Connection, version: int, report: Report) -> None:
-    if version == models.SCHEMA_VERSION:
+    if version == schema.SCHEMA_VERSION:
         report.facts.append(f"schema version {version} (current)")
     else:
         report.facts.append(
-            f"schema version {version}; cryqueue brings it to {models.SCHEMA_VERSION} on next start"
+            f"schema version {version}; cryqueue brings it to {schema.SCHEMA_VERSION} on next start"
         )
 
 

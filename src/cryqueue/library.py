@@ -4,13 +4,14 @@ nothing here imports Textual."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, text
+from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
@@ -33,13 +34,9 @@ from .importer import ImportSummary, Progress
 from .json_io import ImportRecord, SourceDoc
 from .listing import SortOrder, WatchFilter
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
+from .peek import ENTRY_SQL, LISTING_SQL, days_by_film, entry_of, read_films, rows_of
 from .textnorm import norm, search_columns, split_year
 
-_LISTING_SQL = (
-    "SELECT id, title, original_title, year, tear_level, search_norm,"
-    " EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id)"
-    " FROM film ORDER BY rank_key"
-)
 ExportFormat = Literal["markdown", "json"]
 
 
@@ -51,24 +48,6 @@ MAX_CANDIDATES = 8
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
 # Columns a list needs, in the order `_entry` reads them.
-_ENTRY_COLUMNS: tuple[Any, ...] = (
-    Film.id,
-    Film.title,
-    Film.original_title,
-    Film.year,
-    Film.kind,
-    Film.director,
-    Film.network,
-    Film.cast_json,
-    Film.runtime_minutes,
-    Film.episodes,
-    Film.country,
-    Film.imdb_id,
-    Film.synopsis,
-    Film.key,
-    Film.tear_level,
-    Film.note,
-)
 
 _RELATION_LABELS = {
     "remake_of": ("remake of", "original of"),
@@ -94,14 +73,14 @@ class Library:
     def films(self, watched: WatchFilter = "all") -> list[FilmEntry]:
         """All films in ranking order, with their rank in the whole ranking."""
         with self.db.read() as session:
-            rows = session.execute(sa_select(*_ENTRY_COLUMNS).order_by(col(Film.rank_key))).all()
-            viewings = _viewings_by_film(session)
-        entries = [_entry(row, rank, viewings.get(row[0], ())) for rank, row in enumerate(rows, 1)]
-        if watched == "watched":
-            return [e for e in entries if e.watched]
-        if watched == "unwatched":
-            return [e for e in entries if not e.watched]
-        return entries
+            return read_films(self._driver(session), watched)
+
+    @staticmethod
+    def _driver(session: Session) -> sqlite3.Connection:
+        """The session's sqlite3 connection, for bulk reads that ORM rows would slow down."""
+        driver = session.connection().connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
 
     def get(self, film_id: int, rank: int | None = None) -> FilmEntry:
         """One film. Its place in the ranking is counted unless the caller knows it (`rank`):
@@ -110,11 +89,11 @@ class Library:
             return self._get(session, film_id, rank)
 
     def _get(self, session: Session, film_id: int, rank: int | None = None) -> FilmEntry:
-        row = session.execute(sa_select(*_ENTRY_COLUMNS).where(col(Film.id) == film_id)).first()
+        row = self._driver(session).execute(f"{ENTRY_SQL} WHERE id = ?", (film_id,)).fetchone()
         if row is None:
             raise LookupFailed("that film is no longer in the library; it was removed")
         place = rank if rank is not None else ranking.position_of(session, film_id)
-        return _entry(row, place, tuple(_dates_of(session, film_id)))
+        return entry_of(row, place, tuple(_dates_of(session, film_id)))
 
     def details(self, film_id: int) -> FilmDetails:
         """A film with where the lists ranked it and its related titles."""
@@ -169,9 +148,7 @@ class Library:
         """Every film in ranking order with its search key, in one read."""
         with self.db.read() as session:
             # The driver's cursor directly: SQLAlchemy's row objects would double the time.
-            driver = session.connection().connection.driver_connection
-            assert driver is not None
-            cursor = driver.execute(_LISTING_SQL)
+            cursor = self._driver(session).execute(LISTING_SQL)
             rows: list[ListRow] = []
             keys: dict[int, str] = {}
             append = rows.append
@@ -184,11 +161,7 @@ class Library:
         """The top of the ranking, read in a few milliseconds whatever the library's size: what
         the app paints first while the whole list loads."""
         with self.db.read() as session:
-            result = session.execute(text(f"{_LISTING_SQL} LIMIT :limit"), {"limit": limit})
-            return [
-                ListRow(i, rank, t, o, y, bool(w), tl)
-                for rank, (i, t, o, y, tl, _key, w) in enumerate(result, 1)
-            ]
+            return rows_of(self._driver(session).execute(f"{LISTING_SQL} LIMIT ?", (limit,)))
 
     def consensus_places(self) -> dict[int, int]:
         """Each listed film's place in the consensus of the source lists (see `consensus`)."""
@@ -280,13 +253,8 @@ class Library:
         """The films as the Markdown export shows them, read through the driver's cursor (the
         ORM's rows and date conversion would take most of the export's time at 100,000)."""
         with self.db.read() as session:
-            driver = session.connection().connection.driver_connection
-            assert driver is not None
-            days: dict[int, list[date]] = defaultdict(list)
-            for film_id, day in driver.execute(
-                "SELECT film_id, watched_on FROM viewing ORDER BY watched_on"
-            ):
-                days[film_id].append(date.fromisoformat(day))
+            driver = self._driver(session)
+            days = days_by_film(driver)
             rows = driver.execute(
                 "SELECT id, title, original_title, year, tear_level, note FROM film "
                 "ORDER BY rank_key"
@@ -513,31 +481,6 @@ class Library:
         return film
 
 
-def _entry(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEntry:
-    (id_, title, original, year, kind, director, network, cast_json, runtime, episodes, country,
-     imdb_id, synopsis, key, tears, note) = row  # fmt: skip
-    return FilmEntry(
-        id=id_,
-        rank=rank,
-        title=title,
-        original_title=original,
-        year=year,
-        kind=kind,
-        director=director,
-        network=network,
-        cast=tuple(json.loads(cast_json)),
-        runtime_minutes=runtime,
-        episodes=episodes,
-        country=country,
-        imdb_id=imdb_id,
-        synopsis=synopsis,
-        key=key,
-        tear_level=tears,
-        note=note,
-        viewings=tuple(viewings),
-    )
-
-
 def _dates_of(session: Session, film_id: int) -> list[date]:
     query = (
         select(col(Viewing.watched_on))
@@ -545,16 +488,6 @@ def _dates_of(session: Session, film_id: int) -> list[date]:
         .order_by(col(Viewing.watched_on))
     )
     return list(session.exec(query).all())
-
-
-def _viewings_by_film(session: Session) -> dict[int, list[date]]:
-    out: dict[int, list[date]] = defaultdict(list)
-    rows = session.exec(
-        select(Viewing.film_id, col(Viewing.watched_on)).order_by(col(Viewing.watched_on))
-    )
-    for film_id, day in rows:
-        out[film_id].append(day)
-    return out
 
 
 def _candidates(session: Session, condition: Any, year: int | None) -> list[tuple[int, str, int]]:

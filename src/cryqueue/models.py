@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-SCHEMA_VERSION = 1
-APPLICATION_ID = 0x43525951  # "CRYQ": marks a SQLite file as ours
+from .schema import APPLICATION_ID, SCHEMA_VERSION  # noqa: F401  (where they are defined)
 
 
 class Film(SQLModel, table=True):

@@ -9,13 +9,12 @@ import json
 from sqlmodel import Session, col, delete, select
 
 from . import ranking
-from .catalog import Catalog, CatalogFilm, load_catalog
+from .catalog import Catalog, CatalogFilm, catalog_version, load_catalog
 from .consensus import consensus_order
 from .db import Database
 from .models import DismissedCatalogFilm, Film, Meta, Relation, Source, SourceRank
+from .peek import CATALOG_VERSION_KEY
 from .textnorm import search_columns
-
-CATALOG_VERSION_KEY = "catalog_version"
 
 
 def stored_catalog_version(session: Session) -> int:
@@ -25,10 +24,12 @@ def stored_catalog_version(session: Session) -> int:
 
 def seed_catalog(db: Database, catalog: Catalog | None = None) -> bool:
     """Apply the catalog if the database has an older one; returns whether anything was written."""
+    version = catalog.version if catalog else catalog_version()
+    if version is not None:
+        with db.read() as session:
+            if stored_catalog_version(session) >= version:
+                return False
     catalog = catalog or load_catalog()
-    with db.read() as session:
-        if stored_catalog_version(session) >= catalog.version:
-            return False
     with db.write() as session:
         if stored_catalog_version(session) >= catalog.version:
             return False  # another cryqueue seeded it meanwhile

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -19,20 +19,23 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, Static
 
 from ..config import config_path, load_config, save_config
 from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats
 from ..errors import CryqueueError
-from ..library import Library, default_export_name
 from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from ..paths import documents_dir
+from ..peek import Peek
 from ..validate import without_controls
 from .details import DetailsPane
 from .dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
 from .film_list import FilmList
 from .history import Change, History
 from .notes import NotesEditor
+
+if TYPE_CHECKING:
+    from ..library import Library
 
 VIEWS: tuple[tuple[WatchFilter, str], ...] = (
     ("all", "all films"),
@@ -88,14 +91,19 @@ class CryqueueApp(App[None]):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | Callable[[], Library],
         *,
+        peek: Peek | None = None,
         config_file: Path | None = None,
         export_dir: Path | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
+        """`library`, or a function that opens it: then `peek` paints the first frame and the
+        library (with SQLAlchemy behind it) opens just after."""
         super().__init__()
-        self.library = library
+        self._library = library if not callable(library) else None
+        self._open_library = library if callable(library) else None
+        self._peek = peek
         self.config_file = config_file or config_path()
         self.export_dir = export_dir
         self.today = today
@@ -110,10 +118,19 @@ class CryqueueApp(App[None]):
         self._stats: Stats | None = None
         self._changes = 0  # bumped by every change: a list read that started before is stale
 
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            assert self._open_library is not None
+            self._library = self._open_library()
+        return self._library
+
     # Layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="💧")
+        # The header and footer (some 80 ms of widgets) are mounted just after the first frame,
+        # into rows kept for them, so the list shows sooner and nothing moves when they arrive.
+        yield Static(" 💧 cryqueue", id="header-slot")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield FilmList(id="films")
@@ -121,7 +138,25 @@ class CryqueueApp(App[None]):
             with Vertical(id="right"):
                 yield DetailsPane(id="details")
                 yield NotesEditor(self._save_note, id="notes")
-        yield Footer()
+        yield Static("", id="footer-slot")
+
+    def _finish_start(self) -> None:
+        """After the first frame: the header and footer, the library, the whole list."""
+        if not self.screen_stack or not self.screen_stack[0].is_attached:
+            return  # quitting already
+        self._mount_chrome()
+        if self._peek is not None:
+            self._peek.close()
+            self._peek = None
+        _ = self.library  # opened here, on the app's thread, before any worker needs it
+        self.reload()
+
+    def _mount_chrome(self) -> None:
+        screen = self.screen_stack[0]
+        screen.mount(Header(icon="💧"), before=screen.query_one("#header-slot"))
+        screen.mount(Footer(), after=screen.query_one("#footer-slot"))
+        screen.query_one("#header-slot").remove()
+        screen.query_one("#footer-slot").remove()
 
     def on_mount(self) -> None:
         theme = load_config(self.config_file).get("theme")
@@ -131,10 +166,12 @@ class CryqueueApp(App[None]):
         self.query_one("#left").border_title = "Ranking"
         self.query_one("#details").border_title = "Details"
         self.notes.border_title = "Notes"
-        self._films.set_rows(self.library.first_rows(FIRST_PAGE))
-        self.update_status()
+        first: Peek | Library = self._peek or self.library
+        self._films.set_rows(first.first_rows(FIRST_PAGE))
+        self._stats = first.stats()
+        self.update_status(recount=False)
         self.film_list.focus()
-        self.call_after_refresh(self.reload)
+        self.call_after_refresh(self._finish_start)
         if not self.is_headless:
             self._save_on_hangup()
 
@@ -707,6 +744,8 @@ class CryqueueApp(App[None]):
 
     def action_export(self) -> None:
         folder = self.export_dir or documents_dir()
+        from ..library import default_export_name
+
         default = str(folder / default_export_name("markdown"))
 
         def submit(value: str) -> str | None:
@@ -781,5 +820,5 @@ def _facts_of(entry: FilmEntry) -> FilmFacts:
     )
 
 
-def run_app(library: Library) -> None:
-    CryqueueApp(library).run()
+def run_app(library: Library | Callable[[], Library], peek: Peek | None = None) -> None:
+    CryqueueApp(library, peek=peek).run()

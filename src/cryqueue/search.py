@@ -1,0 +1,204 @@
+"""Search in two scripts: one function behind `cryqueue search`, `list --search` and the app's
+filter.
+
+A query matches a film's English and original titles, cast, director, network and notes,
+case- and accent-insensitively (NFC first). Korean queries may use initial consonants (chosung:
+`ㄴㄷㅅㄴ` finds 늑대소년), mix them with syllables (`늑ㄷ`), and end in a syllable still being
+composed (`하` matches `한…`). Latin words are typo-tolerant (one edit: `windstrck` finds
+Windstruck). Results come in tiers: exact title, title prefix, substring anywhere, initial
+consonants, typo; within a tier, in ranking order."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from .textnorm import norm
+
+HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
+SYLLABLES_PER_INITIAL = 588  # 21 vowels x 28 finals
+FINALS = 28
+# The 19 initial consonants, as the compatibility jamo a keyboard types.
+INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_INITIAL_INDEX = {c: i for i, c in enumerate(INITIALS)}
+_WORD = re.compile(r"\w+")
+
+
+class Tier(IntEnum):
+    EXACT = 0
+    PREFIX = 1
+    SUBSTRING = 2
+    INITIALS = 3
+    TYPO = 4
+
+
+def _accent_table() -> dict[int, str]:
+    """Latin letters with diacritics -> their base letters (é -> e), for str.translate."""
+    table: dict[int, str] = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if base and base != char and base.isascii():
+            table[code] = base.casefold()
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
+def fold(text: str) -> str:
+    """How text compares in search: NFC, casefolded, Latin accents dropped (Hangul untouched)."""
+    return norm(text).translate(_ACCENTS)
+
+
+def is_syllable(char: str) -> bool:
+    return HANGUL_FIRST <= ord(char) <= HANGUL_LAST
+
+
+def initials_of(text: str) -> str:
+    """Each Hangul syllable replaced by its initial consonant: 늑대소년 -> ㄴㄷㅅㄴ."""
+    return "".join(
+        INITIALS[(ord(c) - HANGUL_FIRST) // SYLLABLES_PER_INITIAL] if is_syllable(c) else c
+        for c in text
+    )
+
+
+def _hangul_pattern(query: str) -> re.Pattern[str] | None:
+    """A pattern for a query with initial consonants or a syllable still being typed, or None
+    when the query needs no such matching. Consonant -> any syllable that starts with it; a
+    last syllable without a final consonant -> the same syllable with any final."""
+    has_jamo = any(c in _INITIAL_INDEX for c in query)
+    last = query[-1] if query else ""
+    open_last = bool(last) and is_syllable(last) and (ord(last) - HANGUL_FIRST) % FINALS == 0
+    if not has_jamo and not open_last:
+        return None
+    parts = []
+    for i, char in enumerate(query):
+        if char in _INITIAL_INDEX:
+            start = HANGUL_FIRST + _INITIAL_INDEX[char] * SYLLABLES_PER_INITIAL
+            parts.append(f"[{char}{chr(start)}-{chr(start + SYLLABLES_PER_INITIAL - 1)}]")
+        elif i == len(query) - 1 and open_last:
+            parts.append(f"[{char}-{chr(ord(char) + FINALS - 1)}]")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts))
+
+
+@dataclass
+class _Entry:
+    film_id: int
+    title: str
+    original: str
+    compact: str  # both titles without spaces, for Hangul patterns
+    everything: str  # titles, people, notes
+
+
+@dataclass
+class SearchIndex:
+    """Films (in ranking order) prepared for search; build once, query on every keystroke."""
+
+    entries: list[_Entry] = field(default_factory=list)
+    words: dict[str, set[int]] = field(default_factory=dict)  # title word -> positions
+    _deletes: dict[str, set[str]] | None = None
+
+    @classmethod
+    def build(cls, films: Iterable[tuple[int, str, str | None, str]]) -> SearchIndex:
+        """`films`: (id, title, original title, other text: people, tags, notes), best first."""
+        index = cls()
+        for position, (film_id, title, original, other) in enumerate(films):
+            t, o = fold(title), fold(original or "")
+            entry = _Entry(film_id, t, o, (t + o).replace(" ", ""), f"{t}\n{o}\n{fold(other)}")
+            index.entries.append(entry)
+            for word in _WORD.findall(t):
+                index.words.setdefault(word, set()).add(position)
+        return index
+
+    def search(self, query: str) -> list[int]:
+        """Film ids matching `query`, best tier first, ranking order within a tier."""
+        return [film_id for film_id, _tier in self.matches(query)]
+
+    def matches(self, query: str) -> list[tuple[int, Tier]]:
+        q = fold(query)
+        if not q:
+            return [(e.film_id, Tier.SUBSTRING) for e in self.entries]
+        tiers: dict[int, Tier] = {}
+        for position, entry in enumerate(self.entries):
+            if q == entry.title or q == entry.original:
+                tiers[position] = Tier.EXACT
+            elif entry.title.startswith(q) or entry.original.startswith(q):
+                tiers[position] = Tier.PREFIX
+            elif q in entry.everything:
+                tiers[position] = Tier.SUBSTRING
+        pattern = _hangul_pattern(q.replace(" ", ""))
+        if pattern is not None:
+            for position, entry in enumerate(self.entries):
+                if position not in tiers and pattern.search(entry.compact):
+                    tiers[position] = Tier.INITIALS
+        for position in self._typo_matches(q):
+            tiers.setdefault(position, Tier.TYPO)
+        ranked = sorted(tiers.items(), key=lambda item: (item[1], item[0]))
+        return [(self.entries[position].film_id, tier) for position, tier in ranked]
+
+    def _typo_matches(self, q: str) -> set[int]:
+        """Films whose title has, for every query word of 4+ letters, a word at most one edit
+        away (a letter missing, extra, wrong, or two swapped), found through single deletions
+        so that the cost depends on the query, not on the library."""
+        words = [w for w in _WORD.findall(q) if w.isascii()]
+        if not words or any(len(w) < 4 for w in words):
+            return set()
+        found: set[int] | None = None
+        for word in words:
+            hits: set[int] = set()
+            for candidate in self._near(word):
+                hits |= self.words.get(candidate, set())
+            found = hits if found is None else found & hits
+        return found or set()
+
+    def _near(self, word: str) -> set[str]:
+        deletes = self._delete_index()
+        mine = _deletions(word) | {word}
+        out: set[str] = set()
+        for key in mine:
+            out |= deletes.get(key, set())
+        return {w for w in out if _one_edit(word, w)}
+
+    def _delete_index(self) -> dict[str, set[str]]:
+        if self._deletes is None:
+            self._deletes = {}
+            for word in self.words:
+                if len(word) >= 3 and word.isascii():
+                    for key in _deletions(word) | {word}:
+                        self._deletes.setdefault(key, set()).add(word)
+        return self._deletes
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True if a and b differ by at most one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def rank_in_order(ids: Sequence[int], order: dict[int, int]) -> list[int]:
+    """`ids` re-sorted into another order (e.g. the ranking), for views that keep it."""
+    return sorted(ids, key=lambda i: order.get(i, len(order)))
