@@ -248,7 +248,9 @@ def table(figures: list[Figure], machine: dict[str, str]) -> str:
     ]
     for f in figures:
         unit = f" {f.unit}"
-        spread = f"{num(min(f.samples))}-{num(max(f.samples))}" if len(f.samples) > 1 else ""
+        spread = (
+            f"{num(min(f.samples), unit)}-{num(max(f.samples), unit)}" if len(f.samples) > 1 else ""
+        )
         floor = f"{f.floor_name} {num(f.floor, unit)}" if f.floor is not None else ""
         ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
         met = {True: "yes", False: "**no**", None: ""}[f.met]
@@ -267,7 +269,16 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="JSON results file (default: bench/results.json, or none with --quick)",
     )
+    parser.add_argument(
+        "--show", type=Path, metavar="JSON", help="print the table of a results file"
+    )
     args = parser.parse_args(argv)
+    if args.show:
+        document = json.loads(args.show.read_text(encoding="utf-8"))
+        fields = {"name", "unit", "samples", "floor_name", "floor", "target", "limit"}
+        saved = [Figure(**{k: v for k, v in f.items() if k in fields}) for f in document["figures"]]
+        print(table(saved, document))
+        return 0
     figures, machine = run(args.quick, args.runs)
     print(table(figures, machine))
     out = args.out or (None if args.quick else ROOT / "bench" / "results.json")

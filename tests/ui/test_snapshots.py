@@ -39,6 +39,8 @@ async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
         widget.cursor_blink = False
     for widget in pilot.app.screen_stack[0].query(TextArea):
         widget.cursor_blink = False
+    while not pilot.app.started:  # the header and footer arrive just after the first frame
+        await pilot.pause(0.01)
     pilot.app.show_highlighted()  # the details pane, which otherwise follows a moment later
     await pilot.pause()
 

@@ -117,6 +117,7 @@ class CryqueueApp(App[None]):
         self._consensus: dict[int, int] | None = None
         self._stats: Stats | None = None
         self._changes = 0  # bumped by every change: a list read that started before is stale
+        self.started = False  # True once everything after the first frame is in place
 
     @property
     def library(self) -> Library:
@@ -140,23 +141,21 @@ class CryqueueApp(App[None]):
                 yield NotesEditor(self._save_note, id="notes")
         yield Static("", id="footer-slot")
 
-    def _finish_start(self) -> None:
+    async def _finish_start(self) -> None:
         """After the first frame: the header and footer, the library, the whole list."""
         if not self.screen_stack or not self.screen_stack[0].is_attached:
             return  # quitting already
-        self._mount_chrome()
+        screen = self.screen_stack[0]
+        await screen.mount(Header(icon="💧"), before=screen.query_one("#header-slot"))
+        await screen.mount(Footer(), after=screen.query_one("#footer-slot"))
+        await screen.query_one("#header-slot").remove()
+        await screen.query_one("#footer-slot").remove()
         if self._peek is not None:
             self._peek.close()
             self._peek = None
         _ = self.library  # opened here, on the app's thread, before any worker needs it
         self.reload()
-
-    def _mount_chrome(self) -> None:
-        screen = self.screen_stack[0]
-        screen.mount(Header(icon="💧"), before=screen.query_one("#header-slot"))
-        screen.mount(Footer(), after=screen.query_one("#footer-slot"))
-        screen.query_one("#header-slot").remove()
-        screen.query_one("#footer-slot").remove()
+        self.started = True
 
     def on_mount(self) -> None:
         theme = load_config(self.config_file).get("theme")
