@@ -96,3 +96,27 @@ def test_short_latin_words_are_not_fuzzy(index: SearchIndex) -> None:
 def test_search_never_raises(index: SearchIndex, query: str) -> None:
     result: Any = index.search(query)
     assert isinstance(result, list)
+
+
+# One function behind the CLI's search, list --search and the app's filter --------------------
+
+
+def test_cli_search_ranks_and_list_search_keeps_the_ranking(cli: Any) -> None:
+    code, out, _err = cli("search", "ㄴㄷㅅㄴ")
+    assert code == 0 and "A Werewolf Boy" in out
+    code, out, _err = cli("search", "windstrck", "--format", "json")
+    assert code == 0 and [f["title"] for f in __import__("json").loads(out)] == ["Windstruck"]
+    code, out, _err = cli("search", "be with")
+    titles = [line.split("  ")[1].strip() for line in out.splitlines()[1:]]
+    assert titles == ["Be with You", "Be with You"]
+    code, out, _err = cli("list", "--search", "son ye-jin", "--format", "json")
+    found = [f["title"] for f in __import__("json").loads(out)]
+    assert found == ["A Moment to Remember", "The Classic", "Be with You"]  # ranking order
+    code, out, _err = cli("search", "nothing like this")
+    assert code == 0 and out.strip() == "No films match."
+
+
+def test_cli_search_finds_notes(cli: Any) -> None:
+    cli("note", "Always", "The phone booth scene")
+    code, out, _err = cli("search", "phone booth")
+    assert code == 0 and "Always" in out

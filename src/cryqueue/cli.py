@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--watched", action="store_true", help="only watched films")
     which.add_argument("--unwatched", action="store_true", help="only films not watched yet")
     cmd.add_argument("--format", choices=("table", "json"), default="table")
+    cmd.add_argument("--search", metavar="QUERY", help="only films QUERY finds (see 'search')")
+
+    cmd = command("search", "find films by title in either script, people or notes")
+    cmd.add_argument("query", metavar="QUERY")
+    cmd.add_argument("--format", choices=("table", "json"), default="table")
 
     cmd = command("show", "show one film's details")
     cmd.add_argument("title", metavar="TITLE")
@@ -176,14 +181,15 @@ def _launch_app(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command in FILE_COMMANDS:
         return FILE_COMMANDS[args.command](_db_path(args), args)
-    if args.command == "list":
+    if args.command in ("list", "search"):
         # A library that needs no set-up is read with sqlite3 alone: no SQLAlchemy to load.
         from .peek import Peek
 
         peek = Peek.open(_db_path(args))
         if peek is not None:
             try:
-                return cmd_list(peek, args)
+                read = cmd_list if args.command == "list" else cmd_search
+                return read(peek, args)
             finally:
                 peek.close()
     from .library import Library
@@ -201,6 +207,23 @@ def _run(args: argparse.Namespace) -> int:
 def cmd_list(library: Library | Peek, args: argparse.Namespace) -> int:
     watched: WatchFilter = "watched" if args.watched else "unwatched" if args.unwatched else "all"
     entries = library.films(watched)
+    if args.search is not None:
+        from .search import search_entries
+
+        found = {e.id for e in search_entries(entries, args.search)}
+        entries = [e for e in entries if e.id in found]
+    if args.format == "json":
+        _print_json([e.to_json() for e in entries])
+    else:
+        print(format_table(entries))
+    return 0
+
+
+def cmd_search(library: Library | Peek, args: argparse.Namespace) -> int:
+    """Best match first: exact title, title prefix, anywhere, initial consonants, typo."""
+    from .search import search_entries
+
+    entries = search_entries(library.films(), args.query)
     if args.format == "json":
         _print_json([e.to_json() for e in entries])
     else:
@@ -395,6 +418,7 @@ FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
 
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "list": cmd_list,
+    "search": cmd_search,
     "show": cmd_show,
     "watch": cmd_watch,
     "unwatch": cmd_unwatch,

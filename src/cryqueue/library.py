@@ -35,6 +35,7 @@ from .json_io import ImportRecord, SourceDoc
 from .listing import SortOrder, WatchFilter
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
 from .peek import ENTRY_SQL, LISTING_SQL, days_by_film, entry_of, read_films, rows_of
+from .search import search_entries
 from .textnorm import norm, search_columns, split_year
 
 ExportFormat = Literal["markdown", "json"]
@@ -151,11 +152,18 @@ class Library:
             cursor = self._driver(session).execute(LISTING_SQL)
             rows: list[ListRow] = []
             keys: dict[int, str] = {}
+            notes: dict[int, str] = {}
             append = rows.append
-            for rank, (i, t, o, y, tl, key, w) in enumerate(cursor, 1):
+            for rank, (i, t, o, y, tl, key, note, w) in enumerate(cursor, 1):
                 append(ListRow(i, rank, t, o, y, w == 1, tl))
                 keys[i] = key
-        return listing.Listing(rows, keys)
+                if note:
+                    notes[i] = note
+        return listing.Listing(rows, keys, notes)
+
+    def search(self, query: str, watched: WatchFilter = "all") -> list[FilmEntry]:
+        """Films matching `query` (see `search`), best match first."""
+        return search_entries(self.films(watched), query)
 
     def first_rows(self, limit: int) -> list[ListRow]:
         """The top of the ranking, read in a few milliseconds whatever the library's size: what

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .entries import ListRow, Stats
+from .search import SearchIndex
 from .textnorm import norm
 
 WatchFilter = Literal["all", "watched", "unwatched"]
@@ -21,11 +22,32 @@ class Listing:
     """All films in ranking order (row i has rank i + 1) and each film's search key."""
 
     rows: list[ListRow]
-    keys: dict[int, str]
+    keys: dict[int, str]  # the normalised search column: titles, people
+    notes: dict[int, str] = field(default_factory=dict)  # films with a note
     index: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = {row.id: i for i, row in enumerate(self.rows)}
+        self._search: SearchIndex | None = None
+
+    def search_index(self) -> SearchIndex:
+        """Built on first use (in the worker that filters, for a big list) and kept."""
+        if self._search is None:
+            self._search = SearchIndex.build(
+                ((row.id, row.title, row.original_title, self._other(row.id)) for row in self.rows),
+                other_normalised=True,
+            )
+        return self._search
+
+    def _other(self, film_id: int) -> str:
+        note = self.notes.get(film_id)
+        key = self.keys.get(film_id, "")
+        return f"{key}\n{norm(note)}" if note else key
+
+    def set_note(self, film_id: int, note: str) -> None:
+        """A note changed: the next search rebuilds the index."""
+        self.notes[film_id] = note
+        self._search = None
 
     def get(self, film_id: int) -> ListRow | None:
         at = self.index.get(film_id)
@@ -79,10 +101,9 @@ def select(
     if watched != "all":
         want = watched == "watched"
         rows = [row for row in rows if row.watched is want]
-    needle = norm(search)
-    if needle:
-        keys = listing.keys
-        rows = [row for row in rows if needle in keys.get(row.id, "")]
+    if norm(search):
+        matched = listing.search_index().matching(search)
+        rows = [row for row in rows if row.id in matched]
     if sort == "year":
         rows = sorted(rows, key=lambda r: (-r.year, r.rank))
     elif sort == "tears":

@@ -18,7 +18,7 @@ from .entries import FilmEntry, ListRow, Stats
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
 LISTING_SQL = (
-    "SELECT id, title, original_title, year, tear_level, search_norm,"
+    "SELECT id, title, original_title, year, tear_level, search_norm, note,"
     " EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id)"
     " FROM film ORDER BY rank_key"
 )
@@ -79,7 +79,7 @@ def read_films(
 def rows_of(cursor: sqlite3.Cursor) -> list[ListRow]:
     return [
         ListRow(i, rank, t, o, y, w == 1, tl)
-        for rank, (i, t, o, y, tl, _key, w) in enumerate(cursor, 1)
+        for rank, (i, t, o, y, tl, _key, _note, w) in enumerate(cursor, 1)
     ]
 
 

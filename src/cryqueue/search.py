@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from .entries import FilmEntry
 from .textnorm import norm
 
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
@@ -25,6 +27,7 @@ FINALS = 28
 INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _INITIAL_INDEX = {c: i for i, c in enumerate(INITIALS)}
 _WORD = re.compile(r"\w+")
+RECENT_QUERIES = 8  # answers kept for narrowing as the user types
 
 
 class Tier(IntEnum):
@@ -90,59 +93,113 @@ def _hangul_pattern(query: str) -> re.Pattern[str] | None:
 
 
 @dataclass
-class _Entry:
-    film_id: int
-    title: str
-    original: str
-    compact: str  # both titles without spaces, for Hangul patterns
-    everything: str  # titles, people, notes
-
-
-@dataclass
 class SearchIndex:
-    """Films (in ranking order) prepared for search; build once, query on every keystroke."""
+    """Films (in ranking order) prepared for search; build once, query on every keystroke.
 
-    entries: list[_Entry] = field(default_factory=list)
+    Each film is three folded strings: its titles, its titles without spaces (for Hangul
+    patterns, which run over all films joined into one string, at the regex engine's speed),
+    and everything searchable."""
+
+    ids: list[int] = field(default_factory=list)
+    titles: list[tuple[str, str]] = field(default_factory=list)
+    everything: list[str] = field(default_factory=list)
+    compact: str = ""  # every film's compact titles, joined by newlines
+    starts: list[int] = field(default_factory=list)  # where each film begins in `compact`
     words: dict[str, set[int]] = field(default_factory=dict)  # title word -> positions
     _deletes: dict[str, set[str]] | None = None
+    _recent: dict[str, list[int]] = field(default_factory=dict)  # query -> positions
 
     @classmethod
-    def build(cls, films: Iterable[tuple[int, str, str | None, str]]) -> SearchIndex:
-        """`films`: (id, title, original title, other text: people, tags, notes), best first."""
+    def build(
+        cls, films: Iterable[tuple[int, str, str | None, str]], *, other_normalised: bool = False
+    ) -> SearchIndex:
+        """`films`: (id, title, original title, other text: people, tags, notes), best first.
+        `other_normalised`: the other text went through `norm` already (as the database's
+        search column does), which saves most of the time of building for 100,000 films."""
         index = cls()
+        compact: list[str] = []
+        offset = 0
         for position, (film_id, title, original, other) in enumerate(films):
             t, o = fold(title), fold(original or "")
-            entry = _Entry(film_id, t, o, (t + o).replace(" ", ""), f"{t}\n{o}\n{fold(other)}")
-            index.entries.append(entry)
+            index.ids.append(film_id)
+            index.titles.append((t, o))
+            rest = other.translate(_ACCENTS) if other_normalised else fold(other)
+            # The database's search column starts with the titles already: no need to repeat.
+            index.everything.append(rest if rest.startswith(t) else f"{t}\n{o}\n{rest}")
+            joined = (t + o).replace(" ", "")
+            compact.append(joined)
+            index.starts.append(offset)
+            offset += len(joined) + 1
             for word in _WORD.findall(t):
                 index.words.setdefault(word, set()).add(position)
+        index.compact = "\n".join(compact)
         return index
 
     def search(self, query: str) -> list[int]:
         """Film ids matching `query`, best tier first, ranking order within a tier."""
         return [film_id for film_id, _tier in self.matches(query)]
 
+    def matching(self, query: str) -> set[int]:
+        """The ids of the films `query` matches, in no order: what a filter needs (cheaper
+        than `matches`, which also grades each film)."""
+        q = fold(query)
+        ids = self.ids
+        found = {ids[p] for p in self._substring_positions(q)}
+        # A filter shows near misses only when nothing matches as typed: "love" should not
+        # bring in every "live" and "lone" (a ranked search lists those last instead).
+        found.update(ids[p] for p in self._other_tiers(q, typos=not found))
+        return found
+
+    def _substring_positions(self, q: str) -> list[int]:
+        """Films whose text contains `q`. Typing narrows: a film that contains "lov" contains
+        "lo", so the last few answers are kept and the next keystroke looks only inside one."""
+        cache = self._recent
+        if q in cache:
+            return cache[q]
+        narrower = max((k for k in cache if k in q), key=len, default=None)
+        everything = self.everything
+        candidates = cache[narrower] if narrower is not None else range(len(everything))
+        found = [p for p in candidates if q in everything[p]]
+        if len(cache) >= RECENT_QUERIES:
+            del cache[next(iter(cache))]
+        cache[q] = found
+        return found
+
     def matches(self, query: str) -> list[tuple[int, Tier]]:
         q = fold(query)
         if not q:
-            return [(e.film_id, Tier.SUBSTRING) for e in self.entries]
-        tiers: dict[int, Tier] = {}
-        for position, entry in enumerate(self.entries):
-            if q == entry.title or q == entry.original:
-                tiers[position] = Tier.EXACT
-            elif entry.title.startswith(q) or entry.original.startswith(q):
-                tiers[position] = Tier.PREFIX
-            elif q in entry.everything:
-                tiers[position] = Tier.SUBSTRING
+            return [(film_id, Tier.SUBSTRING) for film_id in self.ids]
+        graded = []
+        for position, tier in self._positions(q).items():
+            if tier == Tier.SUBSTRING:
+                title, original = self.titles[position]
+                if q in (title, original):
+                    tier = Tier.EXACT
+                elif title.startswith(q) or original.startswith(q):
+                    tier = Tier.PREFIX
+            graded.append((tier, position))
+        graded.sort()
+        return [(self.ids[position], tier) for tier, position in graded]
+
+    def _positions(self, q: str) -> dict[int, Tier]:
+        """Positions of matching films: SUBSTRING (to be graded), INITIALS or TYPO."""
+        if not q:
+            return dict.fromkeys(range(len(self.ids)), Tier.SUBSTRING)
+        found = dict.fromkeys(self._substring_positions(q), Tier.SUBSTRING)
+        for position, tier in self._other_tiers(q).items():
+            found.setdefault(position, tier)
+        return found
+
+    def _other_tiers(self, q: str, typos: bool = True) -> dict[int, Tier]:
+        """Films found by initial consonants or by a typo-tolerant word match."""
+        found: dict[int, Tier] = {}
         pattern = _hangul_pattern(q.replace(" ", ""))
         if pattern is not None:
-            for position, entry in enumerate(self.entries):
-                if position not in tiers and pattern.search(entry.compact):
-                    tiers[position] = Tier.INITIALS
-        for position in self._typo_matches(q):
-            tiers.setdefault(position, Tier.TYPO)
-        ranked = sorted(tiers.items(), key=lambda item: (item[1], item[0]))
-        return [(self.entries[position].film_id, tier) for position, tier in ranked]
+            for hit in pattern.finditer(self.compact):
+                found.setdefault(bisect_right(self.starts, hit.start()) - 1, Tier.INITIALS)
+        for position in self._typo_matches(q) if typos else ():
+            found.setdefault(position, Tier.TYPO)
+        return found
 
     def _typo_matches(self, q: str) -> set[int]:
         """Films whose title has, for every query word of 4+ letters, a word at most one edit
@@ -171,10 +228,25 @@ class SearchIndex:
         if self._deletes is None:
             self._deletes = {}
             for word in self.words:
-                if len(word) >= 3 and word.isascii():
+                if len(word) >= 3 and word.isascii() and word.isalpha():
                     for key in _deletions(word) | {word}:
                         self._deletes.setdefault(key, set()).add(word)
         return self._deletes
+
+
+def search_entries(entries: Sequence[FilmEntry], query: str) -> list[FilmEntry]:
+    """`entries` (in ranking order) that match `query`, best match first."""
+    index = SearchIndex.build(
+        (
+            e.id,
+            e.title,
+            e.original_title,
+            "\n".join(filter(None, (e.director, e.network, *e.cast, e.note))),
+        )
+        for e in entries
+    )
+    by_id = {e.id: e for e in entries}
+    return [by_id[film_id] for film_id in index.search(query)]
 
 
 def _deletions(word: str) -> set[str]:
@@ -197,8 +269,3 @@ def _one_edit(a: str, b: str) -> bool:
         )
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
-def rank_in_order(ids: Sequence[int], order: dict[int, int]) -> list[int]:
-    """`ids` re-sorted into another order (e.g. the ranking), for views that keep it."""
-    return sorted(ids, key=lambda i: order.get(i, len(order)))

@@ -395,3 +395,14 @@ async def test_changes_by_another_writer_are_shown_not_overwritten(
         await pilot.press("w")  # a later change does not undo theirs
         assert library.find("The Letter").tear_level == 5
     other.close()
+
+
+async def test_filter_understands_initial_consonants_and_typos(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"ㄴㄷㅅㄴ")
+        await pilot.pause()
+        assert [r.title for r in app.film_list.rows] == ["A Werewolf Boy"]
+        await pilot.press("escape", "slash", *"windstrck")
+        await pilot.pause()
+        assert [r.title for r in app.film_list.rows] == ["Windstruck"]

@@ -248,6 +248,7 @@ class CryqueueApp(App[None]):
 
     def _read_listing(self, keep: int | None, changes: int) -> None:
         listing = self.library.listing()
+        listing.search_index()  # built here, off the app's thread, before the first keystroke
         self.call_from_thread(self._listing_read, listing, keep, changes)
 
     def _listing_read(self, listing: Listing, keep: int | None, changes: int) -> None:
@@ -587,6 +588,8 @@ class CryqueueApp(App[None]):
             return apply
 
         self.history.record(Change("note", setter(base), setter(stored)))
+        if self.listing is not None:
+            self.listing.set_note(film_id, stored)
         if stored != text and stored != without_controls(text):
             self.notify(
                 "This note was also changed by another cryqueue; both versions are kept.",
