@@ -15,18 +15,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.packaging
-def test_packaging_wheel_contains_the_seed_catalog(tmp_path: Path) -> None:
+def _pip(command: str, *options: str) -> None:
+    """`pip COMMAND OPTIONS .` without build isolation: the hatchling in this venv builds it."""
     pytest.importorskip(
         "hatchling", reason="the build backend must be installed (pip install hatchling)"
     )
-    # No build isolation: use the hatchling in this venv instead of downloading one.
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--no-cache-dir", "--quiet", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", command, "--no-deps", "--no-build-isolation",
+         "--no-cache-dir", "--quiet", *options, str(ROOT)],
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.packaging
+def test_packaging_wheel_contains_the_seed_catalog(tmp_path: Path) -> None:
+    _pip("wheel", "-w", str(tmp_path))
     wheels = list(tmp_path.glob("cryqueue-*.whl"))
     assert len(wheels) == 1
     with zipfile.ZipFile(wheels[0]) as wheel:
@@ -44,16 +48,8 @@ def test_packaging_wheel_contains_the_seed_catalog(tmp_path: Path) -> None:
 @pytest.mark.packaging
 def test_packaging_installed_wheel_lists_the_catalog_from_another_folder(tmp_path: Path) -> None:
     """What `pip install .` gives a user: the seed comes from the wheel, not from this checkout."""
-    pytest.importorskip(
-        "hatchling", reason="the build backend must be installed (pip install hatchling)"
-    )
     site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation",
-         "--no-cache-dir", "--quiet", "--target", str(site), str(ROOT)],
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    _pip("install", "--target", str(site))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {

@@ -140,39 +140,22 @@ class RankingMachine(RuleBasedStateMachine):
             assert self.lib.get(self.model[place - 1]).rank == place
 
 
-def test_any_sequence_of_changes_keeps_the_ranking_right(
-    seeded_template: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A tiny gap makes re-spacing happen all the time, mixed with every other change (the seeded
-    keys start 2**20 apart; see the next test for re-spacing with the real gap)."""
-    monkeypatch.setattr(ranking, "GAP", 8)
-    RankingMachine.template = seeded_template
-    run_state_machine_as_test(
-        RankingMachine,
-        settings=settings(
-            max_examples=40,
-            stateful_step_count=15,
-            deadline=None,
-            database=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )
-
-
 @pytest.mark.parametrize("near", [0, 64], ids=["by position", "walking from the film"])
-def test_both_ways_of_finding_the_new_place_agree(
+def test_any_sequence_of_changes_keeps_the_ranking_right(
     seeded_template: Path, monkeypatch: pytest.MonkeyPatch, near: int
 ) -> None:
-    """Short moves walk the neighbours from the film's key, long ones find them by position:
-    with NEAR = 0 every move takes the second way, so both run the whole machine."""
-    monkeypatch.setattr(ranking, "NEAR", near)
+    """A tiny gap makes re-spacing happen all the time, mixed with every other change (the seeded
+    keys start 2**20 apart; see the next test for re-spacing with the real gap). Short moves
+    walk the neighbours from the film's key and long ones find them by position: with NEAR = 0
+    every move takes the second way, so both ways run the whole machine."""
     monkeypatch.setattr(ranking, "GAP", 8)
+    monkeypatch.setattr(ranking, "NEAR", near)
     RankingMachine.template = seeded_template
     run_state_machine_as_test(
         RankingMachine,
         settings=settings(
-            max_examples=20,
-            stateful_step_count=12,
+            max_examples=30,
+            stateful_step_count=15,
             deadline=None,
             database=None,
             suppress_health_check=[HealthCheck.too_slow],

@@ -181,15 +181,16 @@ def _launch_app(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command in FILE_COMMANDS:
         return FILE_COMMANDS[args.command](_db_path(args), args)
-    if args.command in ("list", "search"):
+    if args.command in ("list", "search") or (
+        args.command == "export" and args.format == "markdown"
+    ):
         # A library that needs no set-up is read with sqlite3 alone: no SQLAlchemy to load.
         from .peek import Peek
 
         peek = Peek.open(_db_path(args))
         if peek is not None:
             try:
-                read = cmd_list if args.command == "list" else cmd_search
-                return read(peek, args)
+                return PEEK_COMMANDS[args.command](peek, args)
             finally:
                 peek.close()
     from .library import Library
@@ -336,21 +337,22 @@ def cmd_remove(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(library: Library, args: argparse.Namespace) -> int:
-    from .library import default_export_name
+def cmd_export(library: Library | Peek, args: argparse.Namespace) -> int:
+    """Markdown comes from a peek when the library is ready (no SQLAlchemy to load); JSON,
+    which carries the source lists too, from the library."""
+    from .files import default_export_name, write_export
+    from .peek import Peek
 
     watched: WatchFilter = "watched" if args.watched_only else "all"
+    if args.format == "json":
+        assert not isinstance(library, Peek)
+        text = library.export_json(watched)
+    else:
+        text = library.export_markdown(watched)
     if args.output == "-":
-        text = (
-            library.export_json(watched)
-            if args.format == "json"
-            else library.export_markdown(watched)
-        )
         sys.stdout.write(text)
         return 0
-    target = library.export_file(
-        Path(args.output or default_export_name(args.format)), args.format, watched
-    )
+    target = write_export(Path(args.output or default_export_name(args.format)), args.format, text)
     print(f"Exported to {target}.")
     return 0
 
@@ -414,6 +416,13 @@ FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "doctor": cmd_doctor,
+}
+
+# Commands that can run on a peek (a plain sqlite3 read) when the library needs no set-up.
+PEEK_COMMANDS: dict[str, Callable[[Library | Peek, argparse.Namespace], int]] = {
+    "list": cmd_list,
+    "search": cmd_search,
+    "export": cmd_export,
 }
 
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {

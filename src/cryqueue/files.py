@@ -6,6 +6,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from .errors import CryqueueError
 
@@ -32,6 +33,22 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o600) -> None:
             os.unlink(tmp_name)
         raise CryqueueError(f"cannot write {path}: {exc.strerror}; choose another path") from exc
     _fsync_dir(folder)
+
+
+ExportFormat = Literal["markdown", "json"]
+
+
+def default_export_name(fmt: ExportFormat) -> str:
+    return "cryqueue-ranking.json" if fmt == "json" else "cryqueue-ranking.md"
+
+
+def write_export(path: Path, fmt: ExportFormat, text: str) -> Path:
+    """Write an export atomically; a folder gets the default file name inside it."""
+    target = path.expanduser()
+    if target.is_dir():
+        target = target / default_export_name(fmt)
+    write_atomic(target, text)
+    return target.resolve()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -9,13 +9,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
-from . import importer, json_io, listing, markdown_export, ranking, validate
+from . import importer, json_io, listing, ranking, validate
 from .consensus import consensus_order
 from .db import Database, open_database
 from .entries import (
@@ -29,21 +29,15 @@ from .entries import (
     Stats,
 )
 from .errors import LookupFailed, UsageError
-from .files import write_atomic
+from .files import ExportFormat, write_export
+from .files import default_export_name as default_export_name
 from .importer import ImportSummary, Progress
 from .json_io import ImportRecord, SourceDoc
 from .listing import SortOrder, WatchFilter
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
-from .peek import ENTRY_SQL, LISTING_SQL, days_by_film, entry_of, read_films, rows_of
+from .peek import ENTRY_SQL, LISTING_SQL, entry_of, markdown_of, read_films, rows_of
 from .search import search_entries
 from .textnorm import norm, search_columns, split_year
-
-ExportFormat = Literal["markdown", "json"]
-
-
-def default_export_name(fmt: ExportFormat) -> str:
-    return "cryqueue-ranking.json" if fmt == "json" else "cryqueue-ranking.md"
-
 
 MAX_CANDIDATES = 8
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
@@ -253,39 +247,15 @@ class Library:
         return json_io.dumps(json_io.export_document(entries, self.sources(), datetime.now(UTC)))
 
     def export_markdown(self, watched: WatchFilter = "all", today: date | None = None) -> str:
-        return markdown_export.render(
-            self._ranked_items(watched), self.stats(), today or date.today()
-        )
-
-    def _ranked_items(self, watched: WatchFilter) -> list[markdown_export.RankedItem]:
-        """The films as the Markdown export shows them, read through the driver's cursor (the
-        ORM's rows and date conversion would take most of the export's time at 100,000)."""
         with self.db.read() as session:
-            driver = self._driver(session)
-            days = days_by_film(driver)
-            rows = driver.execute(
-                "SELECT id, title, original_title, year, tear_level, note FROM film "
-                "ORDER BY rank_key"
-            ).fetchall()
-        items = [
-            markdown_export.RankedItem(rank, t, o, y, tuple(days.get(i, ())), tl, n)
-            for rank, (i, t, o, y, tl, n) in enumerate(rows, 1)
-        ]
-        if watched == "all":
-            return items
-        want = watched == "watched"
-        return [item for item in items if bool(item.viewings) is want]
+            return markdown_of(self._driver(session), watched, today)
 
     def export_file(
         self, path: Path, fmt: ExportFormat = "markdown", watched: WatchFilter = "all"
     ) -> Path:
         """Write an export atomically; a folder gets the default file name inside it."""
         text = self.export_json(watched) if fmt == "json" else self.export_markdown(watched)
-        target = path.expanduser()
-        if target.is_dir():
-            target = target / default_export_name(fmt)
-        write_atomic(target, text)
-        return target.resolve()
+        return write_export(path, fmt, text)
 
     # Writing -------------------------------------------------------------------------------
 

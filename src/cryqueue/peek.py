@@ -15,6 +15,7 @@ from typing import Any, Literal
 from . import schema
 from .catalog import catalog_version
 from .entries import FilmEntry, ListRow, Stats
+from .markdown_export import RankedItem, render
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
 LISTING_SQL = (
@@ -63,6 +64,41 @@ def days_by_film(conn: sqlite3.Connection) -> dict[int, list[date]]:
     return days
 
 
+def ranked_items(
+    conn: sqlite3.Connection, watched: Literal["all", "watched", "unwatched"] = "all"
+) -> list[RankedItem]:
+    """The films as the Markdown export shows them, in ranking order."""
+    days = days_by_film(conn)
+    rows = conn.execute(
+        "SELECT id, title, original_title, year, tear_level, note FROM film ORDER BY rank_key"
+    )
+    items = [
+        RankedItem(rank, t, o, y, tuple(days.get(i, ())), tl, n)
+        for rank, (i, t, o, y, tl, n) in enumerate(rows, 1)
+    ]
+    if watched == "all":
+        return items
+    want = watched == "watched"
+    return [item for item in items if bool(item.viewings) is want]
+
+
+def stats_of(conn: sqlite3.Connection) -> Stats:
+    total, rated, average = conn.execute(
+        "SELECT count(*), count(tear_level), avg(tear_level) FROM film"
+    ).fetchone()
+    watched = conn.execute("SELECT count(DISTINCT film_id) FROM viewing").fetchone()[0]
+    return Stats(total=total, watched=watched, rated=rated, average_tears=average)
+
+
+def markdown_of(
+    conn: sqlite3.Connection,
+    watched: Literal["all", "watched", "unwatched"] = "all",
+    today: date | None = None,
+) -> str:
+    """The Markdown export (see `markdown_export`), read through a plain sqlite3 connection."""
+    return render(ranked_items(conn, watched), stats_of(conn), today or date.today())
+
+
 def read_films(
     conn: sqlite3.Connection, watched: Literal["all", "watched", "unwatched"] = "all"
 ) -> list[FilmEntry]:
@@ -95,7 +131,9 @@ class Peek:
         state = schema.inspect_file(path)  # a file that is not ours is refused right here
         if state.is_new or state.schema_version != schema.SCHEMA_VERSION:
             return None
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # Read-write though it only reads: closing the last connection then tidies the -wal and
+        # -shm files away, as the full open does (a read-only one would leave them behind).
+        conn = sqlite3.connect(path, timeout=10)
         try:
             row = conn.execute(
                 "SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)
@@ -116,11 +154,10 @@ class Peek:
         return rows_of(self._conn.execute(f"{LISTING_SQL} LIMIT ?", (limit,)))
 
     def stats(self) -> Stats:
-        total, rated, average = self._conn.execute(
-            "SELECT count(*), count(tear_level), avg(tear_level) FROM film"
-        ).fetchone()
-        watched = self._conn.execute("SELECT count(DISTINCT film_id) FROM viewing").fetchone()[0]
-        return Stats(total=total, watched=watched, rated=rated, average_tears=average)
+        return stats_of(self._conn)
+
+    def export_markdown(self, watched: Literal["all", "watched", "unwatched"] = "all") -> str:
+        return markdown_of(self._conn, watched)
 
     def close(self) -> None:
         self._conn.close()

@@ -80,9 +80,10 @@ def reposition(session: Session, film_id: int, position: int) -> tuple[int, int]
 
     A short move (the common one: a key press) reads only the neighbours it passes, from the
     film's own key; a long one finds its new neighbours by position."""
-    total = count(session)
-    position = max(1, min(position, total))
     current = position_of(session, film_id)
+    if position > current:  # only a move down can run past the end
+        position = min(position, count(session))
+    position = max(1, position)
     if position == current:
         return current, current
     for _attempt in range(2):

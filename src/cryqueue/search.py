@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ FINALS = 28
 INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _INITIAL_INDEX = {c: i for i, c in enumerate(INITIALS)}
 _WORD = re.compile(r"\w+")
+_HANGUL = re.compile("[\u3131-\u318e\uac00-\ud7a3]")
+TYPO_MIN = 4  # letters a word needs before a typo in it is forgiven
 RECENT_QUERIES = 8  # answers kept for narrowing as the user types
 
 
@@ -103,11 +106,12 @@ class SearchIndex:
     ids: list[int] = field(default_factory=list)
     titles: list[tuple[str, str]] = field(default_factory=list)
     everything: list[str] = field(default_factory=list)
-    compact: str = ""  # every film's compact titles, joined by newlines
-    starts: list[int] = field(default_factory=list)  # where each film begins in `compact`
-    words: dict[str, set[int]] = field(default_factory=dict)  # title word -> positions
+    compact: str = ""  # the compact titles of films with Hangul in them, joined by newlines
+    starts: array[int] = field(default_factory=lambda: array("i"))  # where each begins there
+    owners: array[int] = field(default_factory=lambda: array("i"))  # and whose it is
+    _words: dict[str, array[int]] | None = None  # title word -> positions, built when needed
     _deletes: dict[str, set[str]] | None = None
-    _recent: dict[str, list[int]] = field(default_factory=dict)  # query -> positions
+    _recent: dict[str, array[int]] = field(default_factory=dict)  # query -> positions
 
     @classmethod
     def build(
@@ -122,16 +126,20 @@ class SearchIndex:
         for position, (film_id, title, original, other) in enumerate(films):
             t, o = fold(title), fold(original or "")
             index.ids.append(film_id)
-            index.titles.append((t, o))
-            rest = other.translate(_ACCENTS) if other_normalised else fold(other)
+            index.titles.append((title, original or ""))  # the caller's strings, not copies
+            if not other_normalised:
+                rest = fold(other)
+            else:  # ASCII has no accents to drop: keep the caller's string, not a copy
+                rest = other if other.isascii() else other.translate(_ACCENTS)
             # The database's search column starts with the titles already: no need to repeat.
             index.everything.append(rest if rest.startswith(t) else f"{t}\n{o}\n{rest}")
-            joined = (t + o).replace(" ", "")
-            compact.append(joined)
-            index.starts.append(offset)
-            offset += len(joined) + 1
-            for word in _WORD.findall(t):
-                index.words.setdefault(word, set()).add(position)
+            # Hangul patterns can only match Hangul: other titles need no compact form.
+            if _HANGUL.search(t + o):
+                joined = (t + o).replace(" ", "")
+                compact.append(joined)
+                index.starts.append(offset)
+                index.owners.append(position)
+                offset += len(joined) + 1
         index.compact = "\n".join(compact)
         return index
 
@@ -150,7 +158,7 @@ class SearchIndex:
         found.update(ids[p] for p in self._other_tiers(q, typos=not found))
         return found
 
-    def _substring_positions(self, q: str) -> list[int]:
+    def _substring_positions(self, q: str) -> array[int]:
         """Films whose text contains `q`. Typing narrows: a film that contains "lov" contains
         "lo", so the last few answers are kept and the next keystroke looks only inside one."""
         cache = self._recent
@@ -159,7 +167,7 @@ class SearchIndex:
         narrower = max((k for k in cache if k in q), key=len, default=None)
         everything = self.everything
         candidates = cache[narrower] if narrower is not None else range(len(everything))
-        found = [p for p in candidates if q in everything[p]]
+        found = array("i", [p for p in candidates if q in everything[p]])
         if len(cache) >= RECENT_QUERIES:
             del cache[next(iter(cache))]
         cache[q] = found
@@ -172,7 +180,7 @@ class SearchIndex:
         graded = []
         for position, tier in self._positions(q).items():
             if tier == Tier.SUBSTRING:
-                title, original = self.titles[position]
+                title, original = (fold(text) for text in self.titles[position])
                 if q in (title, original):
                     tier = Tier.EXACT
                 elif title.startswith(q) or original.startswith(q):
@@ -196,7 +204,8 @@ class SearchIndex:
         pattern = _hangul_pattern(q.replace(" ", ""))
         if pattern is not None:
             for hit in pattern.finditer(self.compact):
-                found.setdefault(bisect_right(self.starts, hit.start()) - 1, Tier.INITIALS)
+                owner = self.owners[bisect_right(self.starts, hit.start()) - 1]
+                found.setdefault(owner, Tier.INITIALS)
         for position in self._typo_matches(q) if typos else ():
             found.setdefault(position, Tier.TYPO)
         return found
@@ -206,13 +215,13 @@ class SearchIndex:
         away (a letter missing, extra, wrong, or two swapped), found through single deletions
         so that the cost depends on the query, not on the library."""
         words = [w for w in _WORD.findall(q) if w.isascii()]
-        if not words or any(len(w) < 4 for w in words):
+        if not words or any(len(w) < TYPO_MIN for w in words):
             return set()
         found: set[int] | None = None
         for word in words:
             hits: set[int] = set()
             for candidate in self._near(word):
-                hits |= self.words.get(candidate, set())
+                hits.update(self._title_words().get(candidate, ()))
             found = hits if found is None else found & hits
         return found or set()
 
@@ -224,11 +233,22 @@ class SearchIndex:
             out |= deletes.get(key, set())
         return {w for w in out if _one_edit(word, w)}
 
+    def _title_words(self) -> dict[str, array[int]]:
+        """Title words (Latin, 4+ letters) -> positions: for typo matching, built on first use."""
+        if self._words is None:
+            words: dict[str, array[int]] = {}
+            for position, (title, _original) in enumerate(self.titles):
+                for word in _WORD.findall(fold(title)):
+                    if len(word) >= TYPO_MIN and word.isascii() and word.isalpha():
+                        words.setdefault(word, array("i")).append(position)
+            self._words = words
+        return self._words
+
     def _delete_index(self) -> dict[str, set[str]]:
         if self._deletes is None:
             self._deletes = {}
-            for word in self.words:
-                if len(word) >= 3 and word.isascii() and word.isalpha():
+            for word in self._title_words():
+                if len(word) >= TYPO_MIN - 1:
                     for key in _deletions(word) | {word}:
                         self._deletes.setdefault(key, set()).add(word)
         return self._deletes
