@@ -28,6 +28,7 @@ from cryqueue.library import Library
 
 FORKED_KILLS = 240
 CLI_KILLS = 8
+CREATION_KILLS = 20
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
 
 
@@ -68,7 +69,12 @@ def _writer(db: Path, k: int, out_fd: int) -> None:
             out.write("move\n")
 
 
-def _run_and_kill(db: Path, k: int, delay: float, acks: Acknowledged) -> None:
+def _run_and_kill(
+    db: Path, k: int, delay: float, acks: Acknowledged, after_first_write: bool
+) -> None:
+    """Fork a writer and SIGKILL it `delay` seconds after it starts or, with
+    `after_first_write`, after its first acknowledged write (so the kill lands among writes
+    however long opening the library takes on this machine)."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
@@ -79,6 +85,11 @@ def _run_and_kill(db: Path, k: int, delay: float, acks: Acknowledged) -> None:
             os._exit(0)
     os.close(write_fd)
     chunks: list[bytes] = []
+    if after_first_write:
+        give_up = time.monotonic() + 10
+        while b"\n" not in b"".join(chunks) and time.monotonic() < give_up:
+            if select.select([read_fd], [], [], 0.5)[0]:
+                chunks.append(os.read(read_fd, 65536))
     deadline = time.monotonic() + delay
     while (left := deadline - time.monotonic()) > 0:
         if select.select([read_fd], [], [], left)[0]:
@@ -149,11 +160,16 @@ def test_random_sigkills_while_writing_lose_nothing_acknowledged(tmp_path: Path)
     rng = random.Random(20261123)
     acks = Acknowledged()
     for k in range(FORKED_KILLS):
-        # the first writers create and seed the database, and are killed anywhere in that
-        delay = rng.uniform(0.0, 0.4) if k < 20 else rng.uniform(0.0, 0.1)
-        _run_and_kill(db, k, delay, acks)
-    finished = sum(_cli_kill(db, k, rng.uniform(0.2, 1.5), acks) for k in range(CLI_KILLS))
-    assert len(acks.added) > FORKED_KILLS / 2, "most writers got at least one write in"
+        # the first writers create and seed the database, and are killed anywhere in that;
+        # the rest are killed at a random point among their writes
+        if k < CREATION_KILLS:
+            _run_and_kill(db, k, rng.uniform(0.0, 0.4), acks, after_first_write=False)
+        else:
+            _run_and_kill(db, k, rng.uniform(0.0, 0.05), acks, after_first_write=True)
+    # the first real command is killed in its first 50 ms (surely mid-start), the rest anywhere
+    delays = [0.05] + [rng.uniform(0.2, 1.5) for _ in range(CLI_KILLS - 1)]
+    finished = sum(_cli_kill(db, k, delay, acks) for k, delay in enumerate(delays))
+    assert len(acks.added) >= FORKED_KILLS - CREATION_KILLS, "each writer got writes in"
     assert len(acks.notes) >= 10 and len(acks.viewings) >= 10
     assert finished < CLI_KILLS, "at least one real cryqueue was killed mid-command"
 
