@@ -69,12 +69,10 @@ def _writer(db: Path, k: int, out_fd: int) -> None:
             out.write("move\n")
 
 
-def _run_and_kill(
-    db: Path, k: int, delay: float, acks: Acknowledged, after_first_write: bool
-) -> None:
-    """Fork a writer and SIGKILL it `delay` seconds after it starts or, with
-    `after_first_write`, after its first acknowledged write (so the kill lands among writes
-    however long opening the library takes on this machine)."""
+def _run_and_kill(db: Path, k: int, delay: float, acks: Acknowledged, after_writes: int) -> None:
+    """Fork a writer and SIGKILL it `delay` seconds after its `after_writes`-th acknowledged
+    write (0: after it starts). Counting writes rather than time puts each kill among the
+    writes however fast this machine opens the library and syncs the disk."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
@@ -85,9 +83,9 @@ def _run_and_kill(
             os._exit(0)
     os.close(write_fd)
     chunks: list[bytes] = []
-    if after_first_write:
+    if after_writes:
         give_up = time.monotonic() + 10
-        while b"\n" not in b"".join(chunks) and time.monotonic() < give_up:
+        while b"".join(chunks).count(b"\n") < after_writes and time.monotonic() < give_up:
             if select.select([read_fd], [], [], 0.5)[0]:
                 chunks.append(os.read(read_fd, 65536))
     deadline = time.monotonic() + delay
@@ -163,9 +161,9 @@ def test_random_sigkills_while_writing_lose_nothing_acknowledged(tmp_path: Path)
         # the first writers create and seed the database, and are killed anywhere in that;
         # the rest are killed at a random point among their writes
         if k < CREATION_KILLS:
-            _run_and_kill(db, k, rng.uniform(0.0, 0.4), acks, after_first_write=False)
+            _run_and_kill(db, k, rng.uniform(0.0, 0.4), acks, after_writes=0)
         else:
-            _run_and_kill(db, k, rng.uniform(0.0, 0.05), acks, after_first_write=True)
+            _run_and_kill(db, k, rng.uniform(0.0, 0.02), acks, after_writes=rng.randint(1, 8))
     # the first real command is killed in its first 50 ms (surely mid-start), the rest anywhere
     delays = [0.05] + [rng.uniform(0.2, 1.5) for _ in range(CLI_KILLS - 1)]
     finished = sum(_cli_kill(db, k, delay, acks) for k, delay in enumerate(delays))
