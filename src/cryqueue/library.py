@@ -330,10 +330,6 @@ class Library:
             self._touch(session, film_id)
             return ranking.reposition(session, film_id, position)
 
-    def position(self, film_id: int) -> int:
-        with self.db.read() as session:
-            return ranking.position_of(session, film_id)
-
     def move_by(self, film_id: int, delta: int) -> int:
         """Move a film `delta` places (negative = up)."""
         with self.db.write() as session:

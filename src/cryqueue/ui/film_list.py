@@ -113,9 +113,6 @@ class FilmList(ScrollView, can_focus=True):
             self._index_cache = {row.id: i for i, row in enumerate(self.rows)}
         return self._index_cache
 
-    def index_of(self, film_id: int) -> int | None:
-        return self._index.get(film_id)
-
     def replace_row(self, row: ListRow) -> None:
         """Update one film's line in place."""
         index = self._index.get(row.id)
