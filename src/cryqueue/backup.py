@@ -74,15 +74,14 @@ def restore(backup: Path, db_path: Path) -> Restored:
     through the online backup API, which other open cryqueues see correctly; a damaged one is
     copied aside byte for byte and replaced by a rename."""
     from .doctor import check
-    from .schema import inspect_file
 
     if not backup.is_file():
         raise CryqueueError(f"{backup} does not exist; give the path of a cryqueue backup file")
     if db_path.exists() and backup.resolve() == db_path.resolve():
         raise CryqueueError(f"{backup} is the database itself; give a backup file")
     report = check(backup)
-    if report.problems or inspect_file(backup).is_new:
-        reason = report.problems[0].split("; ")[0] if report.problems else "it is empty"
+    if report.problems:  # an empty file is one of them
+        reason = report.problems[0].split("; ")[0]
         raise CryqueueError(f"{backup} cannot be restored: {reason}")
     previous: Path | None = None
     if db_path.exists() and db_path.stat().st_size:

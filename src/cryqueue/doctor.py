@@ -13,24 +13,17 @@ from . import schema
 from .errors import DatabaseRefused
 from .schema import inspect_file
 
-# Rows whose film (or source) is gone: what they are, and the query that finds them.
-ORPHANS: dict[str, str] = {
-    "viewings of a missing film": (
-        "SELECT id FROM viewing WHERE film_id NOT IN (SELECT id FROM film)"
-    ),
+# Rows whose film (or source) is gone: what they are, their table, and what marks them.
+ORPHANS: dict[str, tuple[str, str]] = {
+    "viewings of a missing film": ("viewing", "film_id NOT IN (SELECT id FROM film)"),
     "list rankings of a missing film or list": (
-        "SELECT id FROM sourcerank WHERE film_id NOT IN (SELECT id FROM film) "
-        "OR source_id NOT IN (SELECT id FROM source)"
+        "sourcerank",
+        "film_id NOT IN (SELECT id FROM film) OR source_id NOT IN (SELECT id FROM source)",
     ),
     "relations to a missing film": (
-        "SELECT id FROM relation WHERE film_id NOT IN (SELECT id FROM film) "
-        "OR other_id NOT IN (SELECT id FROM film)"
+        "relation",
+        "film_id NOT IN (SELECT id FROM film) OR other_id NOT IN (SELECT id FROM film)",
     ),
-}
-ORPHAN_TABLES = {
-    "viewings of a missing film": "viewing",
-    "list rankings of a missing film or list": "sourcerank",
-    "relations to a missing film": "relation",
 }
 
 
@@ -129,8 +122,8 @@ def _check_ranking(conn: sqlite3.Connection, report: Report) -> None:
 
 def _check_orphans(conn: sqlite3.Connection, report: Report) -> None:
     found = False
-    for what, query in ORPHANS.items():
-        count = len(conn.execute(query).fetchall())
+    for what, (table, condition) in ORPHANS.items():
+        count = conn.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()[0]
         if count:
             found = True
             report.fixable.append(f"{count} {what}")
@@ -154,12 +147,10 @@ def repair(path: Path) -> Report:
     db = Database(path, make_engine(path))
     try:
         with db.write() as session:
-            for what, query in ORPHANS.items():
-                table = ORPHAN_TABLES[what]
-                found = len(session.execute(text(query)).all())
-                if found:
-                    session.execute(text(f"DELETE FROM {table} WHERE id IN ({query})"))
-                    repaired.append(f"removed {found} {what}")
+            for what, (table, condition) in ORPHANS.items():
+                result = session.execute(text(f"DELETE FROM {table} WHERE {condition}"))
+                if result.rowcount:  # type: ignore[attr-defined]
+                    repaired.append(f"removed {result.rowcount} {what}")  # type: ignore[attr-defined]
             if any("ranking" in p for p in before.fixable):
                 order = session.execute(
                     text("SELECT id FROM film ORDER BY rank_key IS NULL, rank_key, id")

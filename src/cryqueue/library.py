@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
@@ -35,8 +35,7 @@ from .importer import ImportSummary, Progress
 from .json_io import ImportRecord, SourceDoc
 from .listing import SortOrder, WatchFilter
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
-from .peek import ENTRY_SQL, LISTING_SQL, entry_of, markdown_of, read_films, rows_of
-from .search import search_entries
+from .peek import ENTRY_SQL, LISTING_SQL, entry_of, markdown_of, read_films, rows_of, stats_of
 from .textnorm import norm, search_columns, split_year
 
 MAX_CANDIDATES = 8
@@ -155,10 +154,6 @@ class Library:
                     notes[i] = note
         return listing.Listing(rows, keys, notes)
 
-    def search(self, query: str, watched: WatchFilter = "all") -> list[FilmEntry]:
-        """Films matching `query` (see `search`), best match first."""
-        return search_entries(self.films(watched), query)
-
     def first_rows(self, limit: int) -> list[ListRow]:
         """The top of the ranking, read in a few milliseconds whatever the library's size: what
         the app paints first while the whole list loads."""
@@ -183,17 +178,7 @@ class Library:
 
     def stats(self) -> Stats:
         with self.db.read() as session:
-            total = ranking.count(session)
-            watched = session.exec(select(func.count(func.distinct(Viewing.film_id)))).one()
-            rated, average = session.exec(
-                select(func.count(col(Film.tear_level)), func.avg(col(Film.tear_level)))
-            ).one()
-        return Stats(
-            total=total,
-            watched=int(watched),
-            rated=int(rated),
-            average_tears=float(average) if average is not None else None,
-        )
+            return stats_of(self._driver(session))
 
     def find(self, query: str) -> FilmEntry:
         """The one film that `query` names: an English or original title, or a unique prefix of
