@@ -188,7 +188,7 @@ def test_show_text(cli: Any) -> None:
     assert lines[1] == "    시월애"
     assert lines[2] == "    2000 · film · directed by Lee Hyun-seung · 96 min"
     assert lines[3] == "    with Lee Jung-jae, Jun Ji-hyun"
-    assert "Not watched yet." in lines
+    assert "Not watched yet" in lines
     assert "Tear level: not rated" in lines
     assert "These Korean Movies Will Make You Cry Your Eyes Out: #5" in lines
     assert "Original of The Lake House (2006)" in lines
@@ -205,7 +205,7 @@ def test_show_text_with_user_state(cli: Any) -> None:
     cli("watch", "Always", "--on", "2021-03-03", "--tears", "5")
     cli("note", "Always", "line one\n\nline two")
     _code, out, _err = cli("show", "Always")
-    assert "Watched: 2020-02-02, 2021-03-03" in out
+    assert "Watched 2× — 2020-02-02, 2021-03-03" in out
     assert "Tear level: 5/5" in out
     assert out.endswith("Note:\nline one\n\nline two\n")
     assert "These Korean Movies Will Make You Cry Your Eyes Out: #9" in out

@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--unwatched", action="store_true", help="only films not watched yet")
     cmd.add_argument("--format", choices=("table", "json"), default="table")
     cmd.add_argument("--search", metavar="QUERY", help="only films QUERY finds (see 'search')")
+    cmd.add_argument(
+        "--tag", action="append", metavar="TAG", help="only films with TAG (repeat for several)"
+    )
 
     cmd = command("search", "find films by title in either script, people or notes")
     cmd.add_argument("query", metavar="QUERY")
@@ -101,13 +104,39 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command("remove", "remove a film from the library")
     cmd.add_argument("title", metavar="TITLE")
 
-    cmd = command("export", "export the ranking (Markdown to share, JSON to back up)")
-    cmd.add_argument("-o", "--output", metavar="PATH", help="file to write, or '-' for stdout")
-    cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    cmd.add_argument("--watched-only", action="store_true", help="only films you have watched")
+    cmd = command("rate", "set a film's star rating (0.5-5 in half steps), or 'none'")
+    cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument("stars", metavar="STARS|none")
 
-    cmd = command("import", "import a cryqueue JSON export (merges by title and year)")
-    cmd.add_argument("path", metavar="PATH")
+    cmd = command("tag", "add (+tag) and remove (-tag) a film's tags; without tags, list them")
+    cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument("changes", metavar="+TAG|-TAG", nargs="*")
+
+    cmd = command(
+        "export", "export the ranking (Markdown to share, JSON to back up, CSV for Letterboxd)"
+    )
+    cmd.add_argument("-o", "--output", metavar="PATH", help="file to write, or '-' for stdout")
+    cmd.add_argument(
+        "--format", choices=("markdown", "json", "letterboxd", "csv"), default="markdown"
+    )
+    cmd.add_argument("--watched-only", action="store_true", help="only films you have watched")
+    cmd.add_argument(
+        "--include-notes", action="store_true", help="letterboxd: send notes as reviews"
+    )
+
+    cmd = command("import", "bring films in from a cryqueue, Letterboxd or IMDb export")
+    cmd.add_argument("path", metavar="PATH", help="a file, a Letterboxd ZIP, or its folder")
+    cmd.add_argument("--format", choices=("auto", "cryqueue", "letterboxd", "imdb"), default="auto")
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="show what would change, and change nothing"
+    )
+    cmd.add_argument(
+        "--ranking",
+        nargs="?",
+        const="",
+        metavar="LIST",
+        help="make a list's order your ranking (the list's name, if the import has several)",
+    )
 
     cmd = command("backup", "copy the database to a backup file, safely even while in use")
     cmd.add_argument(
@@ -124,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_tag_removals_as_values(list(sys.argv[1:] if argv is None else argv)))
     try:
         if args.command is None:
             return _launch_app(args)
@@ -138,6 +167,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _tag_removals_as_values(argv: list[str]) -> list[str]:
+    """`cryqueue tag TITLE +sad -happy`: a '-word' there is a tag to remove, not an option, so
+    the command's values go after '--' for argparse (its --db and --help stay options)."""
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):
+        at += 2 if argv[at] == "--db" else 1
+    if at >= len(argv) or argv[at] != "tag" or "--" in argv:
+        return argv
+    rest, options = argv[at + 1 :], []
+    if any(a in ("-h", "--help") for a in rest):
+        return argv
+    while "--db" in rest:
+        i = rest.index("--db")
+        options += rest[i : i + 2]
+        del rest[i : i + 2]
+    options += [a for a in rest if a.startswith("--db=")]
+    rest = [a for a in rest if not a.startswith("--db=")]
+    return [*argv[: at + 1], *options, "--", *rest]
 
 
 def _fail(message: str) -> None:
@@ -208,6 +257,11 @@ def _run(args: argparse.Namespace) -> int:
 def cmd_list(library: Library | Peek, args: argparse.Namespace) -> int:
     watched: WatchFilter = "watched" if args.watched else "unwatched" if args.unwatched else "all"
     entries = library.films(watched)
+    if args.tag:
+        from .search import has_tags
+
+        wanted = [_checked_tag(t) for t in args.tag]
+        entries = [e for e in entries if has_tags(e.tags, wanted, prefix=False)]
     if args.search is not None:
         from .search import search_entries
 
@@ -274,6 +328,38 @@ def cmd_tears(library: Library, args: argparse.Namespace) -> int:
     shown = "not rated" if level is None else f"{level}/5"
     print(f"Tear level of {film.label}: {shown}.")
     return 0
+
+
+def cmd_rate(library: Library, args: argparse.Namespace) -> int:
+    from .entries import rating_text
+
+    film = library.find(args.title)
+    _before, stars = library.swap_rating(film.id, args.stars)
+    print(f"Rating of {film.label}: {rating_text(stars) or 'none'}.")
+    return 0
+
+
+def cmd_tag(library: Library, args: argparse.Namespace) -> int:
+    film = library.find(args.title)
+    add = [c[1:] for c in args.changes if c.startswith("+")]
+    remove = [c[1:] for c in args.changes if c.startswith("-")]
+    odd = [c for c in args.changes if not c.startswith(("+", "-"))]
+    if odd:
+        raise UsageError(f"write {odd[0]!r} as +{odd[0]} to add it or -{odd[0]} to remove it")
+    if args.changes:
+        _before, tags = library.retag(film.id, add, remove)
+    else:
+        tags = film.tags
+    shown = " ".join(f"#{t}" for t in tags) if tags else "no tags"
+    print(f"Tags of {film.label}: {shown}.")
+    return 0
+
+
+def _checked_tag(value: str) -> str:
+    from . import validate
+    from .search import fold
+
+    return fold(validate.tag(value))
 
 
 def cmd_move(library: Library, args: argparse.Namespace) -> int:
@@ -344,11 +430,13 @@ def cmd_export(library: Library | Peek, args: argparse.Namespace) -> int:
     from .peek import Peek
 
     watched: WatchFilter = "watched" if args.watched_only else "all"
-    if args.format == "json":
-        assert not isinstance(library, Peek)
-        text = library.export_json(watched)
-    else:
+    if args.include_notes and args.format != "letterboxd":
+        raise UsageError("--include-notes is for --format letterboxd; the other formats have notes")
+    if args.format == "markdown":
         text = library.export_markdown(watched)
+    else:
+        assert not isinstance(library, Peek)
+        text = library.export_text(args.format, watched, args.include_notes)
     if args.output == "-":
         sys.stdout.write(text)
         return 0
@@ -358,20 +446,35 @@ def cmd_export(library: Library | Peek, args: argparse.Namespace) -> int:
 
 
 def cmd_import(library: Library, args: argparse.Namespace) -> int:
-    from .json_io import parse_document
+    """One transaction: a bad row stops the import with its file and line, changing nothing."""
+    from .import_files import load
 
     path = Path(args.path).expanduser()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        records = parse_document(data)
-    except UsageError as exc:
-        raise UsageError(f"{path}: {exc}") from None
-    summary = library.import_records(records, _progress_line(f"Importing {path.name}"))
-    print(f"Imported {path.name}: {summary.added} added, {summary.matched} matched.")
+    batch = load(path, args.format, args.ranking)
+    progress = _progress_line(f"Importing {path.name}")
+    summary = library.import_batch(batch, progress, dry_run=args.dry_run)
+    if args.dry_run:
+        print(f"Dry run of {path.name} ({batch.described}): nothing was written.")
+        for line in summary.lines:
+            print(f"  {line}")
+        for skip in summary.skipped:
+            print(f"  skip   {skip.name} ({skip.where}): {skip.reason}")
+        verb = "Would import"
+    else:
+        verb = "Imported"
+    print(
+        f"{verb} {path.name}: {summary.added} added, {summary.matched} matched, "
+        f"{len(summary.skipped)} skipped."
+    )
+    if not args.dry_run and summary.skipped:
+        for skip in summary.skipped[:SHOWN_SKIPS]:
+            print(f"  skipped {skip.name} ({skip.where}): {skip.reason}")
+        if len(summary.skipped) > SHOWN_SKIPS:
+            print(f"  … and {len(summary.skipped) - SHOWN_SKIPS} more (see --dry-run)")
     return 0
+
+
+SHOWN_SKIPS = 20
 
 
 # Commands on the database file itself: they must work when the library cannot be opened.
@@ -432,6 +535,8 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "watch": cmd_watch,
     "unwatch": cmd_unwatch,
     "tears": cmd_tears,
+    "rate": cmd_rate,
+    "tag": cmd_tag,
     "move": cmd_move,
     "note": cmd_note,
     "add": cmd_add,
@@ -501,6 +606,8 @@ def format_table(entries: Sequence[FilmEntry]) -> str:
 
 
 def format_details(details: FilmDetails) -> str:
+    from .entries import rating_text, watched_text
+
     e = details.entry
     lines = [f"#{e.rank}  {e.title}"]
     if e.original_title and e.original_title != e.title:
@@ -519,11 +626,12 @@ def format_details(details: FilmDetails) -> str:
     if e.synopsis:
         lines += ["", e.synopsis]
     lines.append("")
-    if e.viewings:
-        lines.append("Watched: " + ", ".join(d.isoformat() for d in e.viewings))
-    else:
-        lines.append("Not watched yet.")
+    lines.append(watched_text(e))
     lines.append("Tear level: " + ("not rated" if e.tear_level is None else f"{e.tear_level}/5"))
+    if e.rating is not None:
+        lines.append(f"Rating: {rating_text(e.rating)}")
+    if e.tags:
+        lines.append("Tags: " + ", ".join(e.tags))
     for place in details.sources:
         where = f"#{place.rank}" if place.rank is not None else "mentioned"
         lines.append(f"{place.source}: {where}")

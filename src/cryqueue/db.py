@@ -27,7 +27,17 @@ BUSY_TIMEOUT_MS = 10_000
 
 # Schema migrations: MIGRATIONS[v] takes a database at version v to v + 1, inside one transaction.
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Star ratings and tags (for Letterboxd and IMDb histories), and films known to be
+    watched on a day nobody recorded (Letterboxd's watched.csv, IMDb ratings)."""
+    conn.execute("ALTER TABLE film ADD COLUMN rating FLOAT")
+    conn.execute("ALTER TABLE film ADD COLUMN tags_json VARCHAR NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE film ADD COLUMN watched_undated BOOLEAN NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 class Database:

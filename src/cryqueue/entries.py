@@ -31,10 +31,13 @@ class FilmEntry:
     tear_level: int | None = None
     note: str = ""
     viewings: tuple[date, ...] = ()
+    rating: float | None = None
+    tags: tuple[str, ...] = ()
+    watched_undated: bool = False
 
     @property
     def watched(self) -> bool:
-        return bool(self.viewings)
+        return bool(self.viewings) or self.watched_undated
 
     @property
     def watched_on(self) -> date | None:
@@ -71,10 +74,45 @@ class FilmEntry:
             "watched_on": self.watched_on.isoformat() if self.watched_on else None,
             "viewings": len(self.viewings),
             "viewing_dates": [d.isoformat() for d in self.viewings],
+            "watched_undated": self.watched_undated,
             "tear_level": self.tear_level,
+            "rating": self.rating,
+            "tags": list(self.tags),
             "note": self.note,
             "catalog_key": self.key,
         }
+
+
+@dataclass(frozen=True)
+class Viewings:
+    """A film's watch record: the days it was watched, oldest first, and whether it was also
+    watched on a day nobody recorded (imported without a date)."""
+
+    days: tuple[date, ...] = ()
+    undated: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.days) or self.undated
+
+    def plus(self, day: date) -> Viewings:
+        return Viewings(tuple(sorted((*self.days, day))), self.undated)
+
+
+def watched_text(entry: FilmEntry) -> str:
+    """'Watched 2× — 2024-01-02, 2025-03-04', with a day nobody recorded counted in."""
+    dates = [d.isoformat() for d in entry.viewings]
+    if entry.watched_undated:
+        dates.insert(0, "once on a day not recorded")
+    if not dates:
+        return "Not watched yet"
+    return f"Watched {len(dates)}× — {', '.join(dates)}"
+
+
+def rating_text(rating: float | None) -> str:
+    """'4.5★', or '' when there is no rating."""
+    if rating is None:
+        return ""
+    return f"{rating:g}★"
 
 
 @dataclass(frozen=True)

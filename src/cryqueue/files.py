@@ -35,11 +35,18 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o600) -> None:
     _fsync_dir(folder)
 
 
-ExportFormat = Literal["markdown", "json"]
+ExportFormat = Literal["markdown", "json", "letterboxd", "csv"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("markdown", "json", "letterboxd", "csv")
+_DEFAULT_NAMES = {
+    "markdown": "cryqueue-ranking.md",
+    "json": "cryqueue-ranking.json",
+    "letterboxd": "cryqueue-letterboxd.csv",
+    "csv": "cryqueue-library.csv",
+}
 
 
 def default_export_name(fmt: ExportFormat) -> str:
-    return "cryqueue-ranking.json" if fmt == "json" else "cryqueue-ranking.md"
+    return _DEFAULT_NAMES[fmt]
 
 
 def write_export(path: Path, fmt: ExportFormat, text: str) -> Path:

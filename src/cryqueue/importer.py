@@ -2,26 +2,30 @@
 
 ORM objects cost about 130 µs a film; 100,000 films would take most of a minute. So new films go
 in with one multi-row INSERT, their ids come back with one SELECT, and viewings, updates and the
-new ranking go in as executemany batches."""
+new ranking go in as executemany batches.
+
+Everything is worked out in memory first (`plan`), so a dry run is the same code stopping
+before the first write, and importing the same file twice finds nothing left to do."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, insert, text
 from sqlmodel import Session, col, select
 
 from . import ranking
-from .json_io import ImportRecord
 from .models import Film, Viewing
-from .textnorm import norm
+from .records import ImportBatch, ImportRecord, Skip
+from .search import fold
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-FilmKey = tuple[str, int]  # normalised title, year
+FilmKey = tuple[str, int]  # folded title, year
 PROGRESS_STEP = 5_000
 FILM_TABLE: Table = Film.__table__  # type: ignore[attr-defined]
 VIEWING_TABLE: Table = Viewing.__table__  # type: ignore[attr-defined]
@@ -31,131 +35,322 @@ VIEWING_TABLE: Table = Viewing.__table__  # type: ignore[attr-defined]
 class ImportSummary:
     added: int
     matched: int
+    skipped: tuple[Skip, ...] = ()
+    lines: tuple[str, ...] = ()  # one per film: what the import does to it (for --dry-run)
+
+
+class _State(NamedTuple):
+    """A film's fields that an import may change, as the library has them."""
+
+    label: str
+    tear_level: int | None = None
+    rating: float | None = None
+    note: str = ""
+    tags_json: str = "[]"
+    watched_undated: bool = False
+    imdb_id: str | None = None
 
 
 @dataclass
-class _Plan:
-    """What the records ask for, worked out in memory before anything is written."""
+class _Known:
+    """The library's films as matching sees them, with the state an import may change."""
 
-    new: dict[FilmKey, dict[str, Any]]
-    changes: dict[int, dict[str, Any]]  # film id -> tear_level / note to set
-    wanted_days: dict[FilmKey, Counter[date]]
-    order: list[FilmKey]
-    matched: int
+    by_imdb: dict[str, int] = field(default_factory=dict)
+    by_title: dict[FilmKey, list[int]] = field(default_factory=dict)
+    state: dict[int, _State] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, session: Session) -> _Known:
+        known = cls()
+        rows = session.execute(
+            text(
+                "SELECT id, title, original_title, year, imdb_id, tear_level, rating, note,"
+                " tags_json, watched_undated FROM film"
+            )
+        )
+        for fid, title, original, year, imdb_id, tears, rating, note, tags, undated in rows:
+            if imdb_id:
+                known.by_imdb.setdefault(imdb_id, fid)
+            for name in {fold(title), fold(original or "")} - {""}:
+                known.by_title.setdefault((name, year), []).append(fid)
+            label = f"{title} ({year})"
+            known.state[fid] = _State(label, tears, rating, note, tags, bool(undated), imdb_id)
+        return known
+
+    def match(self, record: ImportRecord) -> list[int]:
+        """The films a record names: by IMDb id, else by title and year, English or original."""
+        if record.imdb_id and record.imdb_id in self.by_imdb:
+            return [self.by_imdb[record.imdb_id]]
+        found: dict[int, None] = {}
+        year = record.facts.year
+        for name in (record.facts.title, record.facts.original_title or ""):
+            if name:
+                found.update(dict.fromkeys(self.by_title.get((fold(name), year), ())))
+        return list(found)
 
 
-def import_records(
+@dataclass
+class _Film:
+    """What the records of one film add up to."""
+
+    label: str
+    fid: int | None  # None: a film the import adds
+    columns: dict[str, Any] | None = None  # a new film's columns
+    sources: dict[str, tuple[Counter[date], Counter[date]]] = field(default_factory=dict)
+    watched: bool = False
+    undated: bool = False
+    tear_level: int | None = None
+    rating: float | None = None
+    notes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    imdb_id: str | None = None
+
+    @property
+    def days(self) -> Counter[date]:
+        return _most(days for days, _rewatches in self.sources.values())
+
+    @property
+    def rewatches(self) -> Counter[date]:
+        return _most(rewatches for _days, rewatches in self.sources.values())
+
+
+def import_batch(
     session: Session,
-    records: Sequence[ImportRecord],
+    batch: ImportBatch,
     columns: Callable[[Any], dict[str, Any]],
     progress: Progress | None = None,
+    *,
+    dry_run: bool = False,
 ) -> ImportSummary:
-    """Matched films (same title and year) get the file's tear level and note where it has them,
-    and its viewings added to theirs; others are added as the user's own. The file's order
-    becomes the ranking, ahead of the films it does not name."""
+    """Matched films get the file's tear level, rating and note where it has them (a note is
+    added below the film's own, never over it), its tags and viewings added to theirs; other
+    films are added as the user's own. With `batch.ranking`, those films lead the ranking."""
     report = progress or (lambda _phase, _done, _total: None)
-    known: dict[FilmKey, int] = {
-        (title_norm, year): int(fid)
-        for fid, title_norm, year in session.exec(select(Film.id, Film.title_norm, Film.year))
-        if fid is not None
-    }
+    known = _Known.read(session)
     have_days = _days_by_film(session)
-    plan = _plan(records, known, have_days, columns, ranking.bottom_key(session), report)
-    ids = dict(known)
-    if plan.new:
-        report("writing", 0, len(plan.new))
+    films, order, skipped = _gather(batch, known, columns, report)
+    changes, viewings, lines = _changes(films, known, have_days)
+    new = [f for f in films.values() if f.fid is None]
+    summary = ImportSummary(
+        added=len(new), matched=len(films) - len(new), skipped=tuple(skipped), lines=tuple(lines)
+    )
+    if dry_run:
+        return summary
+    if new:
+        report("writing", 0, len(new))
         first_new = int(session.execute(text("SELECT coalesce(max(id), 0) FROM film")).scalar_one())
+        bottom = ranking.bottom_key(session)
+        rows = [
+            {**(f.columns or {}), "rank_key": bottom + n * ranking.GAP} for n, f in enumerate(new)
+        ]
         # Core INSERTs on the tables: the ORM's bulk path runs one statement per row here.
-        session.execute(insert(FILM_TABLE), list(plan.new.values()))
-        rows = session.execute(
-            text("SELECT id, title_norm, year FROM film WHERE id > :first"), {"first": first_new}
+        session.execute(insert(FILM_TABLE), rows)
+        added = session.execute(
+            text("SELECT id FROM film WHERE id > :first ORDER BY id"), {"first": first_new}
         )
-        ids.update({(t, y): int(i) for i, t, y in rows})
-    if plan.changes:
+        for film, (fid,) in zip(new, added, strict=True):
+            film.fid = int(fid)
+        viewings += [
+            {"film_id": f.fid, "watched_on": day} for f in new for day in f.days.elements()
+        ]
+    if changes:
         session.execute(
             text(
-                "UPDATE film SET tear_level = coalesce(:tear_level, tear_level), "
-                "note = CASE WHEN :note = '' THEN note ELSE :note END, updated_at = :now "
-                "WHERE id = :id"
+                "UPDATE film SET tear_level = coalesce(:tear_level, tear_level),"
+                " rating = coalesce(:rating, rating), note = coalesce(:note, note),"
+                " tags_json = coalesce(:tags_json, tags_json),"
+                " imdb_id = coalesce(imdb_id, :imdb_id),"
+                " watched_undated = watched_undated OR :undated, updated_at = :now WHERE id = :id"
             ),
-            [{"id": fid, "now": _now(), **change} for fid, change in plan.changes.items()],
+            changes,
         )
-    viewings = [
-        {"film_id": ids[key], "watched_on": day}
-        for key, wanted in plan.wanted_days.items()
-        for day in (wanted - have_days.get(ids[key], Counter())).elements()
-    ]
     if viewings:
         session.execute(insert(VIEWING_TABLE), viewings)
     report("ranking", 0, 1)
-    placed = [ids[key] for key in plan.order]
-    current = _current_order(session)
-    if placed != current[: len(placed)]:
-        named = set(placed)
-        ranking.assign_order(session, placed + [fid for fid in current if fid not in named])
+    if order is not None:
+        placed = [films[key].fid for key in order]
+        current = _current_order(session)
+        if placed != current[: len(placed)]:
+            named = set(placed)
+            ids = [fid for fid in placed if fid is not None]
+            ranking.assign_order(session, ids + [fid for fid in current if fid not in named])
     report("done", 1, 1)
-    return ImportSummary(added=len(plan.new), matched=plan.matched)
+    return summary
 
 
-def _plan(
-    records: Sequence[ImportRecord],
-    known: dict[FilmKey, int],
-    have_days: dict[int, Counter[date]],
+def _gather(
+    batch: ImportBatch,
+    known: _Known,
     columns: Callable[[Any], dict[str, Any]],
-    bottom_key: int,
     report: Progress,
-) -> _Plan:
-    new: dict[FilmKey, dict[str, Any]] = {}
-    changes: dict[int, dict[str, Any]] = {}
-    wanted: dict[FilmKey, Counter[date]] = {}
-    order: list[FilmKey] = []
-    now = _now()
-    for done, record in enumerate(records):
+) -> tuple[dict[FilmKey | int, _Film], list[FilmKey | int] | None, list[Skip]]:
+    """Records grouped by the film they name, in first-mention order."""
+    films: dict[FilmKey | int, _Film] = {}
+    slot_of: list[FilmKey | int | None] = []
+    skipped = list(batch.skipped)
+    now = datetime.now(UTC)
+    total = len(batch.records)
+    for done, record in enumerate(batch.records):
         if done % PROGRESS_STEP == 0:
-            report("reading", done, len(records))
-        key = (norm(record.facts.title), record.facts.year)
-        fid = known.get(key)
-        if fid is None and key not in new:
-            rank_key = bottom_key + len(new) * ranking.GAP
-            new[key] = {
-                **_DEFAULTS,
-                **columns(record.facts),
-                "episodes": record.episodes,
-                "country": record.country,
-                "imdb_id": record.imdb_id,
-                "rank_key": rank_key,
-                "tear_level": record.tear_level,
-                "note": record.note,
-                "added_at": now,
-                "updated_at": now,
-            }
+            report("reading", done, total)
+        matches = known.match(record)
+        facts = record.facts
+        if len(matches) > 1:
+            names = " and ".join(known.state[m].label for m in matches[:2])
+            skipped.append(Skip(record.where, f"{facts.title} ({facts.year})", f"matches {names}"))
+            slot_of.append(None)
+            continue
+        slot: FilmKey | int = matches[0] if matches else (fold(facts.title), facts.year)
+        film = films.get(slot)
+        if film is None:
+            if matches:
+                film = _Film(known.state[matches[0]].label, matches[0])
+            else:
+                new_columns = {
+                    **_DEFAULTS,
+                    **columns(facts),
+                    "episodes": record.episodes,
+                    "country": record.country,
+                    "imdb_id": record.imdb_id,
+                    "added_at": now,
+                    "updated_at": now,
+                }
+                film = _Film(f"{facts.title} ({facts.year})", None, new_columns)
+            films[slot] = film
+        _merge(film, record)
+        slot_of.append(slot)
+    report("reading", total, total)
+    order: list[FilmKey | int] | None = None
+    if batch.ranking is not None:
+        chosen = (slot_of[i] for i in batch.ranking)
+        order = list(dict.fromkeys(s for s in chosen if s is not None))
+    return films, order, skipped
+
+
+def _most(counters: Iterable[Counter[date]]) -> Counter[date]:
+    out: Counter[date] = Counter()
+    for counter in counters:
+        out |= counter
+    return out
+
+
+def _merge(film: _Film, record: ImportRecord) -> None:
+    # Viewings are a multiset (a film can be watched twice a day). The rows of one diary-like
+    # file are a viewing each and add up; different files (Letterboxd's diary and reviews) and
+    # whole-film records (cryqueue's JSON) repeat the same viewings, so the most any of them
+    # has is kept, day by day. Importing the same file again then adds nothing.
+    days, rewatches = film.sources.setdefault(record.source, (Counter(), Counter()))
+    if record.source:
+        days.update(record.viewings)
+        rewatches.update(record.rewatches)
+    else:
+        days |= Counter(record.viewings)
+        rewatches |= Counter(record.rewatches)
+    film.watched = film.watched or record.watched
+    film.undated = film.undated or record.watched_undated
+    if record.tear_level is not None:
+        film.tear_level = record.tear_level
+    if record.rating is not None:
+        film.rating = record.rating
+    if record.note.strip() and record.note not in film.notes:
+        film.notes.append(record.note)
+    film.tags.extend(t for t in record.tags if t not in film.tags)
+    film.imdb_id = film.imdb_id or record.imdb_id
+
+
+def _changes(
+    films: dict[FilmKey | int, _Film], known: _Known, have_days: dict[int, Counter[date]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The UPDATE parameters for matched films, the viewings to insert for them, and a line per
+    film describing the outcome. New films' columns are completed in place."""
+    updates: list[dict[str, Any]] = []
+    viewings: list[dict[str, Any]] = []
+    lines: list[str] = []
+    now = datetime.now(UTC)
+    for film in films.values():
+        if film.fid is None:
+            before, have = _State(film.label), Counter[date]()
         else:
-            target = new[key] if fid is None else changes.setdefault(fid, _no_change())
-            if record.tear_level is not None:
-                target["tear_level"] = record.tear_level
-            if record.note:
-                target["note"] = record.note
-        if key not in wanted:
-            order.append(key)
-            wanted[key] = Counter(have_days.get(fid, ())) if fid is not None else Counter()
-        # Viewings are a multiset (a film can be watched twice a day): keep, day by day, the most
-        # any record or the library has, so importing the same file again adds nothing.
-        wanted[key] |= Counter(record.viewings)
-    report("reading", len(records), len(records))
-    matched = len(order) - len(new)
-    return _Plan(new, changes, wanted, order, matched)
+            before, have = known.state[film.fid], have_days.get(film.fid, Counter())
+        _label, tears, rating, note, tags_json, undated, imdb_id = before
+        new_days = film.days - have
+        all_days = have | film.days
+        undated_now = undated or film.undated or _seen_before(film.rewatches, all_days)
+        if film.watched and not all_days:
+            undated_now = True
+        new_note = _merged_note(note, film.notes)
+        old_tags = json.loads(tags_json)
+        new_tags = old_tags + [t for t in film.tags if t not in old_tags]
+        change = {
+            "tear_level": film.tear_level if film.tear_level not in (None, tears) else None,
+            "rating": film.rating if film.rating not in (None, rating) else None,
+            "note": new_note if new_note != note else None,
+            "tags_json": _tags_json(new_tags) if new_tags != old_tags else None,
+            "undated": undated_now and not undated,
+            "imdb_id": film.imdb_id if film.imdb_id and not imdb_id else None,
+        }
+        what = _describe(change, new_days, new_tags[len(old_tags) :])
+        if film.fid is None:
+            assert film.columns is not None
+            film.columns.update(
+                tear_level=film.tear_level,
+                rating=film.rating,
+                note=new_note,
+                tags_json=_tags_json(new_tags),
+                watched_undated=undated_now,
+            )
+            lines.append(f"add    {film.label}" + (f": {what}" if what else ""))
+            continue
+        lines.append(f"match  {film.label}: {what or 'nothing new'}")
+        viewings += [{"film_id": film.fid, "watched_on": d} for d in new_days.elements()]
+        if any(v not in (None, False) for v in change.values()):
+            updates.append({"id": film.fid, "now": now, **change})
+    return updates, viewings, lines
+
+
+def _seen_before(rewatches: Counter[date], days: Counter[date]) -> bool:
+    """Every viewing on the earliest known day is marked a rewatch: the film was seen before
+    anyone recorded it (Letterboxd's Rewatch on a first diary entry)."""
+    if not rewatches or not days:
+        return False
+    first = min(days)
+    return rewatches[first] >= days[first]
+
+
+def _merged_note(note: str, incoming: list[str]) -> str:
+    """The film's note with each imported text it does not already contain added below."""
+    for extra in incoming:
+        if extra.strip() not in note:
+            note = f"{note.rstrip()}\n\n{extra}" if note.strip() else extra
+    return note
+
+
+def _tags_json(tags: list[str]) -> str:
+    return json.dumps(tags, ensure_ascii=False)
+
+
+def _describe(change: dict[str, Any], new_days: Counter[date], new_tags: list[str]) -> str:
+    parts = []
+    if new_days:
+        count = sum(new_days.values())
+        parts.append(f"{count} viewing{'s' if count > 1 else ''}")
+    if change["undated"]:
+        parts.append("watched (day not recorded)")
+    if change["rating"] is not None:
+        parts.append(f"rating {change['rating']:g}")
+    if change["tear_level"] is not None:
+        parts.append(f"tear level {change['tear_level']}")
+    if new_tags:
+        parts.append("tags " + " ".join(f"+{t}" for t in new_tags))
+    if change["note"] is not None:
+        parts.append("note")
+    if change["imdb_id"] is not None:
+        parts.append(f"IMDb id {change['imdb_id']}")
+    return ", ".join(parts)
 
 
 # Columns every new film needs in a bulk INSERT (the ORM would fill these in).
 _DEFAULTS: dict[str, Any] = {"key": None, "user_edited": False, "original_language": None}
-
-
-def _no_change() -> dict[str, Any]:
-    return {"tear_level": None, "note": ""}
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _days_by_film(session: Session) -> dict[int, Counter[date]]:

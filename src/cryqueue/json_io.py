@@ -8,15 +8,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from . import validate
 from .entries import FilmEntry, FilmFacts
 from .errors import UsageError
+from .records import ImportRecord
 
 FORMAT_NAME = "cryqueue"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rating, tags, watched_undated
 MAX_IMPORT_BYTES = 1 << 30
 
 
@@ -27,20 +28,6 @@ class SourceDoc:
     author: str | None
     site: str | None
     places: tuple[tuple[str, int, int | None], ...]  # (title, year, rank or None)
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    """One film of an import, already checked and cleaned by the parser that made it."""
-
-    facts: FilmFacts
-    episodes: int | None
-    country: str | None
-    imdb_id: str | None
-    catalog_key: str | None
-    viewings: tuple[date, ...]
-    tear_level: int | None
-    note: str
 
 
 def export_document(
@@ -139,6 +126,15 @@ def _checked_record(item: dict[str, Any]) -> ImportRecord:
         dates = [watched_on] if watched_on is not None else []
     if not isinstance(dates, list) or not all(isinstance(d, str) for d in dates):
         raise UsageError("'viewing_dates' must be a list of YYYY-MM-DD dates")
+    tags = item.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise UsageError("'tags' must be a list of words")
+    rating = item.get("rating")
+    if rating is not None and (not isinstance(rating, int | float) or isinstance(rating, bool)):
+        raise UsageError("'rating' must be a number from 0.5 to 5, or null")
+    undated = item.get("watched_undated", False)
+    if not isinstance(undated, bool):
+        raise UsageError("'watched_undated' must be true or false")
     kind = _text(item, "kind") or "film"
     facts = FilmFacts(
         title=validate.title(title),
@@ -162,6 +158,9 @@ def _checked_record(item: dict[str, Any]) -> ImportRecord:
         viewings=tuple(sorted(validate.viewing_date(d) for d in dates)),
         tear_level=validate.tear_level(tears),
         note=validate.note(note),
+        rating=validate.rating(rating),
+        tags=validate.tags(tags),
+        watched_undated=undated,
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
-from . import importer, json_io, listing, ranking, validate
+from . import importer, json_io, letterboxd, listing, ranking, spreadsheet, validate
 from .consensus import consensus_order
 from .db import Database, open_database
 from .entries import (
@@ -27,15 +27,17 @@ from .entries import (
     RemovedFilm,
     SourcePlace,
     Stats,
+    Viewings,
 )
 from .errors import LookupFailed, UsageError
 from .files import ExportFormat, write_export
 from .files import default_export_name as default_export_name
 from .importer import ImportSummary, Progress
-from .json_io import ImportRecord, SourceDoc
+from .json_io import SourceDoc
 from .listing import SortOrder, WatchFilter
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
 from .peek import ENTRY_SQL, LISTING_SQL, entry_of, markdown_of, read_films, rows_of, stats_of
+from .records import ImportBatch, ImportRecord
 from .textnorm import norm, search_columns, split_year
 
 MAX_CANDIDATES = 8
@@ -146,13 +148,16 @@ class Library:
             rows: list[ListRow] = []
             keys: dict[int, str] = {}
             notes: dict[int, str] = {}
+            tags: dict[int, tuple[str, ...]] = {}
             append = rows.append
-            for rank, (i, t, o, y, tl, key, note, w) in enumerate(cursor, 1):
+            for rank, (i, t, o, y, tl, key, note, tags_json, w) in enumerate(cursor, 1):
                 append(ListRow(i, rank, t, o, y, w == 1, tl))
                 keys[i] = key
                 if note:
                     notes[i] = note
-        return listing.Listing(rows, keys, notes)
+                if tags_json != "[]":
+                    tags[i] = tuple(json.loads(tags_json))
+        return listing.Listing(rows, keys, notes, tags)
 
     def first_rows(self, limit: int) -> list[ListRow]:
         """The top of the ranking, read in a few milliseconds whatever the library's size: what
@@ -235,12 +240,28 @@ class Library:
         with self.db.read() as session:
             return markdown_of(self._driver(session), watched, today)
 
+    def export_text(
+        self, fmt: ExportFormat, watched: WatchFilter = "all", include_notes: bool = False
+    ) -> str:
+        """An export as text: Markdown to share, JSON to back up, Letterboxd's import CSV
+        (notes as reviews only with `include_notes`), or CSV for a spreadsheet."""
+        if fmt == "json":
+            return self.export_json(watched)
+        if fmt == "letterboxd":
+            return letterboxd.export_text(self.films(watched), include_notes)
+        if fmt == "csv":
+            return spreadsheet.export_text(self.films(watched))
+        return self.export_markdown(watched)
+
     def export_file(
-        self, path: Path, fmt: ExportFormat = "markdown", watched: WatchFilter = "all"
+        self,
+        path: Path,
+        fmt: ExportFormat = "markdown",
+        watched: WatchFilter = "all",
+        include_notes: bool = False,
     ) -> Path:
         """Write an export atomically; a folder gets the default file name inside it."""
-        text = self.export_json(watched) if fmt == "json" else self.export_markdown(watched)
-        return write_export(path, fmt, text)
+        return write_export(path, fmt, self.export_text(fmt, watched, include_notes))
 
     # Writing -------------------------------------------------------------------------------
 
@@ -259,18 +280,20 @@ class Library:
         return day
 
     def unwatch(self, film_id: int) -> int:
-        """Forget every viewing of a film; returns how many there were."""
+        """Forget every viewing of a film (an undated one too); returns how many there were."""
         with self.db.write() as session:
-            self._touch(session, film_id)
+            film = self._touch(session, film_id)
+            undated, film.watched_undated = film.watched_undated, False
             result = session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
-            return int(result.rowcount)
+            return int(result.rowcount) + int(undated)
 
-    def set_viewings(self, film_id: int, days: Iterable[date]) -> None:
-        """Replace a film's viewings (used by undo to put back what was there)."""
+    def set_viewings(self, film_id: int, viewings: Viewings) -> None:
+        """Replace a film's watch record (used by undo to put back what was there)."""
         with self.db.write() as session:
-            self._touch(session, film_id)
+            film = self._touch(session, film_id)
+            film.watched_undated = viewings.undated
             session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
-            session.add_all(Viewing(film_id=film_id, watched_on=d) for d in days)
+            session.add_all(Viewing(film_id=film_id, watched_on=d) for d in viewings.days)
 
     def set_tears(self, film_id: int, level: int | str | None) -> int | None:
         return self.swap_tears(film_id, level)[1]
@@ -284,9 +307,46 @@ class Library:
             before, film.tear_level = film.tear_level, value
         return before, value
 
-    def viewings(self, film_id: int) -> tuple[date, ...]:
+    def viewings(self, film_id: int) -> Viewings:
         with self.db.read() as session:
-            return tuple(_dates_of(session, film_id))
+            film = session.get(Film, film_id)
+            if film is None:
+                raise LookupFailed("that film is no longer in the library; it was removed")
+            return Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
+
+    def swap_rating(
+        self, film_id: int, value: float | str | None
+    ) -> tuple[float | None, float | None]:
+        """Set the star rating (0.5-5, or None); returns the rating before and now (for undo)."""
+        stars = validate.rating(value)
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            before, film.rating = film.rating, stars
+        return before, stars
+
+    def set_tags(self, film_id: int, tags: Iterable[str]) -> tuple[str, ...]:
+        """Replace a film's tags; returns them as stored."""
+        return self.retag(film_id, add=tags, replace=True)[1]
+
+    def retag(
+        self,
+        film_id: int,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+        *,
+        replace: bool = False,
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Add and remove tags (or, with `replace`, set them); returns the tags before and
+        after, read and written in one transaction."""
+        adding = validate.tags(add)
+        dropping = set(validate.tags(remove))
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            before = tuple(json.loads(film.tags_json))
+            kept = () if replace else before
+            after = validate.tags(t for t in (*kept, *adding) if t not in dropping)
+            film.tags_json = json.dumps(list(after), ensure_ascii=False)
+        return before, after
 
     def set_note(self, film_id: int, text: str, expected: str | None = None) -> str:
         """Save a note. With `expected` (the text the editor started from), a note changed
@@ -427,9 +487,20 @@ class Library:
     def import_records(
         self, records: Sequence[ImportRecord], progress: Progress | None = None
     ) -> ImportSummary:
-        """Merge records into the library in one transaction (see `importer`)."""
+        """Merge a cryqueue export's records, whose order becomes the top of the ranking."""
+        batch = ImportBatch(list(records), ranking=range(len(records)))
+        return self.import_batch(batch, progress)
+
+    def import_batch(
+        self, batch: ImportBatch, progress: Progress | None = None, *, dry_run: bool = False
+    ) -> ImportSummary:
+        """Merge an import into the library in one transaction (see `importer`); a dry run
+        works out the same summary and writes nothing."""
+        if dry_run:
+            with self.db.read() as session:
+                return importer.import_batch(session, batch, film_columns, progress, dry_run=True)
         with self.db.write() as session:
-            return importer.import_records(session, records, film_columns, progress)
+            return importer.import_batch(session, batch, film_columns, progress)
 
     def _touch(self, session: Session, film_id: int) -> Film:
         film = session.get(Film, film_id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .entries import ListRow, Stats
-from .search import SearchIndex
+from .search import SearchIndex, has_tags, split_tags
 from .textnorm import norm
 
 WatchFilter = Literal["all", "watched", "unwatched"]
@@ -24,6 +24,7 @@ class Listing:
     rows: list[ListRow]
     keys: dict[int, str]  # the normalised search column: titles, people
     notes: dict[int, str] = field(default_factory=dict)  # films with a note
+    tags: dict[int, tuple[str, ...]] = field(default_factory=dict)  # films with tags
     index: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -40,13 +41,21 @@ class Listing:
         return self._search
 
     def _other(self, film_id: int) -> str:
+        parts = [self.keys.get(film_id, "")]
+        parts.extend(self.tags.get(film_id, ()))
         note = self.notes.get(film_id)
-        key = self.keys.get(film_id, "")
-        return f"{key}\n{norm(note)}" if note else key
+        if note:
+            parts.append(norm(note))
+        return "\n".join(parts)
 
     def set_note(self, film_id: int, note: str) -> None:
         """A note changed: the next search rebuilds the index."""
         self.notes[film_id] = note
+        self._search = None
+
+    def set_tags(self, film_id: int, tags: tuple[str, ...]) -> None:
+        """A film's tags changed: the next search rebuilds the index."""
+        self.tags[film_id] = tags
         self._search = None
 
     def get(self, film_id: int) -> ListRow | None:
@@ -101,8 +110,12 @@ def select(
     if watched != "all":
         want = watched == "watched"
         rows = [row for row in rows if row.watched is want]
-    if norm(search):
-        matched = listing.search_index().matching(search)
+    tags, text = split_tags(search)
+    if tags:
+        film_tags = listing.tags
+        rows = [row for row in rows if has_tags(film_tags.get(row.id, ()), tags)]
+    if norm(text):
+        matched = listing.search_index().matching(text)
         rows = [row for row in rows if row.id in matched]
     if sort == "year":
         rows = sorted(rows, key=lambda r: (-r.year, r.rank))

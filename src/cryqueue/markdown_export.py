@@ -53,10 +53,15 @@ class RankedItem(NamedTuple):
     viewings: tuple[date, ...]  # oldest first
     tear_level: int | None
     note: str
+    watched_undated: bool = False
 
     @property
     def watched_on(self) -> date | None:
         return self.viewings[-1] if self.viewings else None
+
+    @property
+    def watched(self) -> bool:
+        return bool(self.viewings) or self.watched_undated
 
 
 Item = FilmEntry | RankedItem
@@ -88,6 +93,8 @@ def _item(entry: Item) -> list[str]:
     if entry.watched_on:
         times = f", {len(entry.viewings)} viewings" if len(entry.viewings) > 1 else ""
         seen = f"watched {entry.watched_on.isoformat()}{times}"
+    elif entry.watched_undated:
+        seen = "watched"
     else:
         seen = "not watched yet"
     lines = [f"{marker}{name}\\", f"{indent}{seen} · {tears_text(entry.tear_level)}"]

@@ -33,6 +33,11 @@ class Film(SQLModel, table=True):
     # The user's own state.
     rank_key: int = Field(unique=True)  # gapped ordering key of the personal ranking
     tear_level: int | None = None  # 0 (dry eyes) .. 5 (sobbing); None = unrated
+    rating: float | None = (
+        None  # stars, 0.5 .. 5 in half steps (Letterboxd's scale); None = unrated
+    )
+    tags_json: str = "[]"  # the user's tags, lower case, in the order they were given
+    watched_undated: bool = False  # watched at least once on a day nobody recorded
     note: str = ""
     added_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

@@ -18,22 +18,23 @@ from .entries import FilmEntry, ListRow, Stats
 from .markdown_export import RankedItem, render
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
+WATCHED_SQL = "(watched_undated OR EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id))"
 LISTING_SQL = (
-    "SELECT id, title, original_title, year, tear_level, search_norm, note,"
-    " EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id)"
-    " FROM film ORDER BY rank_key"
+    "SELECT id, title, original_title, year, tear_level, search_norm, note, tags_json,"
+    f" {WATCHED_SQL} FROM film ORDER BY rank_key"
 )
 CATALOG_VERSION_KEY = "catalog_version"
 ENTRY_SQL = (
     "SELECT id, title, original_title, year, kind, director, network, cast_json,"
-    " runtime_minutes, episodes, country, imdb_id, synopsis, key, tear_level, note FROM film"
+    " runtime_minutes, episodes, country, imdb_id, synopsis, key, tear_level, note, rating,"
+    " tags_json, watched_undated FROM film"
 )
 
 
 def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEntry:
     """A film as the service hands it out, from a row of ENTRY_SQL."""
     (id_, title, original, year, kind, director, network, cast_json, runtime, episodes, country,
-     imdb_id, synopsis, key, tears, note) = row  # fmt: skip
+     imdb_id, synopsis, key, tears, note, rating, tags_json, undated) = row  # fmt: skip
     return FilmEntry(
         id=id_,
         rank=rank,
@@ -53,6 +54,9 @@ def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEnt
         tear_level=tears,
         note=note,
         viewings=tuple(viewings),
+        rating=rating,
+        tags=tuple(json.loads(tags_json)),
+        watched_undated=bool(undated),
     )
 
 
@@ -70,23 +74,24 @@ def ranked_items(
     """The films as the Markdown export shows them, in ranking order."""
     days = days_by_film(conn)
     rows = conn.execute(
-        "SELECT id, title, original_title, year, tear_level, note FROM film ORDER BY rank_key"
+        "SELECT id, title, original_title, year, tear_level, note, watched_undated"
+        " FROM film ORDER BY rank_key"
     )
     items = [
-        RankedItem(rank, t, o, y, tuple(days.get(i, ())), tl, n)
-        for rank, (i, t, o, y, tl, n) in enumerate(rows, 1)
+        RankedItem(rank, t, o, y, tuple(days.get(i, ())), tl, n, bool(u))
+        for rank, (i, t, o, y, tl, n, u) in enumerate(rows, 1)
     ]
     if watched == "all":
         return items
     want = watched == "watched"
-    return [item for item in items if bool(item.viewings) is want]
+    return [item for item in items if item.watched is want]
 
 
 def stats_of(conn: sqlite3.Connection) -> Stats:
     total, rated, average = conn.execute(
         "SELECT count(*), count(tear_level), avg(tear_level) FROM film"
     ).fetchone()
-    watched = conn.execute("SELECT count(DISTINCT film_id) FROM viewing").fetchone()[0]
+    watched = conn.execute(f"SELECT count(*) FROM film WHERE {WATCHED_SQL}").fetchone()[0]
     return Stats(total=total, watched=watched, rated=rated, average_tears=average)
 
 
@@ -115,7 +120,7 @@ def read_films(
 def rows_of(cursor: sqlite3.Cursor) -> list[ListRow]:
     return [
         ListRow(i, rank, t, o, y, w == 1, tl)
-        for rank, (i, t, o, y, tl, _key, _note, w) in enumerate(cursor, 1)
+        for rank, (i, t, o, y, tl, _key, _note, _tags, w) in enumerate(cursor, 1)
     ]
 
 

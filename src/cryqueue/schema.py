@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import DatabaseRefused
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x43525951  # "CRYQ": marks a SQLite file as ours
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -1,7 +1,7 @@
 """Search in two scripts: one function behind `cryqueue search`, `list --search` and the app's
 filter.
 
-A query matches a film's English and original titles, cast, director, network and notes,
+A query matches a film's English and original titles, cast, director, network, tags and notes,
 case- and accent-insensitively (NFC first). Korean queries may use initial consonants (chosung:
 `ㄴㄷㅅㄴ` finds 늑대소년), mix them with syllables (`늑ㄷ`), and end in a syllable still being
 composed (`하` matches `한…`). Latin words are typo-tolerant (one edit: `windstrck` finds
@@ -254,19 +254,49 @@ class SearchIndex:
         return self._deletes
 
 
+TAG_MARK = "#"
+
+
+def split_tags(query: str) -> tuple[tuple[str, ...], str]:
+    """`#word` tokens of a query (tag filters, folded) and the rest of it (text to search)."""
+    tags: list[str] = []
+    rest: list[str] = []
+    for word in query.split():
+        if word.startswith(TAG_MARK) and len(word.lstrip(TAG_MARK)) > 0:
+            tags.append(fold(word.lstrip(TAG_MARK)))
+        else:
+            rest.append(word)
+    return tuple(tags), " ".join(rest)
+
+
+def has_tags(film_tags: Sequence[str], wanted: Sequence[str], *, prefix: bool = True) -> bool:
+    """Whether a film carries every wanted tag; with `prefix` (as the user types) a wanted
+    'rain' is satisfied by 'rainy-day'."""
+    folded = [fold(t) for t in film_tags]
+    if prefix:
+        return all(any(t.startswith(w) for t in folded) for w in wanted)
+    return all(w in folded for w in wanted)
+
+
 def search_entries(entries: Sequence[FilmEntry], query: str) -> list[FilmEntry]:
-    """`entries` (in ranking order) that match `query`, best match first."""
+    """`entries` (in ranking order) that match `query`, best match first. `#tag` words keep
+    only films with that tag (or one starting so)."""
+    tags, text = split_tags(query)
+    if tags:
+        entries = [e for e in entries if has_tags(e.tags, tags)]
+        if not text.strip():
+            return list(entries)
     index = SearchIndex.build(
         (
             e.id,
             e.title,
             e.original_title,
-            "\n".join(filter(None, (e.director, e.network, *e.cast, e.note))),
+            "\n".join(filter(None, (e.director, e.network, *e.cast, *e.tags, e.note))),
         )
         for e in entries
     )
     by_id = {e.id: e for e in entries}
-    return [by_id[film_id] for film_id in index.search(query)]
+    return [by_id[film_id] for film_id in index.search(text)]
 
 
 def _deletions(word: str) -> set[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from datetime import date
 
 from .entries import TEAR_MAX, TEAR_MIN
@@ -105,6 +107,61 @@ def viewing_date(value: str | date | None, today: date | None = None) -> date:
     if parsed.year < YEAR_MIN:
         raise UsageError(f"date {parsed.isoformat()} is too early; give the day you watched it")
     return parsed
+
+
+def rating(value: float | int | str | None) -> float | None:
+    """Stars from 0.5 to 5 in half steps, or None (no rating) given as None, 'none' or '-'."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "-", "")):
+        return None
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not (0.5 <= number <= 5 and (number * 2).is_integer()):
+        raise UsageError(
+            f"rating {value!r} is not a star rating; give 0.5 to 5 in half steps, or 'none'"
+        )
+    return number
+
+
+def stars_from_ten(value: str) -> float:
+    """A 1-10 rating (IMDb's, Letterboxd's Rating10) as stars: 7 -> 3.5."""
+    number = _whole_number(value)
+    if number is None or not 1 <= number <= 10:
+        raise UsageError(f"rating {value!r} is not a whole number from 1 to 10")
+    return number / 2
+
+
+def imdb_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not re.fullmatch(r"tt\d{5,12}", value):
+        raise UsageError(f"IMDb id {value!r} is not like tt0086567")
+    return value
+
+
+TAG_MAX, TAGS_MAX = 50, 100
+
+
+def tag(value: str) -> str:
+    """A tag as stored: NFC, lower case, single spaces, no leading '#'."""
+    clean = " ".join(unicodedata.normalize("NFC", clean_text(value, "a tag")).split())
+    clean = clean.lstrip("#").strip().lower()
+    if not clean:
+        raise UsageError("a tag is empty; give a word such as 'rainy-day'")
+    if "," in clean:
+        raise UsageError(f"tag {clean!r} contains a comma; commas separate tags, use '-' instead")
+    if len(clean) > TAG_MAX:
+        raise UsageError(f"tag {clean[:20]!r}… is too long (at most {TAG_MAX} characters)")
+    return clean
+
+
+def tags(values: Iterable[str]) -> tuple[str, ...]:
+    """Tags in the order given, each once."""
+    out = tuple(dict.fromkeys(tag(v) for v in values))
+    if len(out) > TAGS_MAX:
+        raise UsageError(f"a film can have at most {TAGS_MAX} tags ({len(out)} given)")
+    return out
 
 
 def kind(value: str) -> str:

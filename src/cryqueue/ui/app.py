@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from ..config import config_path, load_config, save_config
-from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats
+from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats, Viewings
 from ..errors import CryqueueError
 from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from ..paths import documents_dir
@@ -415,18 +415,16 @@ class CryqueueApp(App[None]):
         before = self.library.viewings(row.id)
         if before:
             self.library.unwatch(row.id)
-            after: tuple[date, ...] = ()
+            after = Viewings()
         else:
             day = self.library.mark_watched(row.id, self.today())
-            after = (day,)
+            after = Viewings((day,))
         self._record_viewings(row.id, before, after, "watched" if after else "unwatched")
 
-    def _record_viewings(
-        self, film_id: int, before: tuple[date, ...], after: tuple[date, ...], label: str
-    ) -> None:
-        def setter(days: tuple[date, ...]) -> Callable[[], int]:
+    def _record_viewings(self, film_id: int, before: Viewings, after: Viewings, label: str) -> None:
+        def setter(viewings: Viewings) -> Callable[[], int]:
             def apply() -> int:
-                self.library.set_viewings(film_id, days)
+                self.library.set_viewings(film_id, viewings)
                 return film_id
 
             return apply
@@ -451,7 +449,7 @@ class CryqueueApp(App[None]):
                 day = self.library.mark_watched(row.id, value.strip() or None)
             except CryqueueError as exc:
                 return str(exc)
-            after = tuple(sorted((*before, day)))
+            after = before.plus(day)
             self._record_viewings(row.id, before, after, "watched")
             return None
 

@@ -9,7 +9,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..entries import FilmDetails, tear_scale
+from ..entries import FilmDetails, rating_text, tear_scale, watched_text
 
 
 def render_details(details: FilmDetails) -> RenderableType:
@@ -33,15 +33,19 @@ def render_details(details: FilmDetails) -> RenderableType:
     parts.append(Text())
     state = Text()
     state.append(f"#{e.rank} in your ranking\n", style="bold")
-    if e.viewings:
-        dates = ", ".join(d.isoformat() for d in e.viewings)
-        state.append(f"Watched {len(e.viewings)}× — {dates}\n", style="green")
+    if e.watched:
+        state.append(f"{watched_text(e)}\n", style="green")
     else:
         state.append("Not watched yet\n", style="dim")
     if e.tear_level is None:
         state.append("Tears: not rated", style="dim")
     else:
         state.append(f"Tears: {tear_scale(e.tear_level)} {e.tear_level}/5")
+    if e.rating is not None:
+        state.append(f"\nRating: {rating_text(e.rating)}")
+    if e.tags:
+        state.append("\nTags: ")
+        state.append("  ".join(f"#{t}" for t in e.tags), style="bold cyan")
     parts.append(state)
     if e.synopsis:
         parts += [Text(), Text(e.synopsis)]

@@ -1,0 +1,54 @@
+"""What every import format is read into before it touches the library: checked records, the
+rows left out (with why), and which records, if any, set the personal ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from .entries import FilmFacts
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One film as one row or object of a file gives it, already checked by its parser.
+
+    Several records may name the same film (a Letterboxd diary has a row per viewing); the
+    importer merges them: viewings as a multiset, the last rating given, every tag."""
+
+    facts: FilmFacts
+    episodes: int | None = None
+    country: str | None = None
+    imdb_id: str | None = None
+    catalog_key: str | None = None
+    viewings: tuple[date, ...] = ()
+    tear_level: int | None = None
+    note: str = ""
+    rating: float | None = None
+    tags: tuple[str, ...] = ()
+    watched: bool = False  # watched, whether or not a day is known
+    watched_undated: bool = False  # watched on a day nobody recorded
+    rewatches: tuple[date, ...] = ()  # viewings the file marks as rewatches
+    where: str = ""  # "diary.csv line 4": for messages
+    source: str = ""  # the file of a row-per-viewing format; "" for a film's whole record
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A row an import leaves out, and why (shown by --dry-run and in the summary)."""
+
+    where: str
+    name: str
+    reason: str
+
+
+@dataclass
+class ImportBatch:
+    """Everything one import asks for. `ranking`: indexes into `records`, in the order that
+    becomes the top of the personal ranking; None leaves the ranking alone."""
+
+    records: list[ImportRecord]
+    ranking: Sequence[int] | None = None
+    skipped: list[Skip] = field(default_factory=list)
+    described: str = ""  # what was read, e.g. "Letterboxd export (diary.csv, ratings.csv)"
