@@ -98,7 +98,7 @@ def test_export_markdown_to_stdout_matches_the_library(cli: Any, library: Librar
 def test_export_json_document(cli: Any) -> None:
     lived_in(cli)
     doc = export_json(cli)
-    assert (doc["format"], doc["version"]) == ("cryqueue", 1)
+    assert (doc["format"], doc["version"]) == ("cryqueue", 2)
     assert len(doc["films"]) == 19
     assert [f["rank"] for f in doc["films"]] == list(range(1, 20))
     assert [f["title"] for f in doc["films"][:3]] == [
@@ -196,7 +196,7 @@ def test_round_trip_through_a_fresh_library(cli: Any, tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.db"
     code, out, err = cli("import", path, db=fresh)
     assert (code, err) == (0, "")
-    assert out == "Imported backup.json: 2 added, 17 matched.\n"
+    assert out == "Imported backup.json: 2 added, 17 matched, 0 skipped.\n"
     second = export_json(cli, db=fresh)
     assert second["films"] == first["films"]
     assert second["sources"] == first["sources"]
@@ -210,7 +210,7 @@ def test_importing_the_same_file_twice_changes_nothing(cli: Any, tmp_path: Path)
     assert cli("import", path, db=fresh)[0] == 0
     once = export_json(cli, db=fresh)["films"]
     code, out, _err = cli("import", path, db=fresh)
-    assert (code, out) == (0, "Imported backup.json: 0 added, 19 matched.\n")
+    assert (code, out) == (0, "Imported backup.json: 0 added, 19 matched, 0 skipped.\n")
     assert export_json(cli, db=fresh)["films"] == once
 
 
@@ -224,7 +224,7 @@ def test_import_merges_into_a_library_with_its_own_state(cli: Any, tmp_path: Pat
     cli("watch", "Il Mare", "--on", "2019-05-05", "--tears", "5")
     cli("note", "Il Mare", "mine")
     code, out, _err = cli("import", path)
-    assert (code, out) == (0, "Imported partial.json: 1 added, 1 matched.\n")
+    assert (code, out) == (0, "Imported partial.json: 1 added, 1 matched, 0 skipped.\n")
     films = export_json(cli)["films"]
     # The file's order leads; films it does not name keep their order after it.
     assert [f["title"] for f in films[:3]] == ["Il Mare", "Hachi", "A Moment to Remember"]

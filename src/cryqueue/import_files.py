@@ -45,7 +45,7 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
         try:
             records = json_io.parse_document(data)
         except UsageError as exc:
-            raise UsageError(f"{path.name}: {exc}") from None
+            raise UsageError(f"{path}: {exc}") from None
         return ImportBatch(records, ranking=range(len(records)), described=f"cryqueue {path.name}")
     if fmt == "imdb":
         return imdb.parse(path.name, data, ranked=ranking is not None)
@@ -54,7 +54,7 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
 
 def _sniff(name: str, data: bytes) -> ImportFormat:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head[:1] in (b"{", b"["):
+    if head[:1] in (b"{", b"[") or name.casefold().endswith(".json"):
         return "cryqueue"
     text = data[:65536].decode("utf-8-sig", errors="replace")
     if imdb.looks_like(text):

@@ -252,7 +252,7 @@ def _merge(film: _Film, record: ImportRecord) -> None:
         film.tear_level = record.tear_level
     if record.rating is not None:
         film.rating = record.rating
-    if record.note.strip() and record.note not in film.notes:
+    if record.note and record.note not in film.notes:
         film.notes.append(record.note)
     film.tags.extend(t for t in record.tags if t not in film.tags)
     film.imdb_id = film.imdb_id or record.imdb_id
@@ -303,7 +303,7 @@ def _changes(
             continue
         lines.append(f"match  {film.label}: {what or 'nothing new'}")
         viewings += [{"film_id": film.fid, "watched_on": d} for d in new_days.elements()]
-        if any(v not in (None, False) for v in change.values()):
+        if any(v is not None and v is not False for v in change.values()):  # 0 is a level
             updates.append({"id": film.fid, "now": now, **change})
     return updates, viewings, lines
 
@@ -320,8 +320,10 @@ def _seen_before(rewatches: Counter[date], days: Counter[date]) -> bool:
 def _merged_note(note: str, incoming: list[str]) -> str:
     """The film's note with each imported text it does not already contain added below."""
     for extra in incoming:
-        if extra.strip() not in note:
-            note = f"{note.rstrip()}\n\n{extra}" if note.strip() else extra
+        if not note:
+            note = extra
+        elif extra.strip() and extra.strip() not in note:
+            note = f"{note.rstrip()}\n\n{extra}"
     return note
 
 
