@@ -5,12 +5,16 @@ change nothing, dry runs that write nothing, and broken files refused whole with
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cryqueue.library import Library
 
@@ -459,3 +463,58 @@ def test_service_undo_of_unwatch_keeps_an_undated_viewing(library: Library, tmp_
     assert library.find("Il Mare").watched_undated
     library.mark_watched(film.id, date(2024, 1, 1))
     assert library.viewings(film.id).days == (date(2024, 1, 1),)
+
+
+# Properties: the Letterboxd export round-trips, and importing it again changes nothing ------
+
+_TITLES = st.sampled_from(["Hachi", "Il Mare", "Tears, Again", '"Quoted"', "눈물", "Always"])
+_DAYS = st.lists(st.dates(min_value=date(2000, 1, 1), max_value=date(2025, 12, 31)), max_size=3)
+_TAGS = st.lists(st.sampled_from(["sad", "rainy day", "눈물", "dog"]), max_size=3)
+
+
+@st.composite
+def _films(draw: st.DrawFn) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": draw(_TITLES),
+            "year": draw(st.integers(1990, 2025)),
+            "viewing_dates": [d.isoformat() for d in draw(_DAYS)],
+            "watched_undated": draw(st.booleans()),
+            "rating": draw(st.none() | st.integers(1, 10).map(lambda n: n / 2)),
+            "tags": draw(_TAGS),
+            "note": draw(st.sampled_from(["", "sad", "line one\nline, two", '"quoted"'])),
+        }
+        for _ in range(draw(st.integers(0, 6)))
+    ]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(films=_films())
+def test_letterboxd_export_import_export_is_identical(
+    tmp_path: Path, seeded_template: Path, films: list[dict[str, Any]]
+) -> None:
+    from cryqueue import json_io
+    from cryqueue.import_files import load
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    shutil.copyfile(seeded_template, folder / "a.db")
+    shutil.copyfile(seeded_template, folder / "b.db")
+    first, second = Library.open(folder / "a.db"), Library.open(folder / "b.db")
+    try:
+        first.import_records(json_io.parse_document(json.dumps(films)))
+        once = first.export_text("letterboxd", include_notes=True)
+        path = folder / "letterboxd.csv"
+        path.write_text(once, encoding="utf-8")
+        before = first.export_json()
+        summary = first.import_batch(load(path))
+        assert summary.added == 0
+        assert json.loads(first.export_json())["films"] == json.loads(before)["films"]
+        second.import_batch(load(path))
+        assert second.export_text("letterboxd", include_notes=True) == once
+    finally:
+        first.close()
+        second.close()

@@ -381,3 +381,34 @@ def test_only_the_newest_migration_backups_are_kept(
     assert not old[0].exists() and not old[1].exists()
     assert any(p.name.startswith(f"{v1_library.name}.schema{old_version}-") for p in kept)
     assert unrelated.exists()
+
+
+def test_a_schema_1_library_gains_ratings_tags_and_undated_viewings(
+    library: Library, db_path: Path
+) -> None:
+    """The real first migration: a library as cryqueue 1 wrote it (no rating, tags or
+    watched_undated columns) opens with every film, viewing and note as it was."""
+    film = library.find("Il Mare")
+    library.mark_watched(film.id, "2020-01-01", tears=4)
+    library.set_note(film.id, "보고 싶다")
+    before = [(f.id, f.rank, f.title, f.viewings, f.tear_level, f.note) for f in library.films()]
+    library.close()
+    conn = sqlite3.connect(db_path)
+    for column in ("rating", "tags_json", "watched_undated"):
+        conn.execute(f"ALTER TABLE film DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    reopened = Library.open(db_path)
+    try:
+        films = reopened.films()
+        assert [(f.id, f.rank, f.title, f.viewings, f.tear_level, f.note) for f in films] == before
+        assert all(f.rating is None and f.tags == () and not f.watched_undated for f in films)
+        reopened.retag(film.id, ["rain"])
+        assert reopened.swap_rating(film.id, "4.5") == (None, 4.5)
+        assert reopened.find("Il Mare").tags == ("rain",)
+    finally:
+        reopened.close()
+    assert user_version(db_path) == schema.SCHEMA_VERSION == 2
+    assert len(list(db_path.parent.glob(f"{db_path.name}.schema1-*.bak"))) == 1
