@@ -406,3 +406,74 @@ async def test_filter_understands_initial_consonants_and_typos(make_app) -> None
         await pilot.press("escape", "slash", *"windstrck")
         await pilot.pause()
         assert [r.title for r in app.film_list.rows] == ["Windstruck"]
+
+
+async def test_hash_edits_tags_slash_hash_filters_and_undo(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("#")
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one(Input).value = "Sad, rainy day, a,"
+        await pilot.press("enter")
+        assert library.find("A Moment to Remember").tags == ("sad", "rainy day", "a")
+        await pilot.pause(0.2)
+        assert "Tags: #sad  #rainy day  #a" in app.details.text
+        await pilot.press("slash", *"#rain")
+        await pilot.pause(0.3)
+        assert [r.title for r in app.film_list.rows] == ["A Moment to Remember"]
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await pilot.press("#")
+        app.screen.query_one(Input).value = "bad,tag" + "x" * 60
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptDialog), "a bad tag keeps the dialog open"
+        assert "too long" in str(app.screen.query_one("#prompt-error").render())
+        await pilot.press("escape")
+        await pilot.press("ctrl+z")
+        assert library.find("A Moment to Remember").tags == ()
+
+
+async def test_r_sets_the_star_rating(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        app.screen.query_one(Input).value = "7"
+        await pilot.press("enter")
+        assert "half steps" in str(app.screen.query_one("#prompt-error").render())
+        app.screen.query_one(Input).value = "4.5"
+        await pilot.press("enter")
+        assert library.find("A Moment to Remember").rating == 4.5
+        assert library.find("A Moment to Remember").tear_level is None
+        await pilot.press("ctrl+z")
+        assert library.find("A Moment to Remember").rating is None
+
+
+async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
+    make_app, library: Library, tmp_path: Path
+) -> None:
+    diary = tmp_path / "diary.csv"
+    diary.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+        "2023-02-01,Il Mare,2000,u,4.5,,sea,2023-01-31\n"
+        "2023-02-02,Hachi: A Dog's Tale,2009,u,5,,,2023-02-01\n",
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        app.screen.query_one(Input).value = str(tmp_path / "missing.csv")
+        await pilot.press("enter")
+        assert "cannot read" in str(app.screen.query_one("#prompt-error").render())
+        app.screen.query_one(Input).value = str(diary)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "1 to add, 1 to update, 0 to skip" in str(app.screen.query_one("Label").render())
+        assert library.find("Il Mare").rating is None  # nothing yet
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        il_mare = library.find("Il Mare")
+        assert (il_mare.rating, il_mare.tags) == (4.5, ("sea",))
+        assert "Hachi: A Dog's Tale" in [r.title for r in app.film_list.rows]
+        assert list(tmp_path.glob("cq.db.pre-import*.bak"))

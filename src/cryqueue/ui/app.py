@@ -27,6 +27,7 @@ from ..errors import CryqueueError
 from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from ..paths import documents_dir
 from ..peek import Peek
+from ..records import ImportBatch
 from ..validate import without_controls
 from .details import DetailsPane
 from .dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
@@ -82,6 +83,7 @@ class CryqueueApp(App[None]):
         Binding("s", "cycle_sort", "Sort"),
         Binding("a", "add_film", "Add"),
         Binding("x", "export", "Export"),
+        Binding("i", "import_file", "Import"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -482,6 +484,74 @@ class CryqueueApp(App[None]):
         if self.sort == "tears":
             self.apply_view(keep_id=row.id)
 
+    @reports_errors
+    def action_rate(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        current = self.library.get(row.id, rank=row.rank).rating
+
+        def setter(stars: float | None) -> Callable[[], int]:
+            def apply() -> int:
+                self.library.swap_rating(row.id, stars)
+                return row.id
+
+            return apply
+
+        def submit(value: str) -> str | None:
+            try:
+                before, after = self.library.swap_rating(row.id, value)
+            except CryqueueError as exc:
+                return str(exc)
+            self.history.record(Change("rating", setter(before), setter(after)))
+            self._refresh_film(row.id)
+            return None
+
+        shown = f"{current:g}" if current is not None else ""
+        self.push_screen(
+            PromptDialog(f"Rate “{row.title}”", "Stars, 0.5 to 5 (empty for none):", shown, submit)
+        )
+
+    @reports_errors
+    def action_edit_tags(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        current = self.library.get(row.id, rank=row.rank).tags
+
+        def setter(tags: tuple[str, ...]) -> Callable[[], int]:
+            def apply() -> int:
+                self._tags_changed(row.id, self.library.set_tags(row.id, tags))
+                return row.id
+
+            return apply
+
+        def submit(value: str) -> str | None:
+            wanted = [t for t in value.replace("#", " ").split(",") if t.strip()]
+            try:
+                before, after = self.library.retag(row.id, wanted, replace=True)
+            except CryqueueError as exc:
+                return str(exc)
+            self.history.record(Change("tags", setter(before), setter(after)))
+            self._tags_changed(row.id, after)
+            return None
+
+        self.push_screen(
+            PromptDialog(
+                f"Tags of “{row.title}”",
+                "Tags, separated by commas (filter with /#tag):",
+                ", ".join(current),
+                submit,
+            )
+        )
+
+    def _tags_changed(self, film_id: int, tags: tuple[str, ...]) -> None:
+        if self.listing is not None:
+            self.listing.set_tags(film_id, tags)
+        self._refresh_film(film_id)
+        if "#" in self.search_text:
+            self.apply_view(keep_id=film_id)
+
     # Ranking ---------------------------------------------------------------------------------
 
     def _ranking_order(self) -> bool:
@@ -759,6 +829,80 @@ class CryqueueApp(App[None]):
             return None
 
         self.push_screen(PromptDialog("Export to Markdown", "Save as:", default, submit))
+
+    def action_import_file(self) -> None:
+        """Ask for a file, show what importing it would do, and import it on a yes. A backup
+        is made first: an import is one transaction, but not one ctrl+z."""
+        from ..import_files import load
+
+        folder = self.export_dir or documents_dir()
+        chosen: dict[str, Any] = {}
+
+        def submit(value: str) -> str | None:
+            if not value.strip():
+                return "Give a file, a Letterboxd ZIP or its folder."
+            path = Path(value.strip()).expanduser()
+            try:
+                batch = load(path)
+                plan = self.library.import_batch(batch, dry_run=True)
+            except CryqueueError as exc:
+                return str(exc)
+            chosen.update(path=path, batch=batch, plan=plan)
+            return None
+
+        def confirm(_value: str | None) -> None:
+            if not chosen:
+                return  # cancelled
+            path, batch, plan = chosen["path"], chosen["batch"], chosen["plan"]
+            question = (
+                f"Import {path.name} ({batch.described})? {plan.added} to add, "
+                f"{plan.matched} to update, {len(plan.skipped)} to skip."
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._run_import(path, batch)
+
+            self.push_screen(ConfirmDialog(question), answered)
+
+        self.push_screen(
+            PromptDialog(
+                "Import from cryqueue, Letterboxd or IMDb",
+                "File, Letterboxd ZIP or folder:",
+                str(folder) + os.sep,
+                submit,
+            ),
+            confirm,
+        )
+
+    def _run_import(self, path: Path, batch: ImportBatch) -> None:
+        self.notify(f"Importing {path.name}…", timeout=3)
+        self.run_worker(
+            functools.partial(self._import_in_thread, path, batch),
+            thread=True,
+            group="import",
+            description="import a file",
+        )
+
+    def _import_in_thread(self, path: Path, batch: ImportBatch) -> None:
+        from ..backup import backup_beside
+
+        try:
+            backup = backup_beside(self.library.db.path, "pre-import")
+            summary = self.library.import_batch(batch)
+        except CryqueueError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        message = (
+            f"Imported {path.name}: {summary.added} added, {summary.matched} matched, "
+            f"{len(summary.skipped)} skipped. The library before it is kept as {backup.name}."
+        )
+        self.call_from_thread(self._imported, message)
+
+    def _imported(self, message: str) -> None:
+        self._changes += 1
+        self.reload()
+        self.notify(message, title="Import", timeout=10)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
