@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import generate, terminal
 from .keys import key_costs
+from .search_cost import search_costs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,6 +169,12 @@ def run(quick: bool, runs: int) -> tuple[list[Figure], dict[str, str]]:
             limit = 50.0 if name == "filter keystroke" else None if "details" in name else 16.0
             target = f"<= {limit:g} ms" if limit else "follows 50 ms after the last key"
             add(Figure(f"key at {big:,}: {name}", "ms", samples, target=target, limit=limit))
+
+        # 3b: one keystroke's search, ranked (`cryqueue search`) and as the app's filter
+        for name, samples in search_costs(big_db, rounds=1 if quick else 5).items():
+            limit = 50.0 if name.startswith("filter") else None
+            target = "<= 50 ms" if limit else "once per command"
+            add(Figure(f"search at {big:,}: {name}", "ms", samples, target=target, limit=limit))
 
         # 4: the command line
         python_pass = timed([sys.executable, "-c", "pass"], runs * 3)

@@ -96,8 +96,13 @@ def film(n: int, rng: random.Random) -> dict[str, Any]:
         "viewing_dates": [(date(2010, 1, 1) + timedelta(days=n % 5000)).isoformat()]
         if watched
         else [],
+        "tags": rng.sample(TAGS, rng.randint(1, 2)) if n % 5 == 0 else [],
+        "rating": (n % 10 + 1) / 2 if watched else None,
     }
     return record
+
+
+TAGS = ["sad", "rainy day", "눈물", "family", "first love", "rewatch"]
 
 
 def write_export(path: Path, size: int, seed: int = 17) -> Path:

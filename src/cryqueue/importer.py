@@ -10,13 +10,14 @@ before the first write, and importing the same file twice finds nothing left to 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from . import ranking
@@ -27,8 +28,6 @@ from .search import fold
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 FilmKey = tuple[str, int]  # folded title, year
 PROGRESS_STEP = 5_000
-FILM_TABLE: Table = Film.__table__  # type: ignore[attr-defined]
-VIEWING_TABLE: Table = Viewing.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -77,16 +76,16 @@ class _Known:
             known.state[fid] = _State(label, tears, rating, note, tags, bool(undated), imdb_id)
         return known
 
-    def match(self, record: ImportRecord) -> list[int]:
-        """The films a record names: by IMDb id, else by title and year, English or original."""
+    def match(self, record: ImportRecord, key: FilmKey) -> list[int]:
+        """The films a record names: by IMDb id, else by title and year (`key`), English or
+        original."""
         if record.imdb_id and record.imdb_id in self.by_imdb:
             return [self.by_imdb[record.imdb_id]]
-        found: dict[int, None] = {}
-        year = record.facts.year
-        for name in (record.facts.title, record.facts.original_title or ""):
-            if name:
-                found.update(dict.fromkeys(self.by_title.get((fold(name), year), ())))
-        return list(found)
+        found = self.by_title.get(key, [])
+        original = record.facts.original_title
+        if original:
+            found = list(dict.fromkeys([*found, *self.by_title.get((fold(original), key[1]), ())]))
+        return found
 
 
 @dataclass
@@ -107,6 +106,8 @@ class _Film:
 
     @property
     def days(self) -> Counter[date]:
+        if len(self.sources) == 1:
+            return next(iter(self.sources.values()))[0]
         return _most(days for days, _rewatches in self.sources.values())
 
     @property
@@ -143,8 +144,7 @@ def import_batch(
         rows = [
             {**(f.columns or {}), "rank_key": bottom + n * ranking.GAP} for n, f in enumerate(new)
         ]
-        # Core INSERTs on the tables: the ORM's bulk path runs one statement per row here.
-        session.execute(insert(FILM_TABLE), rows)
+        _insert(session, "film", rows)
         added = session.execute(
             text("SELECT id FROM film WHERE id > :first ORDER BY id"), {"first": first_new}
         )
@@ -165,7 +165,7 @@ def import_batch(
             changes,
         )
     if viewings:
-        session.execute(insert(VIEWING_TABLE), viewings)
+        _insert(session, "viewing", viewings)
     report("ranking", 0, 1)
     if order is not None:
         placed = [films[key].fid for key in order]
@@ -193,14 +193,15 @@ def _gather(
     for done, record in enumerate(batch.records):
         if done % PROGRESS_STEP == 0:
             report("reading", done, total)
-        matches = known.match(record)
         facts = record.facts
+        key = (fold(facts.title), facts.year)
+        matches = known.match(record, key)
         if len(matches) > 1:
             names = " and ".join(known.state[m].label for m in matches[:2])
             skipped.append(Skip(record.where, f"{facts.title} ({facts.year})", f"matches {names}"))
             slot_of.append(None)
             continue
-        slot: FilmKey | int = matches[0] if matches else (fold(facts.title), facts.year)
+        slot: FilmKey | int = matches[0] if matches else key
         film = films.get(slot)
         if film is None:
             if matches:
@@ -239,11 +240,14 @@ def _merge(film: _Film, record: ImportRecord) -> None:
     # file are a viewing each and add up; different files (Letterboxd's diary and reviews) and
     # whole-film records (cryqueue's JSON) repeat the same viewings, so the most any of them
     # has is kept, day by day. Importing the same file again then adds nothing.
-    days, rewatches = film.sources.setdefault(record.source, (Counter(), Counter()))
-    if record.source:
+    if not record.viewings and not record.rewatches:
+        pass
+    elif record.source:
+        days, rewatches = film.sources.setdefault(record.source, (Counter(), Counter()))
         days.update(record.viewings)
         rewatches.update(record.rewatches)
     else:
+        days, rewatches = film.sources.setdefault(record.source, (Counter(), Counter()))
         days |= Counter(record.viewings)
         rewatches |= Counter(record.rewatches)
     film.watched = film.watched or record.watched
@@ -273,13 +277,14 @@ def _changes(
         else:
             before, have = known.state[film.fid], have_days.get(film.fid, Counter())
         _label, tears, rating, note, tags_json, undated, imdb_id = before
-        new_days = film.days - have
-        all_days = have | film.days
+        days = film.days
+        new_days = days - have if have else days
+        all_days = have | days if have else days
         undated_now = undated or film.undated or _seen_before(film.rewatches, all_days)
         if film.watched and not all_days:
             undated_now = True
         new_note = _merged_note(note, film.notes)
-        old_tags = json.loads(tags_json)
+        old_tags = json.loads(tags_json) if tags_json != "[]" else []
         new_tags = old_tags + [t for t in film.tags if t not in old_tags]
         change = {
             "tear_level": film.tear_level if film.tear_level not in (None, tears) else None,
@@ -328,7 +333,7 @@ def _merged_note(note: str, incoming: list[str]) -> str:
 
 
 def _tags_json(tags: list[str]) -> str:
-    return json.dumps(tags, ensure_ascii=False)
+    return json.dumps(tags, ensure_ascii=False) if tags else "[]"
 
 
 def _describe(change: dict[str, Any], new_days: Counter[date], new_tags: list[str]) -> str:
@@ -351,6 +356,28 @@ def _describe(change: dict[str, Any], new_days: Counter[date], new_tags: list[st
     return ", ".join(parts)
 
 
+def _insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
+    """A multi-row INSERT through the driver: SQLAlchemy's executemany spends more time
+    building each row's parameters than SQLite spends storing the row. Values are written as
+    SQLAlchemy would write them (its DateTime text, 0/1 for booleans, ISO dates)."""
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    driver.executemany(sql, [tuple(_sql_value(row[c]) for c in columns) for row in rows])
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime(SQL_DATETIME)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+SQL_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime on SQLite
 # Columns every new film needs in a bulk INSERT (the ORM would fill these in).
 _DEFAULTS: dict[str, Any] = {"key": None, "user_edited": False, "original_language": None}
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .entries import ListRow, Stats
-from .search import SearchIndex, has_tags, split_tags
+from .search import SearchIndex, fold, split_tags
 from .textnorm import norm
 
 WatchFilter = Literal["all", "watched", "unwatched"]
@@ -30,6 +30,7 @@ class Listing:
     def __post_init__(self) -> None:
         self.index = {row.id: i for i, row in enumerate(self.rows)}
         self._search: SearchIndex | None = None
+        self._tagged: dict[str, set[int]] | None = None
 
     def search_index(self) -> SearchIndex:
         """Built on first use (in the worker that filters, for a big list) and kept."""
@@ -48,6 +49,11 @@ class Listing:
             parts.append(norm(note))
         return "\n".join(parts)
 
+    def prepare(self) -> None:
+        """Build what the first filter keystroke needs (in the worker that reads the list)."""
+        self.search_index()
+        self.tagged(())
+
     def set_note(self, film_id: int, note: str) -> None:
         """A note changed: the next search rebuilds the index."""
         self.notes[film_id] = note
@@ -57,6 +63,21 @@ class Listing:
         """A film's tags changed: the next search rebuilds the index."""
         self.tags[film_id] = tags
         self._search = None
+        self._tagged = None
+
+    def tagged(self, wanted: tuple[str, ...]) -> set[int]:
+        """The films carrying every wanted tag (or one starting with it, as the user types):
+        a pass over the distinct tags, not over every film."""
+        if self._tagged is None:
+            self._tagged = {}
+            for film_id, tags in self.tags.items():
+                for tag in tags:
+                    self._tagged.setdefault(fold(tag), set()).add(film_id)
+        found: set[int] | None = None
+        for want in wanted:
+            ids = set().union(*(i for t, i in self._tagged.items() if t.startswith(want)))
+            found = ids if found is None else found & ids
+        return found or set()
 
     def get(self, film_id: int) -> ListRow | None:
         at = self.index.get(film_id)
@@ -112,8 +133,8 @@ def select(
         rows = [row for row in rows if row.watched is want]
     tags, text = split_tags(search)
     if tags:
-        film_tags = listing.tags
-        rows = [row for row in rows if has_tags(film_tags.get(row.id, ()), tags)]
+        tagged = listing.tagged(tags)
+        rows = [row for row in rows if row.id in tagged]
     if norm(text):
         matched = listing.search_index().matching(text)
         rows = [row for row in rows if row.id in matched]

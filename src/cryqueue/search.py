@@ -262,10 +262,11 @@ def split_tags(query: str) -> tuple[tuple[str, ...], str]:
     tags: list[str] = []
     rest: list[str] = []
     for word in query.split():
-        if word.startswith(TAG_MARK) and len(word.lstrip(TAG_MARK)) > 0:
-            tags.append(fold(word.lstrip(TAG_MARK)))
-        else:
+        if not word.startswith(TAG_MARK):
             rest.append(word)
+        elif word.lstrip(TAG_MARK):
+            tags.append(fold(word.lstrip(TAG_MARK)))
+        # a lone '#' is a tag still being typed: it filters nothing yet
     return tuple(tags), " ".join(rest)
 
 
@@ -282,7 +283,7 @@ def search_entries(entries: Sequence[FilmEntry], query: str) -> list[FilmEntry]:
     """`entries` (in ranking order) that match `query`, best match first. `#tag` words keep
     only films with that tag (or one starting so)."""
     tags, text = split_tags(query)
-    if tags:
+    if tags or not text.strip():
         entries = [e for e in entries if has_tags(e.tags, tags)]
         if not text.strip():
             return list(entries)

@@ -250,7 +250,7 @@ class CryqueueApp(App[None]):
 
     def _read_listing(self, keep: int | None, changes: int) -> None:
         listing = self.library.listing()
-        listing.search_index()  # built here, off the app's thread, before the first keystroke
+        listing.prepare()  # search and tag indexes built here, off the app's thread
         self.call_from_thread(self._listing_read, listing, keep, changes)
 
     def _listing_read(self, listing: Listing, keep: int | None, changes: int) -> None:
