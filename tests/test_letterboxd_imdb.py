@@ -518,3 +518,44 @@ def test_letterboxd_export_import_export_is_identical(
     finally:
         first.close()
         second.close()
+
+
+_HEADERS = [
+    "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date",
+    "Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,Runtime (mins),Year",
+    "Title,Year,imdbID,WatchedDate,Rating,Rewatch,Tags,Review",
+    "Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2023-01-01,L,,u,\n\n"
+    "Position,Name,Year,URL,Description",
+]
+_CELLS = st.text(max_size=12) | st.sampled_from(
+    ["2000", "4.5", "Yes", "tt0282599", "2023-02-30", "Il Mare", "시월애", '"', ",", "\n", "\x00"]
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    header=st.sampled_from(_HEADERS),
+    rows=st.lists(st.lists(_CELLS, max_size=10), max_size=4),
+    raw=st.binary(max_size=40),
+)
+def test_any_csv_is_imported_or_refused_in_one_line(
+    tmp_path: Path, header: str, rows: list[list[str]], raw: bytes
+) -> None:
+    """Whatever the cells hold, reading a file either gives an import or a one-line message
+    (UsageError); it never raises anything else."""
+    from cryqueue.errors import CryqueueError
+    from cryqueue.import_files import load
+
+    body = "\n".join(",".join(row) for row in rows)
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "diary.csv"
+    path.write_bytes(f"{header}\n{body}\n".encode("utf-8", "surrogatepass") + raw)
+    try:
+        batch = load(path)
+    except CryqueueError as exc:
+        assert "\n" not in str(exc) and str(exc)
+        return
+    assert all(record.where for record in batch.records)
