@@ -329,7 +329,8 @@ def test_imdb_old_list_with_ranking_and_id_matching(cli: Cli, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("spelling", "kind"),
     [("Movie", "film"), ("movie", "film"), ("TV Series", "series"), ("tvSeries", "series"),
-     ("TV Mini Series", "series"), ("tvMiniSeries", "series"), ("TV Movie", "film")],
+     ("TV Mini Series", "series"), ("tvMiniSeries", "series"), ("TV Movie", "film"),
+     ("Feature Film", "film"), ("Mini-Series", "series"), ("TV Mini-Series", "series")],
 )  # fmt: skip
 def test_imdb_title_types_in_either_spelling(
     cli: Cli, tmp_path: Path, spelling: str, kind: str
@@ -482,7 +483,9 @@ def _films(draw: st.DrawFn) -> list[dict[str, Any]]:
             "watched_undated": draw(st.booleans()),
             "rating": draw(st.none() | st.integers(1, 10).map(lambda n: n / 2)),
             "tags": draw(_TAGS),
-            "note": draw(st.sampled_from(["", "sad", "line one\nline, two", '"quoted"'])),
+            "note": draw(
+                st.sampled_from(["", "sad", "line one\nline, two", '"quoted"', "  indented\n"])
+            ),
         }
         for _ in range(draw(st.integers(0, 6)))
     ]
@@ -559,3 +562,67 @@ def test_any_csv_is_imported_or_refused_in_one_line(
         assert "\n" not in str(exc) and str(exc)
         return
     assert all(record.where for record in batch.records)
+
+
+def test_deleted_entries_are_not_viewings_and_a_list_named_watchlist_is_a_list(
+    cli: Cli, tmp_path: Path
+) -> None:
+    named = LIST.replace("Saddest Ever", "Watchlist")
+    files = {
+        "diary.csv": DIARY,
+        "deleted/diary.csv": DIARY.replace("Windstruck", "Always"),
+        "orphaned/reviews.csv": REVIEWS.replace("Il Mare", "The Letter"),
+        "lists/watchlist.csv": named,
+    }
+    code, _out, err = cli("import", write_zip(tmp_path / "e.zip", files), "--ranking", "watchlist")
+    assert (code, err) == (0, "")
+    by_title = films(cli)
+    assert by_title["Always"]["viewing_dates"] == [] and by_title["The Letter"]["note"] == ""
+    assert by_title["Windstruck"]["rank"] == 1  # the list named Watchlist set the ranking
+
+
+def test_a_dated_viewing_replaces_watched_on_an_unrecorded_day(cli: Cli, tmp_path: Path) -> None:
+    ratings = tmp_path / "imdb.csv"
+    ratings.write_text(IMDB_RATINGS, encoding="utf-8")
+    assert cli("import", ratings)[0] == 0
+    assert films(cli)["Il Mare"]["watched_undated"] is True
+    diary = tmp_path / "diary.csv"
+    diary.write_text(DIARY, encoding="utf-8")
+    assert cli("import", diary)[0] == 0
+    il_mare = films(cli)["Il Mare"]
+    assert il_mare["watched_undated"] is False  # the diary's first entry is not a rewatch
+    assert il_mare["viewing_dates"][0] == "2023-01-31"
+
+
+def test_namesakes_with_different_imdb_ids_stay_two_films(cli: Cli, tmp_path: Path) -> None:
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text(IMDB_RATINGS, encoding="utf-8")
+    assert cli("import", ratings)[0] == 0  # Il Mare (2000) learns its id, tt0282599
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Const,Your Rating,Date Rated,Title,URL,Title Type,Year\n"
+        "tt7000001,8,2020-01-01,Twin,u,Movie,2010\n"
+        "tt7000002,6,2020-01-01,Twin,u,Movie,2010\n"
+        "tt7000003,6,2020-01-01,Il Mare,u,Movie,2000\n",
+        encoding="utf-8",
+    )
+    code, out, _err = cli("import", path)
+    assert code == 0 and "3 added, 0 matched" in out  # this Il Mare (2000) is another title
+    twins = [f for f in state(cli) if f["title"] == "Twin"]
+    assert sorted(f["imdb_id"] for f in twins) == ["tt7000001", "tt7000002"]
+    code, out, _err = cli("import", path)
+    assert "0 added, 3 matched" in out
+
+
+def test_odd_numbers_in_imdb_files_are_errors_or_ignored_never_crashes(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        IMDB_OLD_LIST.replace("2,tt0282599", "²,tt0282599").replace(",60,2001", ",9" * 1 + ",2001"),
+        encoding="utf-8",
+    )
+    assert cli("import", path, "--ranking")[0] == 0
+    path.write_text(IMDB_OLD_LIST.replace(",96,2000", ",1²,2000"), encoding="utf-8")
+    code, _out, err = cli("import", path)
+    assert code == 2 and "list.csv line 2: runtime '1²' is not a number of minutes" in err

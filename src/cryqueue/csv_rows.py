@@ -36,6 +36,10 @@ class Row:
                 return value.strip()
         return ""
 
+    def raw(self, name: str) -> str:
+        """A value exactly as the file has it (a review keeps its line breaks and spaces)."""
+        return self.values.get(name) or ""
+
     def fail(self, problem: str) -> UsageError:
         return UsageError(f"{self.where}: {problem}")
 

@@ -56,6 +56,8 @@ class Database:
                 raise _locked_or(exc, self.path) from None
             except SADatabaseError as exc:
                 raise _damaged(exc, self.path) from None
+            except sqlite3.Error as exc:  # from bulk statements sent through the driver
+                raise _driver_error(exc, self.path) from None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -72,20 +74,39 @@ class Database:
             except SADatabaseError as exc:
                 session.rollback()
                 raise _damaged(exc, self.path) from None
+            except sqlite3.Error as exc:
+                session.rollback()
+                raise _driver_error(exc, self.path) from None
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def _damaged(exc: SADatabaseError, path: Path) -> CryqueueError:
+def driver_of(session: Session) -> sqlite3.Connection:
+    """The session's sqlite3 connection, inside its transaction: for bulk reads and writes
+    where SQLAlchemy's per-row work would cost more than SQLite's."""
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
+
+
+def _driver_error(exc: sqlite3.Error, path: Path) -> CryqueueError:
+    """The same messages for an error raised by the driver itself."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return _locked_or(exc, path)
+    return _damaged(exc, path)
+
+
+def _damaged(exc: SADatabaseError | sqlite3.Error, path: Path) -> CryqueueError:
+    orig = exc.orig if isinstance(exc, SADatabaseError) else exc
     return CryqueueError(
-        f"{path} is damaged ({exc.orig}); check it with 'cryqueue doctor' or restore a backup "
+        f"{path} is damaged ({orig}); check it with 'cryqueue doctor' or restore a backup "
         "with 'cryqueue restore BACKUP'"
     )
 
 
-def _locked_or(exc: OperationalError, path: Path) -> CryqueueError:
-    text = str(exc.orig)
+def _locked_or(exc: OperationalError | sqlite3.OperationalError, path: Path) -> CryqueueError:
+    text = str(exc.orig if isinstance(exc, OperationalError) else exc)
     if "malformed" in text or "not a database" in text:
         return _damaged(exc, path)
     if "locked" in text or "busy" in text:

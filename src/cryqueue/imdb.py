@@ -6,15 +6,21 @@ seen, on a day IMDb does not say (its Date Rated is when the rating was given)."
 
 from __future__ import annotations
 
+import re
+
 from . import validate
-from .csv_rows import Row, decode, header_of, records, table
+from .csv_rows import Row, column_key, decode, header_of, records, table
 from .entries import FilmFacts
 from .errors import UsageError
 from .records import ImportBatch, ImportRecord, Skip
 
 # Title types, compared without spaces or case ('TV Series' and 'tvSeries' are one).
-FILM_TYPES = {"movie", "tvmovie", "short", "tvshort", "tvspecial", "video"}
-SERIES_TYPES = {"tvseries", "tvminiseries"}
+FILM_TYPES = {
+    "movie", "tvmovie", "short", "tvshort", "tvspecial", "video", "videomovie",
+    "featurefilm", "shortfilm", "documentary", "tvfilm",
+}  # fmt: skip
+SERIES_TYPES = {"tvseries", "tvminiseries", "miniseries"}
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def looks_like(text: str) -> bool:
@@ -35,9 +41,8 @@ def parse(name: str, data: bytes, ranked: bool = False) -> ImportBatch:
         if record is None:
             continue
         position = row.get("position")
-        placed.append(
-            (int(position) if position.isdigit() else len(placed) + 1, len(batch.records))
-        )
+        at = int(position) if _NUMBER.fullmatch(position) else len(placed) + 1
+        placed.append((at, len(batch.records)))
         batch.records.append(record)
     if ranked:
         if "position" not in header_of(text):
@@ -50,7 +55,7 @@ def _record(row: Row, skipped: list[Skip]) -> ImportRecord | None:
     title = row.get("title")
     if not title:
         raise row.fail("the title is empty; fix or delete that row")
-    kind_name = row.get("titletype").replace(" ", "").casefold()
+    kind_name = column_key(row.get("titletype"))
     if kind_name in SERIES_TYPES:
         kind = "series"
     elif kind_name in FILM_TYPES or not kind_name:
@@ -91,6 +96,6 @@ def _record(row: Row, skipped: list[Skip]) -> ImportRecord | None:
 def _minutes(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or not 1 <= int(value) <= 10_000:
+    if not _NUMBER.fullmatch(value) or not 1 <= int(value) <= 10_000:
         raise UsageError(f"runtime {value!r} is not a number of minutes")
     return int(value)

@@ -4,6 +4,7 @@ any of the formats cryqueue knows, told apart by their content unless the user s
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -82,7 +83,8 @@ def _read(path: Path) -> bytes:
 
 
 def _folder_files(folder: Path) -> list[tuple[str, bytes]]:
-    files = sorted(p for p in folder.rglob("*.csv") if p.is_file())
+    # The export's own layout only: a folder such as Documents is not searched all through.
+    files = sorted(p for p in [*folder.glob("*.csv"), *folder.glob("lists/*.csv")] if p.is_file())
     if sum(p.stat().st_size for p in files) > MAX_BYTES:
         raise UsageError(f"{folder} holds more than 1 GiB of CSV files; import them in parts")
     return [(p.relative_to(folder).as_posix(), _read(p)) for p in files]
@@ -101,7 +103,10 @@ def _zip_files(path: Path) -> list[tuple[str, bytes]]:
                 (n.relative_to(top).as_posix() if top else n.as_posix(), archive.read(i))
                 for n, i in zip(names, members, strict=True)
             ]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
+        NotImplementedError, zlib.error,
+    ) as exc:  # fmt: skip
         raise UsageError(
             f"the ZIP file cannot be read ({exc}); download the export again"
         ) from None

@@ -10,7 +10,6 @@ before the first write, and importing the same file twice finds nothing left to 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,7 +20,9 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from . import ranking
-from .models import Film, Viewing
+from .db import driver_of
+from .models import Film
+from .peek import days_by_film
 from .records import ImportBatch, ImportRecord, Skip
 from .search import fold
 
@@ -79,12 +80,15 @@ class _Known:
     def match(self, record: ImportRecord, key: FilmKey) -> list[int]:
         """The films a record names: by IMDb id, else by title and year (`key`), English or
         original."""
-        if record.imdb_id and record.imdb_id in self.by_imdb:
-            return [self.by_imdb[record.imdb_id]]
+        wanted = record.imdb_id
+        if wanted and wanted in self.by_imdb:
+            return [self.by_imdb[wanted]]
         found = self.by_title.get(key, [])
         original = record.facts.original_title
         if original:
             found = list(dict.fromkeys([*found, *self.by_title.get((fold(original), key[1]), ())]))
+        if wanted:  # a namesake known to be another title on IMDb is not this one
+            found = [f for f in found if self.state[f].imdb_id in (None, wanted)]
         return found
 
 
@@ -160,7 +164,8 @@ def import_batch(
                 " rating = coalesce(:rating, rating), note = coalesce(:note, note),"
                 " tags_json = coalesce(:tags_json, tags_json),"
                 " imdb_id = coalesce(imdb_id, :imdb_id),"
-                " watched_undated = watched_undated OR :undated, updated_at = :now WHERE id = :id"
+                " watched_undated = coalesce(:undated, watched_undated), updated_at = :now"
+                " WHERE id = :id"
             ),
             changes,
         )
@@ -201,7 +206,12 @@ def _gather(
             skipped.append(Skip(record.where, f"{facts.title} ({facts.year})", f"matches {names}"))
             slot_of.append(None)
             continue
-        slot: FilmKey | int = matches[0] if matches else key
+        # New films are told apart by IMDb id when the file has one (two namesakes of a year).
+        slot: FilmKey | int = key
+        if matches:
+            slot = matches[0]
+        elif record.imdb_id:
+            slot = (record.imdb_id, 0)
         film = films.get(slot)
         if film is None:
             if matches:
@@ -270,7 +280,7 @@ def _changes(
     updates: list[dict[str, Any]] = []
     viewings: list[dict[str, Any]] = []
     lines: list[str] = []
-    now = datetime.now(UTC)
+    now = _sql_value(datetime.now(UTC))
     for film in films.values():
         if film.fid is None:
             before, have = _State(film.label), Counter[date]()
@@ -280,9 +290,11 @@ def _changes(
         days = film.days
         new_days = days - have if have else days
         all_days = have | days if have else days
-        undated_now = undated or film.undated or _seen_before(film.rewatches, all_days)
-        if film.watched and not all_days:
-            undated_now = True
+        seen_before = film.undated or _seen_before(film.rewatches, all_days)
+        # "Watched, day not recorded" (an IMDb rating, watched.csv) is dropped once a first
+        # dated viewing arrives without a sign of an earlier one.
+        superseded = undated and not have and bool(new_days) and not seen_before
+        undated_now = (undated and not superseded) or seen_before or (film.watched and not all_days)
         new_note = _merged_note(note, film.notes)
         old_tags = json.loads(tags_json) if tags_json != "[]" else []
         new_tags = old_tags + [t for t in film.tags if t not in old_tags]
@@ -291,7 +303,7 @@ def _changes(
             "rating": film.rating if film.rating not in (None, rating) else None,
             "note": new_note if new_note != note else None,
             "tags_json": _tags_json(new_tags) if new_tags != old_tags else None,
-            "undated": undated_now and not undated,
+            "undated": undated_now if undated_now != undated else None,
             "imdb_id": film.imdb_id if film.imdb_id and not imdb_id else None,
         }
         what = _describe(change, new_days, new_tags[len(old_tags) :])
@@ -308,7 +320,7 @@ def _changes(
             continue
         lines.append(f"match  {film.label}: {what or 'nothing new'}")
         viewings += [{"film_id": film.fid, "watched_on": d} for d in new_days.elements()]
-        if any(v is not None and v is not False for v in change.values()):  # 0 is a level
+        if any(v is not None for v in change.values()):
             updates.append({"id": film.fid, "now": now, **change})
     return updates, viewings, lines
 
@@ -362,9 +374,9 @@ def _insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
     SQLAlchemy would write them (its DateTime text, 0/1 for booleans, ISO dates)."""
     columns = list(rows[0])
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    driver = session.connection().connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    driver.executemany(sql, [tuple(_sql_value(row[c]) for c in columns) for row in rows])
+    driver_of(session).executemany(
+        sql, [tuple(_sql_value(row[c]) for c in columns) for row in rows]
+    )
 
 
 def _sql_value(value: Any) -> Any:
@@ -383,10 +395,7 @@ _DEFAULTS: dict[str, Any] = {"key": None, "user_edited": False, "original_langua
 
 
 def _days_by_film(session: Session) -> dict[int, Counter[date]]:
-    out: dict[int, Counter[date]] = {}
-    for film_id, day in session.exec(select(Viewing.film_id, col(Viewing.watched_on))):
-        out.setdefault(film_id, Counter())[day] += 1
-    return out
+    return {fid: Counter(days) for fid, days in days_by_film(driver_of(session)).items()}
 
 
 def _current_order(session: Session) -> list[int]:

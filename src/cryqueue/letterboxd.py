@@ -32,12 +32,12 @@ def kind_of(name: str, text: str) -> str | None:
     """Which Letterboxd file `name` is: an EXPORT_FILES name, 'list', 'import' (the importer's
     CSV), or None when it holds no films (profile, comments, likes)."""
     path = PurePosixPath(name)
-    if path.name in EXPORT_FILES:
-        return path.name
-    if text.lstrip("\ufeff").casefold().startswith(LIST_MARK):
-        return "list"
     if path.name in NOT_FILMS or any(p in ("likes", "deleted", "orphaned") for p in path.parts):
-        return None
+        return None  # deleted/diary.csv holds entries the user deleted: not viewings
+    if text.lstrip("\ufeff").casefold().startswith(LIST_MARK):
+        return "list"  # lists/watchlist.csv is a list someone named Watchlist
+    if path.name in EXPORT_FILES and len(path.parts) == 1:
+        return path.name
     header = set(header_of(text))
     if "name" in header:
         if "review" in header:
@@ -136,7 +136,7 @@ def _record(kind: str, row: Row, skipped: list[Skip]) -> ImportRecord | None:
         return None
     day = _date(row, "watcheddate") if kind in ("diary.csv", "reviews.csv", "import") else None
     rewatch = day is not None and row.get("rewatch").casefold() in ("yes", "true", "1")
-    note = row.get("review") if kind in ("reviews.csv", "import") else ""
+    note = row.raw("review") if kind in ("reviews.csv", "import") else ""
     return ImportRecord(
         facts,
         imdb_id=row.check(lambda: validate.imdb_id(row.get("imdbid"))),

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, delete, select
 
 from . import importer, json_io, letterboxd, listing, ranking, spreadsheet, validate
 from .consensus import consensus_order
-from .db import Database, open_database
+from .db import Database, driver_of, open_database
 from .entries import (
     FilmDetails,
     FilmEntry,
@@ -73,10 +73,7 @@ class Library:
 
     @staticmethod
     def _driver(session: Session) -> sqlite3.Connection:
-        """The session's sqlite3 connection, for bulk reads that ORM rows would slow down."""
-        driver = session.connection().connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        return driver
+        return driver_of(session)
 
     def get(self, film_id: int, rank: int | None = None) -> FilmEntry:
         """One film. Its place in the ranking is counted unless the caller knows it (`rank`):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
+from .db import driver_of
 from .models import Film
 
 GAP = 1 << 20
@@ -148,8 +149,7 @@ def assign_order(session: Session, ordered_ids: list[int]) -> None:
     high = session.exec(select(func.max(Film.rank_key))).one() or 0
     base = max(int(high), len(ordered_ids) * GAP) + 1
     # Through the driver: SQLAlchemy's executemany costs more per row than SQLite's update.
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
+    driver = driver_of(session)
     statement = "UPDATE film SET rank_key = ? WHERE id = ?"
     driver.executemany(statement, [(base + i, fid) for i, fid in enumerate(ordered_ids)])
     driver.executemany(statement, [(i * GAP, fid) for i, fid in enumerate(ordered_ids)])

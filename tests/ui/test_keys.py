@@ -463,9 +463,10 @@ async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
         await pilot.press("i")
         app.screen.query_one(Input).value = str(tmp_path / "missing.csv")
         await pilot.press("enter")
-        assert "cannot read" in str(app.screen.query_one("#prompt-error").render())
+        assert "does not exist" in str(app.screen.query_one("#prompt-error").render())
         app.screen.query_one(Input).value = str(diary)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause(0.2)
         assert isinstance(app.screen, ConfirmDialog)
         assert "1 to add, 1 to update, 0 to skip" in str(app.screen.query_one("Label").render())
@@ -477,3 +478,22 @@ async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
         assert (il_mare.rating, il_mare.tags) == (4.5, ("sea",))
         assert "Hachi: A Dog's Tale" in [r.title for r in app.film_list.rows]
         assert list(tmp_path.glob("cq.db.pre-import*.bak"))
+
+
+async def test_a_broken_file_in_the_import_dialog_is_a_notification(
+    make_app, library: Library, tmp_path: Path
+) -> None:
+    bad = tmp_path / "ratings.csv"
+    bad.write_text("Date,Name,Year,Letterboxd URI,Rating\n2023-01-01,X,2001,u,9\n", "utf-8")
+    before = [(f.title, f.rating) for f in library.films()]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        app.screen.query_one(Input).value = str(bad)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ConfirmDialog)
+        messages = [n.message for n in app._notifications]
+        assert any("ratings.csv line 2: rating '9' is not a star rating" in m for m in messages)
+    assert [(f.title, f.rating) for f in library.films()] == before

@@ -527,7 +527,7 @@ class CryqueueApp(App[None]):
             return apply
 
         def submit(value: str) -> str | None:
-            wanted = [t for t in value.replace("#", " ").split(",") if t.strip()]
+            wanted = [t for t in value.split(",") if t.strip()]
             try:
                 before, after = self.library.retag(row.id, wanted, replace=True)
             except CryqueueError as exc:
@@ -831,39 +831,20 @@ class CryqueueApp(App[None]):
         self.push_screen(PromptDialog("Export to Markdown", "Save as:", default, submit))
 
     def action_import_file(self) -> None:
-        """Ask for a file, show what importing it would do, and import it on a yes. A backup
-        is made first: an import is one transaction, but not one ctrl+z."""
-        from ..import_files import load
-
+        """Ask for a file; read it and work out what importing it would do (in a thread: a big
+        file takes seconds); show that and import on a yes. A backup is made first: an import
+        is one transaction, but not one ctrl+z."""
         folder = self.export_dir or documents_dir()
-        chosen: dict[str, Any] = {}
 
         def submit(value: str) -> str | None:
-            if not value.strip():
-                return "Give a file, a Letterboxd ZIP or its folder."
             path = Path(value.strip()).expanduser()
-            try:
-                batch = load(path)
-                plan = self.library.import_batch(batch, dry_run=True)
-            except CryqueueError as exc:
-                return str(exc)
-            chosen.update(path=path, batch=batch, plan=plan)
+            if not value.strip() or not path.exists():
+                return f"{path} does not exist; give a file, a Letterboxd ZIP or its folder."
             return None
 
-        def confirm(_value: str | None) -> None:
-            if not chosen:
-                return  # cancelled
-            path, batch, plan = chosen["path"], chosen["batch"], chosen["plan"]
-            question = (
-                f"Import {path.name} ({batch.described})? {plan.added} to add, "
-                f"{plan.matched} to update, {len(plan.skipped)} to skip."
-            )
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._run_import(path, batch)
-
-            self.push_screen(ConfirmDialog(question), answered)
+        def chosen(value: str | None) -> None:
+            if value:
+                self._import_worker(self._plan_import, Path(value.strip()).expanduser())
 
         self.push_screen(
             PromptDialog(
@@ -872,27 +853,51 @@ class CryqueueApp(App[None]):
                 str(folder) + os.sep,
                 submit,
             ),
-            confirm,
+            chosen,
         )
 
-    def _run_import(self, path: Path, batch: ImportBatch) -> None:
-        self.notify(f"Importing {path.name}…", timeout=3)
+    def _import_worker(self, work: Callable[[Path], None], path: Path) -> None:
         self.run_worker(
-            functools.partial(self._import_in_thread, path, batch),
+            functools.partial(self._reporting, work, path),
             thread=True,
+            exclusive=True,
             group="import",
             description="import a file",
         )
 
-    def _import_in_thread(self, path: Path, batch: ImportBatch) -> None:
+    def _reporting(self, work: Callable[[Path], None], path: Path) -> None:
+        """Run import work in a thread; a failure is a notification, never the app's end
+        (the import's transaction has been rolled back by then)."""
+        try:
+            work(path)
+        except CryqueueError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+        except Exception as exc:  # anything else must not close the app
+            message = f"the import failed ({exc}); nothing was changed"
+            self.call_from_thread(self.notify, message, severity="error", timeout=10)
+
+    def _plan_import(self, path: Path) -> None:
+        from ..import_files import load
+
+        self.call_from_thread(self.notify, f"Reading {path.name}…", timeout=3)
+        batch = load(path)
+        plan = self.library.import_batch(batch, dry_run=True)
+        question = (
+            f"Import {path.name} ({batch.described})? {plan.added} to add, "
+            f"{plan.matched} to update, {len(plan.skipped)} to skip."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._import_worker(functools.partial(self._import, batch=batch), path)
+
+        self.call_from_thread(self.push_screen, ConfirmDialog(question), answered)
+
+    def _import(self, path: Path, batch: ImportBatch) -> None:
         from ..backup import backup_beside
 
-        try:
-            backup = backup_beside(self.library.db.path, "pre-import")
-            summary = self.library.import_batch(batch)
-        except CryqueueError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
-            return
+        backup = backup_beside(self.library.db.path, "pre-import")
+        summary = self.library.import_batch(batch)
         message = (
             f"Imported {path.name}: {summary.added} added, {summary.matched} matched, "
             f"{len(summary.skipped)} skipped. The library before it is kept as {backup.name}."
