@@ -7,7 +7,9 @@ import io
 import shutil
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,28 @@ def db_path(tmp_path: Path, seeded_template: Path) -> Path:
     shutil.copyfile(seeded_template, path)
     path.chmod(0o600)
     return path
+
+
+@pytest.fixture
+def library_pair(
+    tmp_path: Path, seeded_template: Path
+) -> Callable[[], AbstractContextManager[tuple[Library, Library]]]:
+    """`with library_pair() as (first, second)`: two fresh seeded libraries, new on each call
+    (property tests run many examples in one test)."""
+
+    @contextmanager
+    def make() -> Iterator[tuple[Library, Library]]:
+        folder = Path(tempfile.mkdtemp(dir=tmp_path))
+        for name in ("a.db", "b.db"):
+            shutil.copyfile(seeded_template, folder / name)
+        first, second = Library.open(folder / "a.db"), Library.open(folder / "b.db")
+        try:
+            yield first, second
+        finally:
+            first.close()
+            second.close()
+
+    return make
 
 
 @pytest.fixture

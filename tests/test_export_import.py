@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -375,15 +373,11 @@ def _state(lib: Library) -> list[tuple[Any, ...]]:
 )
 @given(document=_documents())
 def test_import_twice_changes_nothing_and_export_round_trips(
-    tmp_path: Path, seeded_template: Path, document: dict[str, Any]
+    library_pair: Any, document: dict[str, Any]
 ) -> None:
     from cryqueue.json_io import parse_document
 
-    folder = Path(tempfile.mkdtemp(dir=tmp_path))
-    shutil.copyfile(seeded_template, folder / "a.db")
-    shutil.copyfile(seeded_template, folder / "b.db")
-    first, second = Library.open(folder / "a.db"), Library.open(folder / "b.db")
-    try:
+    with library_pair() as (first, second):
         first.import_records(parse_document(json.dumps(document)))
         once = _state(first)
         first.import_records(parse_document(json.dumps(document)))
@@ -392,9 +386,6 @@ def test_import_twice_changes_nothing_and_export_round_trips(
         assert _state(second) == once
         ranks = [row[2] for row in once]
         assert ranks == list(range(1, len(ranks) + 1))
-    finally:
-        first.close()
-        second.close()
 
 
 def test_import_shows_progress_on_a_terminal_only(

@@ -5,7 +5,6 @@ change nothing, dry runs that write nothing, and broken files refused whole with
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 import zipfile
 from datetime import date
@@ -498,19 +497,15 @@ def _films(draw: st.DrawFn) -> list[dict[str, Any]]:
 )
 @given(films=_films())
 def test_letterboxd_export_import_export_is_identical(
-    tmp_path: Path, seeded_template: Path, films: list[dict[str, Any]]
+    library_pair: Any, films: list[dict[str, Any]]
 ) -> None:
     from cryqueue import json_io
     from cryqueue.import_files import load
 
-    folder = Path(tempfile.mkdtemp(dir=tmp_path))
-    shutil.copyfile(seeded_template, folder / "a.db")
-    shutil.copyfile(seeded_template, folder / "b.db")
-    first, second = Library.open(folder / "a.db"), Library.open(folder / "b.db")
-    try:
+    with library_pair() as (first, second):
         first.import_records(json_io.parse_document(json.dumps(films)))
         once = first.export_text("letterboxd", include_notes=True)
-        path = folder / "letterboxd.csv"
+        path = first.db.path.with_name("letterboxd.csv")
         path.write_text(once, encoding="utf-8")
         before = first.export_json()
         summary = first.import_batch(load(path))
@@ -518,9 +513,6 @@ def test_letterboxd_export_import_export_is_identical(
         assert json.loads(first.export_json())["films"] == json.loads(before)["films"]
         second.import_batch(load(path))
         assert second.export_text("letterboxd", include_notes=True) == once
-    finally:
-        first.close()
-        second.close()
 
 
 _HEADERS = [
