@@ -618,3 +618,24 @@ def test_odd_numbers_in_imdb_files_are_errors_or_ignored_never_crashes(
     path.write_text(IMDB_OLD_LIST.replace(",96,2000", ",1²,2000"), encoding="utf-8")
     code, _out, err = cli("import", path)
     assert code == 2 and "list.csv line 2: runtime '1²' is not a number of minutes" in err
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.text(max_size=60), stars=st.text(max_size=8) | st.floats(allow_nan=True))
+def test_any_tag_or_rating_is_stored_cleanly_or_refused(value: str, stars: Any) -> None:
+    from cryqueue import validate
+    from cryqueue.errors import UsageError
+
+    try:
+        tag = validate.tag(value)
+    except UsageError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert tag and tag == tag.strip().lower() and "," not in tag and not tag.startswith("#")
+        assert validate.tag(tag) == tag  # stored tags read back the same
+    try:
+        rating = validate.rating(stars)
+    except UsageError as exc:
+        assert "half steps" in str(exc)
+    else:
+        assert rating is None or (0.5 <= rating <= 5 and (rating * 2).is_integer())

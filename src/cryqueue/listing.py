@@ -51,7 +51,7 @@ class Listing:
 
     def prepare(self) -> None:
         """Build what the first filter keystroke needs (in the worker that reads the list)."""
-        self.search_index()
+        self.search_index().prepare()
         self.tagged(())
 
     def set_note(self, film_id: int, note: str) -> None:

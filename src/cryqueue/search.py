@@ -233,6 +233,12 @@ class SearchIndex:
             out |= deletes.get(key, set())
         return {w for w in out if _one_edit(word, w)}
 
+    def prepare(self) -> None:
+        """Build the title-word table typo matching needs (the slow, scan-every-title part), so
+        the first typo typed costs no more than the next. The deletion table, which grows with
+        the vocabulary, stays lazy."""
+        self._title_words()
+
     def _title_words(self) -> dict[str, array[int]]:
         """Title words (Latin, 4+ letters) -> positions: for typo matching, built on first use."""
         if self._words is None:
