@@ -497,3 +497,16 @@ async def test_a_broken_file_in_the_import_dialog_is_a_notification(
         messages = [n.message for n in app._notifications]
         assert any("ratings.csv line 2: rating '9' is not a star rating" in m for m in messages)
     assert [(f.title, f.rating) for f in library.films()] == before
+
+
+async def test_changes_wait_while_an_import_writes(make_app, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app._importing = True  # as while the import worker holds the library
+        await pilot.press("w", "5")
+        assert not library.find("A Moment to Remember").watched
+        assert library.find("A Moment to Remember").tear_level is None
+        assert any("An import is running" in n.message for n in app._notifications)
+        app._importing = False
+        await pilot.press("w")
+        assert library.find("A Moment to Remember").watched

@@ -119,6 +119,7 @@ class CryqueueApp(App[None]):
         self._consensus: dict[int, int] | None = None
         self._stats: Stats | None = None
         self._changes = 0  # bumped by every change: a list read that started before is stale
+        self._importing = False  # an import is writing: changes wait instead of blocking the app
         self.started = False  # True once everything after the first frame is in place
 
     @property
@@ -402,6 +403,11 @@ class CryqueueApp(App[None]):
         self._status_soon()
 
     def _current(self) -> ListRow | None:
+        """The highlighted film, for an action that changes it; None (with a bell, or a word on
+        why) when there is none or an import holds the library."""
+        if self._importing:
+            self.notify("An import is running; try again when it has finished.", timeout=4)
+            return None
         row = self._films.current
         if row is None:
             self.bell()
@@ -896,8 +902,12 @@ class CryqueueApp(App[None]):
     def _import(self, path: Path, batch: ImportBatch) -> None:
         from ..backup import backup_beside
 
-        backup = backup_beside(self.library.db.path, "pre-import")
-        summary = self.library.import_batch(batch)
+        self._importing = True
+        try:
+            backup = backup_beside(self.library.db.path, "pre-import")
+            summary = self.library.import_batch(batch)
+        finally:
+            self._importing = False
         message = (
             f"Imported {path.name}: {summary.added} added, {summary.matched} matched, "
             f"{len(summary.skipped)} skipped. The library before it is kept as {backup.name}."
