@@ -155,7 +155,9 @@ def import_batch(
         for film, (fid,) in zip(new, added, strict=True):
             film.fid = int(fid)
         viewings += [
-            {"film_id": f.fid, "watched_on": day} for f in new for day in f.days.elements()
+            {"film_id": f.fid, "watched_on": day.isoformat()}
+            for f in new
+            for day in f.days.elements()
         ]
     if changes:
         session.execute(
@@ -193,7 +195,7 @@ def _gather(
     films: dict[FilmKey | int, _Film] = {}
     slot_of: list[FilmKey | int | None] = []
     skipped = list(batch.skipped)
-    now = datetime.now(UTC)
+    now = sql_now()
     total = len(batch.records)
     for done, record in enumerate(batch.records):
         if done % PROGRESS_STEP == 0:
@@ -280,7 +282,7 @@ def _changes(
     updates: list[dict[str, Any]] = []
     viewings: list[dict[str, Any]] = []
     lines: list[str] = []
-    now = _sql_value(datetime.now(UTC))
+    now = sql_now()
     for film in films.values():
         if film.fid is None:
             before, have = _State(film.label), Counter[date]()
@@ -319,7 +321,9 @@ def _changes(
             lines.append(f"add    {film.label}" + (f": {what}" if what else ""))
             continue
         lines.append(f"match  {film.label}: {what or 'nothing new'}")
-        viewings += [{"film_id": film.fid, "watched_on": d} for d in new_days.elements()]
+        viewings += [
+            {"film_id": film.fid, "watched_on": d.isoformat()} for d in new_days.elements()
+        ]
         if any(v is not None for v in change.values()):
             updates.append({"id": film.fid, "now": now, **change})
     return updates, viewings, lines
@@ -370,26 +374,18 @@ def _describe(change: dict[str, Any], new_days: Counter[date], new_tags: list[st
 
 def _insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
     """A multi-row INSERT through the driver: SQLAlchemy's executemany spends more time
-    building each row's parameters than SQLite spends storing the row. Values are written as
-    SQLAlchemy would write them (its DateTime text, 0/1 for booleans, ISO dates)."""
+    building each row's parameters than SQLite spends storing the row. The rows hold plain
+    values already, as SQLAlchemy would store them (`sql_now` text, ISO dates, bools as 0/1)."""
     columns = list(rows[0])
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    driver_of(session).executemany(
-        sql, [tuple(_sql_value(row[c]) for c in columns) for row in rows]
-    )
+    driver_of(session).executemany(sql, [tuple(row[c] for c in columns) for row in rows])
 
 
-def _sql_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.strftime(SQL_DATETIME)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+def sql_now() -> str:
+    """Now, in SQLAlchemy's storage format for a DateTime on SQLite (UTC, no offset)."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-SQL_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime on SQLite
 # Columns every new film needs in a bulk INSERT (the ORM would fill these in).
 _DEFAULTS: dict[str, Any] = {"key": None, "user_edited": False, "original_language": None}
 
