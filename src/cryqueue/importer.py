@@ -92,6 +92,9 @@ class _Known:
         return found
 
 
+NONE: Counter[date] = Counter()  # no viewings; shared, never changed
+
+
 @dataclass
 class _Film:
     """What the records of one film add up to."""
@@ -110,12 +113,16 @@ class _Film:
 
     @property
     def days(self) -> Counter[date]:
+        if not self.sources:
+            return NONE
         if len(self.sources) == 1:
             return next(iter(self.sources.values()))[0]
         return _most(days for days, _rewatches in self.sources.values())
 
     @property
     def rewatches(self) -> Counter[date]:
+        if not self.sources:
+            return NONE
         return _most(rewatches for _days, rewatches in self.sources.values())
 
 
@@ -134,7 +141,7 @@ def import_batch(
     known = _Known.read(session)
     have_days = _days_by_film(session)
     films, order, skipped = _gather(batch, known, columns, report)
-    changes, viewings, lines = _changes(films, known, have_days)
+    changes, viewings, lines = _changes(films, known, have_days, describe=dry_run)
     new = [f for f in films.values() if f.fid is None]
     summary = ImportSummary(
         added=len(new), matched=len(films) - len(new), skipped=tuple(skipped), lines=tuple(lines)
@@ -261,7 +268,8 @@ def _merge(film: _Film, record: ImportRecord) -> None:
     else:
         days, rewatches = film.sources.setdefault(record.source, (Counter(), Counter()))
         days |= Counter(record.viewings)
-        rewatches |= Counter(record.rewatches)
+        if record.rewatches:
+            rewatches |= Counter(record.rewatches)
     film.watched = film.watched or record.watched
     film.undated = film.undated or record.watched_undated
     if record.tear_level is not None:
@@ -275,19 +283,24 @@ def _merge(film: _Film, record: ImportRecord) -> None:
 
 
 def _changes(
-    films: dict[FilmKey | int, _Film], known: _Known, have_days: dict[int, Counter[date]]
+    films: dict[FilmKey | int, _Film],
+    known: _Known,
+    have_days: dict[int, Counter[date]],
+    *,
+    describe: bool,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """The UPDATE parameters for matched films, the viewings to insert for them, and a line per
-    film describing the outcome. New films' columns are completed in place."""
+    """The UPDATE parameters for matched films, the viewings to insert for them, and (with
+    `describe`, for a dry run) a line per film saying what happens to it. New films' columns
+    are completed in place."""
     updates: list[dict[str, Any]] = []
     viewings: list[dict[str, Any]] = []
     lines: list[str] = []
     now = sql_now()
     for film in films.values():
         if film.fid is None:
-            before, have = _State(film.label), Counter[date]()
+            before, have = _State(film.label), NONE
         else:
-            before, have = known.state[film.fid], have_days.get(film.fid, Counter())
+            before, have = known.state[film.fid], have_days.get(film.fid, NONE)
         _label, tears, rating, note, tags_json, undated, imdb_id = before
         days = film.days
         new_days = days - have if have else days
@@ -308,19 +321,21 @@ def _changes(
             "undated": undated_now if undated_now != undated else None,
             "imdb_id": film.imdb_id if film.imdb_id and not imdb_id else None,
         }
-        what = _describe(change, new_days, new_tags[len(old_tags) :])
+        what = _describe(change, new_days, new_tags[len(old_tags) :]) if describe else ""
         if film.fid is None:
             assert film.columns is not None
             film.columns.update(
                 tear_level=film.tear_level,
                 rating=film.rating,
                 note=new_note,
-                tags_json=_tags_json(new_tags),
+                tags_json=change["tags_json"] or "[]",
                 watched_undated=undated_now,
             )
-            lines.append(f"add    {film.label}" + (f": {what}" if what else ""))
+            if describe:
+                lines.append(f"add    {film.label}" + (f": {what}" if what else ""))
             continue
-        lines.append(f"match  {film.label}: {what or 'nothing new'}")
+        if describe:
+            lines.append(f"match  {film.label}: {what or 'nothing new'}")
         viewings += [
             {"film_id": film.fid, "watched_on": d.isoformat()} for d in new_days.elements()
         ]

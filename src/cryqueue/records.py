@@ -10,7 +10,7 @@ from datetime import date
 from .entries import FilmFacts
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass builds a third slower, per record
 class ImportRecord:
     """One film as one row or object of a file gives it, already checked by its parser.
 
