@@ -258,10 +258,11 @@ def cmd_list(library: Library | Peek, args: argparse.Namespace) -> int:
     watched: WatchFilter = "watched" if args.watched else "unwatched" if args.unwatched else "all"
     entries = library.films(watched)
     if args.tag:
-        from .search import has_tags
+        from .search import films_tagged, tag_index
 
         wanted = [_checked_tag(t) for t in args.tag]
-        entries = [e for e in entries if has_tags(e.tags, wanted, prefix=False)]
+        tagged = films_tagged(tag_index((e.id, e.tags) for e in entries), wanted, prefix=False)
+        entries = [e for e in entries if e.id in tagged]
     if args.search is not None:
         from .search import search_entries
 

@@ -8,9 +8,12 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from . import validate
+from .entries import FilmFacts
 from .errors import UsageError
+from .records import Skip
 
 T = TypeVar("T")
 MAX_FIELD = 2_000_000  # a long review; csv's default limit is 128 KiB
@@ -49,6 +52,23 @@ class Row:
             return validator()
         except UsageError as exc:
             raise self.fail(str(exc)) from None
+
+
+def row_facts(
+    row: Row, title: str, skipped: list[Skip], no_year: str, **more: Any
+) -> FilmFacts | None:
+    """A row's film: its title, year and Directors checked (with `more` facts); a row without a
+    year is skipped with the reason `no_year` (the services list films not dated yet)."""
+    year = row.get("year")
+    if not year:
+        skipped.append(Skip(row.where, title, no_year))
+        return None
+    return FilmFacts(
+        title=row.check(lambda: validate.title(title)),
+        year=row.check(lambda: validate.year(year)),
+        director=row.check(lambda: validate.optional_text(row.get("directors"), "Directors")),
+        **more,
+    )
 
 
 def column_key(name: str) -> str:

@@ -36,7 +36,6 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o600) -> None:
 
 
 ExportFormat = Literal["markdown", "json", "letterboxd", "csv"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("markdown", "json", "letterboxd", "csv")
 _DEFAULT_NAMES = {
     "markdown": "cryqueue-ranking.md",
     "json": "cryqueue-ranking.json",

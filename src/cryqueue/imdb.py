@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 
 from . import validate
-from .csv_rows import Row, column_key, decode, header_of, records, table
-from .entries import FilmFacts
+from .csv_rows import Row, column_key, decode, header_of, records, row_facts, table
 from .errors import UsageError
 from .records import ImportBatch, ImportRecord, Skip
 
@@ -63,25 +62,24 @@ def _record(row: Row, skipped: list[Skip]) -> ImportRecord | None:
     else:
         skipped.append(Skip(row.where, title, f"a {row.get('titletype')}, not a film or series"))
         return None
-    year = row.get("year")
-    if not year:
-        skipped.append(Skip(row.where, title, "no year yet (not released)"))
-        return None
     runtime = row.get("runtimemins")
     original = row.get("originaltitle")
     stars = row.get("yourrating", "yourated")
-    facts = FilmFacts(
-        title=row.check(lambda: validate.title(title)),
-        year=row.check(lambda: validate.year(year)),
+    facts = row_facts(
+        row,
+        title,
+        skipped,
+        "no year yet (not released)",
         original_title=row.check(
             lambda: validate.optional_text(
                 original if original != title else None, "Original Title"
             )
         ),
         kind=kind,
-        director=row.check(lambda: validate.optional_text(row.get("directors"), "Directors")),
         runtime_minutes=row.check(lambda: _minutes(runtime)),
     )
+    if facts is None:
+        return None
     rating = row.check(lambda: validate.stars_from_ten(stars)) if stars else None
     return ImportRecord(
         facts,

@@ -13,7 +13,6 @@ from .errors import UsageError
 from .records import ImportBatch
 
 ImportFormat = Literal["auto", "cryqueue", "letterboxd", "imdb"]
-FORMATS: tuple[ImportFormat, ...] = ("auto", "cryqueue", "letterboxd", "imdb")
 MAX_BYTES = 1 << 30
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from . import validate
-from .csv_rows import Row, column_key, decode, header_of, records, table
+from .csv_rows import Row, column_key, decode, header_of, records, row_facts, table
 from .entries import FilmEntry, FilmFacts
 from .errors import UsageError
 from .records import ImportBatch, ImportRecord, Skip
@@ -155,15 +155,7 @@ def _facts(row: Row, skipped: list[Skip]) -> FilmFacts | None:
     title = row.get("name", "title")
     if not title:
         raise row.fail("the film has no Name or Title; fix or delete that row")
-    year = row.get("year")
-    if not year:
-        skipped.append(Skip(row.where, title, "no year (Letterboxd has none for it)"))
-        return None
-    return FilmFacts(
-        title=row.check(lambda: validate.title(title)),
-        year=row.check(lambda: validate.year(year)),
-        director=row.check(lambda: validate.optional_text(row.get("directors"), "Directors")),
-    )
+    return row_facts(row, title, skipped, "no year (Letterboxd has none for it)")
 
 
 def _date(row: Row, column: str) -> date | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .entries import ListRow, Stats
-from .search import SearchIndex, fold, split_tags
+from .search import SearchIndex, TagIndex, films_tagged, split_tags, tag_index
 from .textnorm import norm
 
 WatchFilter = Literal["all", "watched", "unwatched"]
@@ -30,7 +30,7 @@ class Listing:
     def __post_init__(self) -> None:
         self.index = {row.id: i for i, row in enumerate(self.rows)}
         self._search: SearchIndex | None = None
-        self._tagged: dict[str, set[int]] | None = None
+        self._tagged: TagIndex | None = None
 
     def search_index(self) -> SearchIndex:
         """Built on first use (in the worker that filters, for a big list) and kept."""
@@ -66,18 +66,10 @@ class Listing:
         self._tagged = None
 
     def tagged(self, wanted: tuple[str, ...]) -> set[int]:
-        """The films carrying every wanted tag (or one starting with it, as the user types):
-        a pass over the distinct tags, not over every film."""
+        """The films carrying every wanted tag (or one starting with it, as the user types)."""
         if self._tagged is None:
-            self._tagged = {}
-            for film_id, tags in self.tags.items():
-                for tag in tags:
-                    self._tagged.setdefault(fold(tag), set()).add(film_id)
-        found: set[int] | None = None
-        for want in wanted:
-            ids = set().union(*(i for t, i in self._tagged.items() if t.startswith(want)))
-            found = ids if found is None else found & ids
-        return found or set()
+            self._tagged = tag_index(self.tags.items())
+        return films_tagged(self._tagged, wanted)
 
     def get(self, film_id: int) -> ListRow | None:
         at = self.index.get(film_id)

@@ -276,23 +276,41 @@ def split_tags(query: str) -> tuple[tuple[str, ...], str]:
     return tuple(tags), " ".join(rest)
 
 
-def has_tags(film_tags: Sequence[str], wanted: Sequence[str], *, prefix: bool = True) -> bool:
-    """Whether a film carries every wanted tag; with `prefix` (as the user types) a wanted
-    'rain' is satisfied by 'rainy-day'."""
-    folded = [fold(t) for t in film_tags]
-    if prefix:
-        return all(any(t.startswith(w) for t in folded) for w in wanted)
-    return all(w in folded for w in wanted)
+TagIndex = dict[str, set[int]]  # folded tag -> the films carrying it
+
+
+def tag_index(films: Iterable[tuple[int, Sequence[str]]]) -> TagIndex:
+    """(film id, tags) pairs, inverted: tag filters then pass over the distinct tags, not over
+    every film."""
+    index: TagIndex = {}
+    for film_id, tags in films:
+        for tag in tags:
+            index.setdefault(fold(tag), set()).add(film_id)
+    return index
+
+
+def films_tagged(index: TagIndex, wanted: Sequence[str], *, prefix: bool = True) -> set[int]:
+    """The films carrying every wanted (folded) tag; with `prefix`, as the user types, a
+    wanted 'rain' is satisfied by 'rainy-day'."""
+    found: set[int] | None = None
+    for want in wanted:
+        if prefix:
+            ids = set().union(*(films for tag, films in index.items() if tag.startswith(want)))
+        else:
+            ids = index.get(want, set())
+        found = ids if found is None else found & ids
+    return found or set()
 
 
 def search_entries(entries: Sequence[FilmEntry], query: str) -> list[FilmEntry]:
     """`entries` (in ranking order) that match `query`, best match first. `#tag` words keep
     only films with that tag (or one starting so)."""
     tags, text = split_tags(query)
-    if tags or not text.strip():
-        entries = [e for e in entries if has_tags(e.tags, tags)]
-        if not text.strip():
-            return list(entries)
+    if tags:
+        tagged = films_tagged(tag_index((e.id, e.tags) for e in entries), tags)
+        entries = [e for e in entries if e.id in tagged]
+    if not text.strip():
+        return list(entries)
     index = SearchIndex.build(
         (
             e.id,
