@@ -83,6 +83,21 @@ class RankingMachine(RuleBasedStateMachine):
         current = self.model.index(film) + 1
         assert self.lib.move_by(film, delta) == self.place(film, current + delta)
 
+    @precondition(lambda self: len(self.model) >= 2)
+    @rule(index=st.integers(0, 10**6), other=st.integers(0, 10**6), up=st.booleans())
+    def move_past(self, index: int, other: int, up: bool) -> None:
+        """Up (or down) just past another film, which the app's screen may show on the wrong
+        side: then nothing moves."""
+        film, next_to = self.pick(index), self.pick(other)
+        if film == next_to:
+            return
+        current, there = self.model.index(film) + 1, self.model.index(next_to) + 1
+        if (there < current) != up:
+            assert self.lib.move_past(film, next_to, up) == (current, current)
+            return
+        # Either way the film takes the other's position (up: the other moves down one).
+        assert self.lib.move_past(film, next_to, up) == (current, self.place(film, there))
+
     @precondition(lambda self: self.model)
     @rule(index=st.integers(0, 10**6))
     def move_to_top(self, index: int) -> None:

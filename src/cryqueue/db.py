@@ -19,6 +19,7 @@ from . import models, schema
 from .errors import CryqueueError, DatabaseRefused
 from .paths import ensure_private_dir
 from .schema import inspect_file
+from .watch import ChangeWatch
 
 # The tables must be defined before the schema is created from SQLModel's metadata.
 TABLES = models.Film, models.Viewing, models.Source, models.SourceRank, models.Relation
@@ -46,6 +47,7 @@ class Database:
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
         self.engine = engine
+        self.watch = ChangeWatch(path, BUSY_TIMEOUT_MS / 1000)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -66,7 +68,11 @@ class Database:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 session.connection(execution_options={"cryqueue_write": True})
+                driver = driver_of(session)
+                changes = driver.total_changes
                 yield session
+                session.flush()
+                self.watch.committing(driver, changes)
                 session.commit()
             except OperationalError as exc:
                 session.rollback()
@@ -79,6 +85,7 @@ class Database:
                 raise _driver_error(exc, self.path) from None
 
     def close(self) -> None:
+        self.watch.close()
         self.engine.dispose()
 
 

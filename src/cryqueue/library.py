@@ -64,6 +64,19 @@ class Library:
     def close(self) -> None:
         self.db.close()
 
+    def watch_changes(self) -> None:
+        """From now on, `changed_elsewhere` reports commits made by other processes."""
+        self.db.watch.start()
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process (another cryqueue, the CLI) changed the library since the
+        last call: one cheap query when nothing did, so the app can ask every half second."""
+        return self.db.watch.changed_elsewhere()
+
+    def exists(self, film_id: int) -> bool:
+        with self.db.read() as session:
+            return session.get(Film, film_id) is not None
+
     # Reading -------------------------------------------------------------------------------
 
     def films(self, watched: WatchFilter = "all") -> list[FilmEntry]:
@@ -284,6 +297,19 @@ class Library:
             result = session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
             return int(result.rowcount) + int(undated)
 
+    def toggle_watched(self, film_id: int, on: date) -> tuple[Viewings, Viewings]:
+        """Forget a watched film's viewings, or log one `on` that day for a film not watched:
+        decided on the viewings stored now, in the same transaction. Returns before and after."""
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            before = Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
+            if before:
+                film.watched_undated = False
+                session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
+                return before, Viewings()
+            session.add(Viewing(film_id=film_id, watched_on=on))
+            return before, Viewings((on,))
+
     def set_viewings(self, film_id: int, viewings: Viewings) -> None:
         """Replace a film's watch record (used by undo to put back what was there)."""
         with self.db.write() as session:
@@ -371,6 +397,17 @@ class Library:
         with self.db.write() as session:
             self._touch(session, film_id)
             return ranking.reposition(session, film_id, position)
+
+    def move_past(self, film_id: int, other_id: int, up: bool) -> tuple[int, int]:
+        """Move a film up (or down) just past `other_id`, judged by the ranking as stored: if
+        another cryqueue has meanwhile put the film on that side of the other one, it stays
+        where it is, so a screen that is behind never undoes their move. Returns the film's
+        old and new positions."""
+        with self.db.write() as session:
+            self._touch(session, film_id)
+            if session.get(Film, other_id) is None:
+                raise LookupFailed("the film next to it is no longer in the library")
+            return ranking.place_next_to(session, film_id, other_id, up)
 
     def move_by(self, film_id: int, delta: int) -> int:
         """Move a film `delta` places (negative = up)."""

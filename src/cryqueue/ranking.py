@@ -106,6 +106,41 @@ def reposition(session: Session, film_id: int, position: int) -> tuple[int, int]
 NEAR = 64  # moves up to this many places walk from the film's key
 
 
+def place_next_to(session: Session, film_id: int, other_id: int, up: bool) -> tuple[int, int]:
+    """Move a film up (or down) to just past `other_id`, if the other film is on that side of
+    it as stored; returns the old and new positions. Reads keys near the two films only: the
+    cost is the distance moved, not the library's size (beyond the film's own position)."""
+    current = position_of(session, film_id)
+    for _attempt in range(2):
+        key, other = _key(session, film_id), _key(session, other_id)
+        if (other < key) != up:
+            return current, current
+        low, high = (other, key) if up else (key, other)
+        passed = session.exec(
+            select(func.count())
+            .select_from(Film)
+            .where(col(Film.rank_key) >= low, col(Film.rank_key) <= high, Film.id != film_id)
+        ).one()
+        if up:
+            beyond = select(func.max(Film.rank_key)).where(col(Film.rank_key) < other)
+            new_key = key_between(session.exec(beyond).one(), other)
+        else:
+            beyond = select(func.min(Film.rank_key)).where(col(Film.rank_key) > other)
+            new_key = key_between(other, session.exec(beyond).one())
+        if new_key is not None:
+            film = session.get_one(Film, film_id)
+            film.rank_key = new_key
+            session.add(film)
+            session.flush()
+            return current, current - passed if up else current + passed
+        respace(session)
+    raise RuntimeError("ranking keys could not be re-spaced")  # pragma: no cover
+
+
+def _key(session: Session, film_id: int) -> int:
+    return int(session.exec(select(Film.rank_key).where(Film.id == film_id)).one())
+
+
 def _neighbours_near(
     session: Session, film_id: int, current: int, position: int
 ) -> tuple[int | None, int | None]:

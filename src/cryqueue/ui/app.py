@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from textual.actions import ActionParseResult
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -23,7 +26,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from ..config import config_path, load_config, save_config
 from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats, Viewings
-from ..errors import CryqueueError
+from ..errors import CryqueueError, LookupFailed
 from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from ..paths import documents_dir
 from ..peek import Peek
@@ -51,27 +54,12 @@ SORTS: tuple[tuple[SortOrder, str], ...] = (
 )
 NARROW_WIDTH = 70
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(method: F) -> F:
-    """Turn a CryqueueError raised by an action into a notification, never a crash."""
-
-    @functools.wraps(method)
-    def wrapper(self: CryqueueApp, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except CryqueueError as exc:
-            self.notify(str(exc), severity="error", timeout=6)
-            return None
-
-    return wrapper  # type: ignore[return-value]
-
-
+log = logging.getLogger(__name__)
 DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
 FIRST_PAGE = 200  # rows painted before the whole list is read
 BACKGROUND_AT = 5_000  # lists this long are read and filtered in a worker thread
 HANGUP_GRACE = 3.0  # seconds a hung-up app has to close before it is ended outright
+WATCH_EVERY = 0.5  # seconds between looks for another cryqueue's changes
 
 
 class CryqueueApp(App[None]):
@@ -86,6 +74,7 @@ class CryqueueApp(App[None]):
         Binding("i", "import_file", "Import"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
@@ -121,6 +110,7 @@ class CryqueueApp(App[None]):
         self._changes = 0  # bumped by every change: a list read that started before is stale
         self._importing = False  # an import is writing: changes wait instead of blocking the app
         self.started = False  # True once everything after the first frame is in place
+        self.watch_timer: Timer | None = None  # looks for other writers' changes
 
     @property
     def library(self) -> Library:
@@ -156,8 +146,11 @@ class CryqueueApp(App[None]):
         if self._peek is not None:
             self._peek.close()
             self._peek = None
-        _ = self.library  # opened here, on the app's thread, before any worker needs it
+        # Opened here, on the app's thread, before any worker needs it; changes by others
+        # are watched from before the list is read, so none falls between the two.
+        self.library.watch_changes()
         self.reload()
+        self.watch_timer = self.set_interval(WATCH_EVERY, self._look_for_changes)
         self.started = True
 
     def on_mount(self) -> None:
@@ -192,6 +185,56 @@ class CryqueueApp(App[None]):
         backstop = threading.Timer(HANGUP_GRACE, os._exit, (129,))
         backstop.daemon = True
         backstop.start()
+
+    # Failures and other writers ------------------------------------------------------------
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every action (key, palette, help) fails the same way: a notification, never the
+        app's end. No action needs to remember to ask for this."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except CryqueueError as exc:
+            self._failed(exc)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # The backstop for what is not an action (a dialog's answer, a timer): Textual ends
+        # the app on any exception that reaches it; a CryqueueError is the user's to read.
+        if isinstance(error, CryqueueError):
+            self._failed(error)
+        else:
+            super()._handle_exception(error)
+
+    def _failed(self, error: CryqueueError) -> None:
+        self.notify(str(error), severity="error", timeout=6)
+        if isinstance(error, LookupFailed):  # the film went: show the list as it is now
+            self.catch_up()
+
+    def _look_for_changes(self) -> None:
+        """On a timer: show another cryqueue's changes within about a second."""
+        if self._importing:
+            return  # the import's own commits; the list is read again when it ends
+        try:
+            changed = self.library.changed_elsewhere()
+        except CryqueueError:
+            return  # busy: look again on the next tick
+        if changed:
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """Read the list, counts, details and note as the database has them now (a note being
+        edited is kept, and merged when saved)."""
+        self._changes += 1
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.catch_up()
+        self.notify("Reloaded the library.", timeout=2)
 
     def on_resize(self, event: Resize) -> None:
         self.screen.set_class(event.size.width < NARROW_WIDTH, "narrow")
@@ -404,29 +447,35 @@ class CryqueueApp(App[None]):
 
     def _current(self) -> ListRow | None:
         """The highlighted film, for an action that changes it; None (with a bell, or a word on
-        why) when there is none or an import holds the library."""
+        why) when there is none, an import holds the library or another cryqueue removed it.
+        Another cryqueue's changes are read first, so the screen catches up before a change."""
         if self._importing:
             self.notify("An import is running; try again when it has finished.", timeout=4)
             return None
+        return self._highlighted()
+
+    def _highlighted(self) -> ListRow | None:
+        """The highlighted film, once the screen has caught up with other writers."""
         row = self._films.current
         if row is None:
             self.bell()
+            return None
+        if self.started and self.library.changed_elsewhere():
+            self.catch_up()
+            if not self.library.exists(row.id):
+                raise LookupFailed(
+                    f"{row.title} ({row.year}) is no longer in the library; "
+                    "another cryqueue removed it"
+                )
         return row
 
     # Watched and tears -----------------------------------------------------------------------
 
-    @reports_errors
     def action_toggle_watched(self) -> None:
         row = self._current()
         if row is None:
             return
-        before = self.library.viewings(row.id)
-        if before:
-            self.library.unwatch(row.id)
-            after = Viewings()
-        else:
-            day = self.library.mark_watched(row.id, self.today())
-            after = Viewings((day,))
+        before, after = self.library.toggle_watched(row.id, self.today())
         self._record_viewings(row.id, before, after, "watched" if after else "unwatched")
 
     def _record_viewings(self, film_id: int, before: Viewings, after: Viewings, label: str) -> None:
@@ -452,11 +501,8 @@ class CryqueueApp(App[None]):
             return
 
         def submit(value: str) -> str | None:
-            try:
-                before = self.library.viewings(row.id)
-                day = self.library.mark_watched(row.id, value.strip() or None)
-            except CryqueueError as exc:
-                return str(exc)
+            before = self.library.viewings(row.id)
+            day = self.library.mark_watched(row.id, value.strip() or None)
             after = before.plus(day)
             self._record_viewings(row.id, before, after, "watched")
             return None
@@ -470,7 +516,6 @@ class CryqueueApp(App[None]):
             )
         )
 
-    @reports_errors
     def action_tears(self, level: int) -> None:
         row = self._current()
         if row is None:
@@ -490,7 +535,6 @@ class CryqueueApp(App[None]):
         if self.sort == "tears":
             self.apply_view(keep_id=row.id)
 
-    @reports_errors
     def action_rate(self) -> None:
         row = self._current()
         if row is None:
@@ -505,10 +549,7 @@ class CryqueueApp(App[None]):
             return apply
 
         def submit(value: str) -> str | None:
-            try:
-                before, after = self.library.swap_rating(row.id, value)
-            except CryqueueError as exc:
-                return str(exc)
+            before, after = self.library.swap_rating(row.id, value)
             self.history.record(Change("rating", setter(before), setter(after)))
             self._refresh_film(row.id)
             return None
@@ -518,7 +559,6 @@ class CryqueueApp(App[None]):
             PromptDialog(f"Rate “{row.title}”", "Stars, 0.5 to 5 (empty for none):", shown, submit)
         )
 
-    @reports_errors
     def action_edit_tags(self) -> None:
         row = self._current()
         if row is None:
@@ -534,10 +574,7 @@ class CryqueueApp(App[None]):
 
         def submit(value: str) -> str | None:
             wanted = [t for t in value.split(",") if t.strip()]
-            try:
-                before, after = self.library.retag(row.id, wanted, replace=True)
-            except CryqueueError as exc:
-                return str(exc)
+            before, after = self.library.retag(row.id, wanted, replace=True)
             self.history.record(Change("tags", setter(before), setter(after)))
             self._tags_changed(row.id, after)
             return None
@@ -570,29 +607,28 @@ class CryqueueApp(App[None]):
             return False
         return True
 
-    @reports_errors
     def action_move(self, step: int) -> None:
         row = self._current()
         if row is None or not self._ranking_order():
             return
         films = self._films
-        neighbour = films.cursor + step
-        if not 0 <= neighbour < len(films.rows):
+        at = films.cursor + step
+        if not 0 <= at < len(films.rows):
             self.bell()
             return
-        self._move(row, films.rows[neighbour].rank)
+        neighbour = films.rows[at].id
+        self._move(row, lambda: self.library.move_past(row.id, neighbour, up=step < 0))
 
-    @reports_errors
     def action_move_top(self) -> None:
         row = self._current()
         if row is not None and self._ranking_order():
-            self._move(row, 1)
+            self._move(row, lambda: self.library.reposition(row.id, 1))
 
-    @reports_errors
     def action_move_bottom(self) -> None:
         row = self._current()
         if row is not None and self._ranking_order():
-            self._move(row, self.library.stats().total)  # not in memory: it may be loading
+            total = self.library.stats().total  # not in memory: it may be loading
+            self._move(row, lambda: self.library.reposition(row.id, total))
 
     def action_move_to(self) -> None:
         row = self._current()
@@ -602,19 +638,20 @@ class CryqueueApp(App[None]):
         def submit(value: str) -> str | None:
             if not value.strip().isdigit() or int(value) < 1:
                 return "Give a position: a whole number from 1."
-            try:
-                self._move(row, int(value))
-            except CryqueueError as exc:
-                return str(exc)
+            self._move(row, lambda: self.library.reposition(row.id, int(value)))
             return None
 
         self.push_screen(
             PromptDialog(f"Move “{row.title}” to…", "Position:", str(row.rank), submit)
         )
 
-    def _move(self, row: ListRow, target: int) -> None:
-        old, new = self.library.reposition(row.id, target)
+    def _move(self, row: ListRow, reposition: Callable[[], tuple[int, int]]) -> None:
+        """Make a move (`reposition` returns the old and new places, as stored) undoable and
+        show it: in memory when the screen agreed with the database, else by reading again."""
+        old, new = reposition()
         if new == old:
+            if old != row.rank:
+                self.catch_up()  # the screen was behind; the film stays where others put it
             return
         self._changes += 1
 
@@ -636,7 +673,7 @@ class CryqueueApp(App[None]):
     # Notes -----------------------------------------------------------------------------------
 
     def action_edit_note(self) -> None:
-        if self._films.current is not None:
+        if self._highlighted() is not None:
             self.show_highlighted()
             self.notes.focus()
 
@@ -736,7 +773,6 @@ class CryqueueApp(App[None]):
             answered,
         )
 
-    @reports_errors
     def _remove(self, row: ListRow) -> None:
         self.notes.save_now()
         cell: dict[str, Any] = {"removed": self.library.remove_film(row.id)}
@@ -751,17 +787,15 @@ class CryqueueApp(App[None]):
 
         self.history.record(Change("remove", undo, redo))
         self.notes.film_id = None
-        self._films.remove_row(row.id)
-        self.update_status()
+        self._films.remove_row(row.id)  # at once; the ranks below it follow with the read
+        self.catch_up()
         self.notify(f"Removed {row.title} ({row.year}). Press ctrl+z to undo.")
 
     # Undo --------------------------------------------------------------------------------------
 
-    @reports_errors
     def action_undo(self) -> None:
         self._replay(self.history.undo, "Undid", "Nothing to undo.")
 
-    @reports_errors
     def action_redo(self) -> None:
         self._replay(self.history.redo, "Redid", "Nothing to redo.")
 
@@ -959,6 +993,7 @@ class CryqueueApp(App[None]):
             ("Export to Markdown", "Write your ranking to a Markdown file", "export"),
             ("Undo", "Undo the last change", "undo"),
             ("Redo", "Redo what was undone", "redo"),
+            ("Reload", "Read the library again, with other cryqueues' changes", "reload"),
             ("Help", "Show all keys", "help"),
         )
         for title, help_text, action in commands:

@@ -15,7 +15,8 @@ from textual.widgets import Button, Input, Label, Static
 from ..entries import FilmEntry, FilmFacts
 from ..errors import CryqueueError
 
-# A dialog's submit callback returns an error message to show, or None when it succeeded.
+# A dialog's submit callback returns an error message to show, or None when it succeeded; a
+# CryqueueError it raises is shown the same way.
 Submit = Callable[[str], str | None]
 
 
@@ -51,7 +52,10 @@ class PromptDialog(ModalScreen[str | None]):
 
     def _accept(self) -> None:
         value = self.query_one("#prompt-input", Input).value
-        error = self.submit(value) if self.submit else None
+        try:
+            error = self.submit(value) if self.submit else None
+        except CryqueueError as exc:
+            error = str(exc)
         if error:
             self.query_one("#prompt-error", Label).update(Text(error))
         else:
@@ -189,6 +193,7 @@ HELP_KEYS = (
     ("x", "export the ranking to Markdown…"),
     ("i", "import from cryqueue, Letterboxd or IMDb…"),
     ("ctrl+z  ctrl+y", "undo / redo"),
+    ("ctrl+r", "read the library again (another cryqueue's changes show by themselves)"),
     ("ctrl+p", "command palette"),
     ("?", "this help"),
     ("q  ctrl+q", "quit"),

@@ -1,0 +1,102 @@
+"""Noticing that another process changed the library, so an open app can show it.
+
+SQLite's `PRAGMA data_version` on a connection that never writes changes whenever anyone
+commits: it is the cheap question asked on a timer. It cannot tell this process's commits from
+others', so every write transaction also counts itself in a `generation` row of `meta`, while
+it holds the write lock: a generation that moved by more than this process's own commits means
+another writer came in between."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+GENERATION_KEY = "generation"
+_BUMP_SQL = (
+    "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE "
+    "SET value = CAST(value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER)"
+)
+_READ_SQL = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?"
+
+
+class ChangeWatch:
+    """This process's view of who last changed one database file."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self._path = path
+        self._timeout = timeout
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._version: int | None = None  # data_version when last asked; None: not watching
+        self._generation: int | None = None  # the newest generation this process knows of
+        self._wrote = False  # this process committed since the last look
+        self._elsewhere = False  # a commit of ours found another writer's before it
+
+    def committing(self, conn: sqlite3.Connection, changes_before: int) -> None:
+        """Count a write transaction that changed something, just before it commits (the
+        caller holds the write lock, so nobody else can commit in between)."""
+        if conn.total_changes == changes_before:
+            return  # nothing changed: the file stays as it was, generation included
+        (generation,) = conn.execute(_BUMP_SQL, (GENERATION_KEY,)).fetchone()
+        with self._lock:
+            if self._generation is not None and generation != self._generation + 1:
+                self._elsewhere = True
+            self._generation = generation
+            self._wrote = True
+
+    def start(self) -> None:
+        """Take the library as it is now as seen: later changes by others are reported."""
+        with self._lock:
+            conn = self._connection()
+            self._version = _data_version(conn)
+            self._generation = _generation(conn)
+            self._wrote = self._elsewhere = False
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process committed since the last look (one cheap query when not)."""
+        if self._version is None:
+            self.start()
+            return False
+        with self._lock:
+            conn = self._connection()
+            version = _data_version(conn)
+            elsewhere, self._elsewhere = self._elsewhere, False
+            if version == self._version:
+                return elsewhere
+            self._version = version
+            generation = _generation(conn)
+            wrote, self._wrote = self._wrote, False
+            # Not our commit if we made none (an older cryqueue does not count generations),
+            # or if the count went past ours.
+            changed = elsewhere or not wrote or generation != self._generation
+            self._generation = generation
+            return changed
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            self._version = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            # A plain path, never a URI: the name is taken literally. This connection only
+            # reads, each query in its own short transaction, so it never holds up a writer.
+            self._conn = sqlite3.connect(
+                str(self._path),
+                timeout=self._timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        return self._conn
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _generation(conn: sqlite3.Connection) -> int:
+    row = conn.execute(_READ_SQL, (GENERATION_KEY,)).fetchone()
+    return int(row[0]) if row else 0
