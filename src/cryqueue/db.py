@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
@@ -128,10 +129,16 @@ def _locked_or(exc: OperationalError | sqlite3.OperationalError, path: Path) -> 
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+    """An engine on the file at `path`, taken literally: a name with `%20` or `?` in it is that
+    name, never a URL that SQLAlchemy would decode into another file."""
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            os.fspath(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+
+    # The pool a file database gets: SQLAlchemy cannot tell from "sqlite://" that it is one.
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
