@@ -19,5 +19,9 @@ class LookupFailed(UsageError):
     """A TITLE matched no film, or more than one."""
 
 
+class Abandoned(Exception):
+    """Long work (reading a big list) stopped because the app is quitting or wants it anew."""
+
+
 class DatabaseRefused(CryqueueError):
     """The database file cannot be used; it has been left exactly as it was."""

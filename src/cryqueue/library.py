@@ -150,11 +150,12 @@ class Library:
         with its place in the personal ranking."""
         return listing.select(self.listing(), watched, sort, search, self.consensus_places)
 
-    def listing(self) -> listing.Listing:
-        """Every film in ranking order with its search key, in one read."""
+    def listing(self, stop: listing.Stop | None = None) -> listing.Listing:
+        """Every film in ranking order with its search key, in one read; `stop` can end a long
+        read early (Abandoned), when the app quits while it runs."""
         with self.db.read() as session:
             # The driver's cursor directly: SQLAlchemy's row objects would double the time.
-            cursor = self._driver(session).execute(LISTING_SQL)
+            cursor = listing.stoppable(self._driver(session).execute(LISTING_SQL), stop)
             rows: list[ListRow] = []
             keys: dict[int, str] = {}
             notes: dict[int, str] = {}

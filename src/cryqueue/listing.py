@@ -5,16 +5,31 @@ keystroke, a view or sort change, and a move touch no database at all."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .entries import ListRow, Stats
+from .errors import Abandoned
 from .search import SearchIndex, TagIndex, films_tagged, split_tags, tag_index
 from .textnorm import norm
 
 WatchFilter = Literal["all", "watched", "unwatched"]
 SortOrder = Literal["rank", "consensus", "year", "tears"]
+T = TypeVar("T")
+Stop = Callable[[], bool]  # asked now and then by long work: True means give up (Abandoned)
+STOP_EVERY = 10_000  # items between two questions: a few milliseconds of work
+
+
+def stoppable(items: Iterable[T], stop: Stop | None) -> Iterator[T]:
+    """`items`, raising Abandoned as soon as `stop()` says so (checked every STOP_EVERY)."""
+    if stop is None:
+        yield from items
+        return
+    for n, item in enumerate(items):
+        if n % STOP_EVERY == 0 and stop():
+            raise Abandoned
+        yield item
 
 
 @dataclass
@@ -32,13 +47,13 @@ class Listing:
         self._search: SearchIndex | None = None
         self._tagged: TagIndex | None = None
 
-    def search_index(self) -> SearchIndex:
+    def search_index(self, stop: Stop | None = None) -> SearchIndex:
         """Built on first use (in the worker that filters, for a big list) and kept."""
         if self._search is None:
-            self._search = SearchIndex.build(
-                ((row.id, row.title, row.original_title, self._other(row.id)) for row in self.rows),
-                other_normalised=True,
+            films = (
+                (row.id, row.title, row.original_title, self._other(row.id)) for row in self.rows
             )
+            self._search = SearchIndex.build(stoppable(films, stop), other_normalised=True)
         return self._search
 
     def _other(self, film_id: int) -> str:
@@ -49,9 +64,12 @@ class Listing:
             parts.append(norm(note))
         return "\n".join(parts)
 
-    def prepare(self) -> None:
+    def prepare(self, stop: Stop | None = None) -> None:
         """Build what the first filter keystroke needs (in the worker that reads the list)."""
-        self.search_index().prepare()
+        index = self.search_index(stop)
+        if stop is not None and stop():
+            raise Abandoned
+        index.prepare()
         self.tagged(())
 
     def set_note(self, film_id: int, note: str) -> None:

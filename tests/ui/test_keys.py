@@ -510,3 +510,19 @@ async def test_changes_wait_while_an_import_writes(make_app, library: Library) -
         app._importing = False
         await pilot.press("w")
         assert library.find("A Moment to Remember").watched
+
+
+async def test_a_huge_note_is_shown_in_part_and_never_cut_short(make_app, library: Library) -> None:
+    huge = "weeping " * 250_000  # 2,000,000 characters on one line: the CLI's limit
+    film_id = library.find("The Letter").id
+    library.set_note(film_id, huge)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await pilot.pause(0.2)
+        assert app.notes.read_only and len(app.notes.text) < 20_000
+        assert "2,000,000 characters" in str(app.notes.border_subtitle)
+        await pilot.press("n", *"more", "escape", "up")
+        await pilot.pause(0.2)
+        assert not app.notes.read_only, "an ordinary note is editable again"
+    assert library.get(film_id).note == huge

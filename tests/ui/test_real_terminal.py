@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -135,3 +136,68 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"the app (pid {pid}) did not end after its terminal closed")
+
+
+def _big_library(db: Path, films: int) -> None:
+    """A seeded library with `films` more films, written straight into SQLite (an import of
+    that many would take longer than the test)."""
+    Library.open(db).close()
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+                "INSERT INTO film (title, year, kind, cast_json, synopsis, title_norm, "
+                "search_norm, user_edited, rank_key, tags_json, watched_undated, note, "
+                "added_at, updated_at) SELECT 'Film ' || i, 1950 + i % 70, 'film', '[]', '', "
+                "'film ' || i, 'film ' || i, 0, (1000 + i) * 1048576, '[]', 0, '', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM n",
+                (films,),
+            )
+    finally:
+        conn.close()
+
+
+def _read_time(db: Path) -> float:
+    """How long the app's whole-list read takes on this machine now (read and indexes)."""
+    library = Library.open(db)
+    try:
+        start = time.monotonic()
+        library.listing().prepare()
+        return time.monotonic() - start
+    finally:
+        library.close()
+
+
+@pytest.mark.parametrize("ending", ["q", "terminal closed (SIGHUP)"])
+def test_the_app_ends_at_once_while_a_big_list_is_read(tmp_path: Path, ending: str) -> None:
+    """Quitting, or closing the terminal, while the list is still being read ends the app
+    long before the read would have finished, with the note typed meanwhile saved."""
+    db = tmp_path / "big.db"
+    _big_library(db, 300_000)
+    reading = _read_time(db)
+    socket = f"cryqueue-big-{os.getpid()}"
+    pid_file = _launch(tmp_path, db, socket)
+    try:
+        _wait_for(lambda s: "A Moment to Remember" in s, socket)
+        _tmux("send-keys", "-t", "app", "n", socket=socket)
+        _wait_for(lambda s: "Back to list" in s, socket)  # the notes pane has the focus
+        _tmux("send-keys", "-t", "app", "-l", "saved", socket=socket)
+        _wait_for(lambda s: "saved" in s, socket)
+        start = time.monotonic()
+        if ending == "q":
+            _tmux("send-keys", "-t", "app", "Escape", socket=socket)
+            _wait_for(lambda s: "Back to list" not in s, socket)  # else ESC q reads as alt+q
+            start = time.monotonic()
+            _tmux("send-keys", "-t", "app", "q", socket=socket)
+            _wait_for(lambda s: "EXITED 0" in s, socket)
+        else:
+            _tmux("kill-session", "-t", "app", socket=socket)
+            _wait_gone(int(pid_file.read_text()))
+        took = time.monotonic() - start
+    finally:
+        _tmux("kill-server", socket=socket)
+    assert took < max(reading, 1.0), (
+        f"{ending}: ended after {took:.1f} s; the read takes {reading:.1f} s"
+    )
+    assert _note_of(db, "A Moment to Remember") == "saved"

@@ -23,10 +23,11 @@ from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
 from ..config import config_path, load_config, save_config
 from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats, Viewings
-from ..errors import CryqueueError, LookupFailed
+from ..errors import Abandoned, CryqueueError, LookupFailed
 from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from ..paths import documents_dir
 from ..peek import Peek
@@ -171,20 +172,27 @@ class CryqueueApp(App[None]):
             self._save_on_hangup()
 
     def _save_on_hangup(self) -> None:
-        """A closed terminal (SIGHUP) or a polite kill (SIGTERM) saves the note, then quits."""
+        """A closed terminal (SIGHUP) or a polite kill (SIGTERM) saves the note, then quits,
+        whatever the app is doing then (starting, reading, already quitting)."""
         loop = asyncio.get_running_loop()
+
+        def hung_up(_signum: int, _frame: object) -> None:
+            # First the backstop, from the signal itself: with the terminal gone, restoring it
+            # or a thread still at work can hold the process; it ends within HANGUP_GRACE.
+            backstop = threading.Timer(HANGUP_GRACE, os._exit, (129,))
+            backstop.daemon = True
+            backstop.start()
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to save
+                loop.call_soon_threadsafe(self._save_and_exit)
+
         for signum in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._save_and_exit)
+            with contextlib.suppress(ValueError):
+                signal.signal(signum, hung_up)
 
     def _save_and_exit(self) -> None:
-        self.notes.save_now()
+        if self.screen_stack:  # not yet torn down: the note being typed is saved
+            self.notes.save_now()
         self.exit()
-        # With the terminal gone, restoring it can hang; everything is saved by now, so make
-        # sure the process ends even then.
-        backstop = threading.Timer(HANGUP_GRACE, os._exit, (129,))
-        backstop.daemon = True
-        backstop.start()
 
     # Failures and other writers ------------------------------------------------------------
 
@@ -293,8 +301,14 @@ class CryqueueApp(App[None]):
             self._set_listing(self.library.listing(), keep)
 
     def _read_listing(self, keep: int | None, changes: int) -> None:
-        listing = self.library.listing()
-        listing.prepare()  # search and tag indexes built here, off the app's thread
+        # A newer read (exclusive group) or quitting cancels this one: it stops within
+        # milliseconds instead of keeping the app from closing until a million rows are read.
+        worker = get_current_worker()
+        try:
+            listing = self.library.listing(stop=lambda: worker.is_cancelled)
+            listing.prepare(stop=lambda: worker.is_cancelled)  # indexes built off the app thread
+        except Abandoned:
+            return
         self.call_from_thread(self._listing_read, listing, keep, changes)
 
     def _listing_read(self, listing: Listing, keep: int | None, changes: int) -> None:
@@ -673,8 +687,11 @@ class CryqueueApp(App[None]):
     # Notes -----------------------------------------------------------------------------------
 
     def action_edit_note(self) -> None:
-        if self._highlighted() is not None:
+        row = self._highlighted()
+        if row is not None:
             self.show_highlighted()
+            if self.notes.film_id != row.id:  # pressed before the details ever followed
+                self._show_film(row)
             self.notes.focus()
 
     def action_focus_list(self) -> None:

@@ -10,6 +10,10 @@ from textual.timer import Timer
 from textual.widgets import TextArea
 
 SAVE_DELAY = 0.8  # seconds after the last key stroke
+# Longer notes (the CLI takes up to 2,000,000 characters) are shown in part, read-only: an
+# editor wrapping a megabyte froze the app for seconds whenever the cursor landed on the film.
+EDIT_MAX = 100_000
+PREVIEW = 10_000
 
 # save(film_id, text, base) -> the text now stored (differs from `text` after a merge or a
 # clean-up), or None when it could not be saved: the editor then keeps the text as typed.
@@ -28,14 +32,22 @@ class NotesEditor(TextArea):
 
     @property
     def dirty(self) -> bool:
-        return self.film_id is not None and self.text != self.base
+        return self.film_id is not None and not self.read_only and self.text != self.base
 
     def show_note(self, film_id: int | None, text: str) -> None:
         """Show another film's note (saving the current one first)."""
         self.save_now()
         self.film_id, self.base = film_id, text
-        if self.text != text:
-            self.load_text(text)
+        too_long = len(text) > EDIT_MAX
+        shown = f"{text[:PREVIEW]}\n…" if too_long else text
+        self.read_only = too_long  # never saved back: the editor holds only a part
+        if self.text != shown:
+            self.load_text(shown)
+        self.border_subtitle = (
+            f"{len(text):,} characters: too long to edit here; use 'cryqueue note TITLE -'"
+            if too_long
+            else ""
+        )
         self.disabled = film_id is None
 
     def on_text_area_changed(self) -> None:
