@@ -9,21 +9,38 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import CryqueueError
-from .files import write_atomic
+from .files import in_folder, make_temp, write_file
 from .paths import ensure_private_dir
 
 KEEP_AUTOMATIC_BACKUPS = 5
 
 
 def backup_to(source: Path, target: Path) -> Path:
-    """Copy the live database `source` to `target` (a private file)."""
-    if target.exists():
-        raise CryqueueError(f"{target} already exists; choose another backup path")
+    """Copy the live database `source` to `target` through the one writer (files.write_file):
+    a new private file (an existing one is never overwritten), a symlink's target (the link is
+    kept), a device or pipe as a stream, or a dated file inside a folder. The copy is first made
+    privately beside the database, since a device or pipe has no folder to stage it in."""
+    target = in_folder(target, timestamped_path(source, "backup").name)
+    snapshot = _snapshot(source, source.parent)
     try:
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
+        return write_file(target, snapshot.read_bytes(), exclusive=True)
+    except OSError as exc:  # reading our own snapshot back
+        raise CryqueueError(f"cannot write backup {target}: {exc}") from None
+    finally:
+        snapshot.unlink(missing_ok=True)
+
+
+def _snapshot(source: Path, folder: Path) -> Path:
+    """A consistent, self-contained copy of the database `source` in a new private temporary
+    file in `folder`; SQLite's online backup API makes it safe while others write."""
+    try:
+        fd, copy = make_temp(folder)
+    except OSError as exc:
+        raise CryqueueError(f"cannot back up {source}: {exc.strerror} in {folder}") from None
+    os.close(fd)
+    try:
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-        dst = sqlite3.connect(target)
+        dst = sqlite3.connect(copy)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
@@ -31,9 +48,9 @@ def backup_to(source: Path, target: Path) -> Path:
             dst.close()
             src.close()
     except (OSError, sqlite3.Error) as exc:
-        target.unlink(missing_ok=True)
-        raise CryqueueError(f"cannot write backup {target}: {exc}") from None
-    return target
+        copy.unlink(missing_ok=True)
+        raise CryqueueError(f"cannot back up {source}: {exc}") from None
+    return copy
 
 
 def timestamped_path(db_path: Path, label: str) -> Path:
@@ -115,21 +132,22 @@ def _set_aside(db_path: Path) -> Path:
     for suffix in ("", "-wal", "-shm"):
         part = Path(f"{db_path}{suffix}")
         if part.exists():
-            write_atomic(Path(f"{target}{suffix}"), part.read_bytes())
+            write_file(Path(f"{target}{suffix}"), part.read_bytes(), exclusive=True)
     return target
 
 
 def _replace_file(source: Path, target: Path) -> None:
     """Write a consistent copy of `source` beside `target`, then rename it into place."""
     ensure_private_dir(target.parent)
-    staging = target.with_name(f".{target.name}.restoring")
-    staging.unlink(missing_ok=True)
-    backup_to(source, staging)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    conn = sqlite3.connect(staging)
+    staging = _snapshot(source, target.parent)
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        conn = sqlite3.connect(staging)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        os.replace(staging, target)
     finally:
-        conn.close()
-    os.replace(staging, target)
+        staging.unlink(missing_ok=True)  # only left if something above failed

@@ -427,7 +427,7 @@ def cmd_remove(library: Library, args: argparse.Namespace) -> int:
 def cmd_export(library: Library | Peek, args: argparse.Namespace) -> int:
     """Markdown comes from a peek when the library is ready (no SQLAlchemy to load); JSON,
     which carries the source lists too, from the library."""
-    from .files import default_export_name, write_export
+    from .files import default_export_name, is_stream, write_export
     from .peek import Peek
 
     watched: WatchFilter = "watched" if args.watched_only else "all"
@@ -442,7 +442,8 @@ def cmd_export(library: Library | Peek, args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     target = write_export(Path(args.output or default_export_name(args.format)), args.format, text)
-    print(f"Exported to {target}.")
+    # a device or pipe may be our own stdout (`-o /dev/stdout | less`): keep the note out of it
+    print(f"Exported to {target}.", file=sys.stderr if is_stream(target) else sys.stdout)
     return 0
 
 

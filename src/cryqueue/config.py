@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .files import write_atomic
+from .files import write_file
 from .paths import config_dir, ensure_private_dir
 
 CONFIG_FILE = "config.json"
@@ -27,7 +27,9 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
 
 
 def save_config(values: dict[str, Any], path: Path | None = None) -> None:
+    """Merge `values` into the saved preferences. A config.json that is a symlink (dotfiles kept
+    in a repository) stays one: the writer replaces its target."""
     path = path or config_path()
     ensure_private_dir(path.parent)
     merged = load_config(path) | values
-    write_atomic(path, json.dumps(merged, indent=2) + "\n")
+    write_file(path, json.dumps(merged, indent=2) + "\n")
