@@ -3,6 +3,9 @@ naming `cryqueue doctor`, never a traceback, and nothing is left behind."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -22,3 +25,141 @@ def test_a_db_path_with_url_syntax_is_that_file(cli: Cli, tmp_path: Path, name: 
     top = tmp_path / "p"
     made = sorted(p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_file())
     assert made == [name]
+
+
+def _sql(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _one_line_naming_doctor(code: int, err: str) -> None:
+    assert code == 1, err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    assert "cryqueue doctor" in err, err
+
+
+def test_a_fifo_as_the_database_is_refused_and_nothing_is_left_beside_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    code, _out, err = cli("list", db=fifo)
+    assert code == 1 and "not a regular file" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cq.db", "pipe.db"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a device needs root")
+@pytest.mark.parametrize("minor", [3, 5], ids=["a null device", "a zero device"])
+def test_a_device_as_the_database_is_refused(cli: Cli, tmp_path: Path, minor: int) -> None:
+    device = tmp_path / "dev.db"
+    os.mknod(device, 0o600 | stat.S_IFCHR, os.makedev(1, minor))  # inside the test's folder
+    code, _out, err = cli("list", db=device)
+    assert code == 1 and "not a regular file" in err, err
+    assert stat.S_ISCHR(device.stat().st_mode)
+    assert not (tmp_path / "dev.db-journal").exists()
+
+
+@pytest.mark.parametrize("command", [("list",), ("search", "love"), ("export", "-o", "x.md")])
+def test_a_corrupted_page_is_one_line(cli: Cli, db_path: Path, command: tuple[str, ...]) -> None:
+    data = bytearray(db_path.read_bytes())
+    root = _root_page(db_path, "film")
+    for page in (root + 1, root + 2):  # the film table's first leaf pages
+        start = (page - 1) * 4096
+        data[start + 8 : start + 200] = b"\xff" * 192
+    db_path.write_bytes(bytes(data))
+    _one_line_naming_doctor(*cli(*command)[::2])
+
+
+def _root_page(path: Path, table: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(
+            conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[
+                0
+            ]
+        )
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("version", [0, -1, 1])
+def test_a_wrong_schema_version_is_found_and_repaired(
+    cli: Cli, db_path: Path, version: int
+) -> None:
+    _sql(db_path, f"PRAGMA user_version = {version}")
+    _one_line_naming_doctor(*cli("list")[::2])
+    assert not list(db_path.parent.glob("*.schema*")), "a failed start leaves no backup"
+    code, out, _err = cli("doctor")
+    assert code != 0 and "tables are schema 2's" in out, out
+    code, out, err = cli("doctor", "--repair")
+    assert code == 0, out + err
+    assert "set the schema version to 2" in out
+    code, out, err = cli("list")
+    assert code == 0 and "Il Mare" in out, err
+
+
+DAMAGE = {
+    "a title that is not UTF-8": "UPDATE film SET title = CAST(X'4C6F7665FF' AS TEXT) WHERE id = 3",
+    "tags that are not JSON": "UPDATE film SET tags_json = '[\"sad' WHERE id = 3",
+    "cast that is not a list": "UPDATE film SET cast_json = '{\"a\": 1}' WHERE id = 3",
+    "a viewing on a week date": "INSERT INTO viewing (film_id, watched_on) VALUES (3, '2020-W01-1')",
+    "a viewing on no date": "INSERT INTO viewing (film_id, watched_on) VALUES (3, 'yesterday')",
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_row_damage_is_one_line_found_and_mended(cli: Cli, db_path: Path, damage: str) -> None:
+    _sql(db_path, damage)
+    for command in (
+        ("list", "--format", "json"),
+        ("show", "#3"),
+        ("export", "-o", "x.json", "--format", "json"),
+    ):
+        code, _out, err = cli(*command)
+        if command[0] == "show" and code == 2:
+            continue  # '#3' is not a title; list and export read every film
+        _one_line_naming_doctor(code, err)
+    code, out, _err = cli("doctor")
+    assert code != 0 and "fixable" in out, out
+    code, out, err = cli("doctor", "--repair")
+    assert code == 0 and "mended 1" in out, out + err
+    code, out, err = cli("list", "--format", "json")
+    assert code == 0, err
+    code, out, _err = cli("doctor")
+    assert code == 0 and "healthy" in out, out
+
+
+def test_restore_refuses_triggers_views_and_changed_tables(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    for name, change in {
+        "trigger": "CREATE TRIGGER wipe AFTER UPDATE ON film BEGIN DELETE FROM viewing; END",
+        "view": "CREATE VIEW v AS SELECT title FROM film",
+        "dropped": "ALTER TABLE film DROP COLUMN note",
+    }.items():
+        backup = tmp_path / f"{name}.bak"
+        assert cli("backup", backup)[0] == 0
+        _sql(backup, change)
+        before = db_path.read_bytes()
+        code, _out, err = cli("restore", backup)
+        assert code == 1 and "cannot be restored" in err, (name, err)
+        assert db_path.read_bytes() == before, name
+        code, out, _err = cli("doctor", db=backup)
+        assert code != 0 and "healthy" not in out, (name, out)
+
+
+def test_doctor_repair_drops_a_foreign_trigger(cli: Cli, db_path: Path) -> None:
+    _sql(db_path, "CREATE TRIGGER wipe AFTER UPDATE ON film BEGIN DELETE FROM viewing; END")
+    code, out, _err = cli("doctor")
+    assert code != 0 and "trigger 'wipe'" in out, out
+    code, out, _err = cli("doctor", "--repair")
+    assert code == 0 and "dropped the trigger 'wipe'" in out, out
+    cli("watch", "Il Mare")
+    cli("tears", "Il Mare", "3")  # an update that the trigger would have answered
+    code, out, _err = cli("list", "--watched")
+    assert "Il Mare" in out

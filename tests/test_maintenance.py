@@ -14,6 +14,14 @@ import pytest
 from cryqueue.library import Library
 
 
+def user_version(path: Path) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def tears_of(path: Path, title: str) -> int | None:
     lib = Library.open(path)
     try:
@@ -123,20 +131,36 @@ def test_restore_of_an_older_schema_migrates_it(db_path: Path, cli: Any, tmp_pat
     from cryqueue import db as db_mod
     from cryqueue import schema
 
+    cli("watch", "Il Mare", "--tears", "4")
+    old = tmp_path / "old.bak"
+    cli("backup", old)
+    conn = sqlite3.connect(old)  # as version 1 left it: without the columns 2 added
+    for column in db_mod.ADDED_COLUMNS[2]["film"]:
+        conn.execute(f"ALTER TABLE film DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    cli("unwatch", "Il Mare")
+    code, _out, err = cli("restore", old)
+    assert code == 0, err
+    assert user_version(db_path) == schema.SCHEMA_VERSION
+    code, out, _err = cli("list", "--watched")
+    assert "Il Mare" in out
+
+
+def test_restore_refuses_a_backup_whose_version_does_not_match_its_tables(
+    db_path: Path, cli: Any, tmp_path: Path
+) -> None:
     old = tmp_path / "old.bak"
     cli("backup", old)
     conn = sqlite3.connect(old)
-    conn.execute("ALTER TABLE film ADD COLUMN mood TEXT")
-    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
+    conn.execute("PRAGMA user_version = 1")  # but it has version 2's columns
     conn.commit()
     conn.close()
-    migrated: list[int] = []
-    migrations = {schema.SCHEMA_VERSION - 1: lambda c: migrated.append(1)}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(db_mod, "MIGRATIONS", migrations)
-        code, _out, err = cli("restore", old)
-    assert code == 0, err
-    assert migrated == [1]
+    before = db_path.read_bytes()
+    code, _out, err = cli("restore", old)
+    assert code == 1 and "cannot be restored" in err and "schema 2's" in err, err
+    assert db_path.read_bytes() == before
 
 
 # doctor -------------------------------------------------------------------------------------------

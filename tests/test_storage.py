@@ -17,7 +17,7 @@ import pytest
 from cryqueue import db as db_mod
 from cryqueue import paths, schema
 from cryqueue.entries import FilmFacts
-from cryqueue.errors import DatabaseRefused
+from cryqueue.errors import CryqueueError, DatabaseRefused
 from cryqueue.library import Library
 
 
@@ -356,9 +356,10 @@ def test_failed_migration_leaves_the_database_as_it_was(
 
     monkeypatch.setattr(schema, "SCHEMA_VERSION", old_version + 1)
     monkeypatch.setitem(db_mod.MIGRATIONS, old_version, half_done)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(CryqueueError, match="disk I/O error"):
         Library.open(v1_library)
     assert user_version(v1_library) == old_version
+    assert not list(v1_library.parent.glob("*.schema*.bak")), "no backup of a failed start"
     monkeypatch.setattr(schema, "SCHEMA_VERSION", old_version)
     assert _state(v1_library) == before
 

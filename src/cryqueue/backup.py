@@ -97,8 +97,8 @@ def restore(backup: Path, db_path: Path) -> Restored:
     if db_path.exists() and backup.resolve() == db_path.resolve():
         raise CryqueueError(f"{backup} is the database itself; give a backup file")
     report = check(backup)
-    if report.problems:  # an empty file is one of them
-        reason = report.problems[0].split("; ")[0]
+    if report.unfit_to_restore:
+        reason = report.unfit_to_restore[0].split("; ")[0]
         raise CryqueueError(f"{backup} cannot be restored: {reason}")
     previous: Path | None = None
     if db_path.exists() and db_path.stat().st_size:

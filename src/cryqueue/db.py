@@ -12,12 +12,11 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
 
 from . import models, schema
-from .errors import CryqueueError, DatabaseRefused
+from .errors import CryqueueError, DatabaseRefused, sqlite_failure
 from .paths import ensure_private_dir
 from .schema import inspect_file
 from .watch import ChangeWatch
@@ -40,6 +39,41 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+# Columns each migration adds (table -> names): a library at an older version has the current
+# shape without the columns added after it.
+ADDED_COLUMNS: dict[int, dict[str, tuple[str, ...]]] = {
+    2: {"film": ("rating", "tags_json", "watched_undated")},
+}
+
+
+def expected_shape(version: int) -> schema.Shape:
+    """The shape of a cryqueue library at `version`: what a new one is made of, less the
+    columns later migrations add."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        engine = create_engine("sqlite://", creator=lambda: conn)
+        for table in SQLModel.metadata.sorted_tables:
+            for statement in _create_statements(table, engine):
+                conn.execute(statement)
+        current = schema.shape_of(conn)
+    finally:
+        conn.close()
+    tables = dict(current.tables)
+    for later in range(version + 1, schema.SCHEMA_VERSION + 1):
+        for name, added in ADDED_COLUMNS.get(later, {}).items():
+            tables[name] = frozenset(c for c in tables[name] if c[0] not in added)
+    return schema.Shape(tables, current.indexes, current.extras)
+
+
+def refuse_foreign_shape(conn: sqlite3.Connection, version: int, path: Path) -> None:
+    """Refuse a file whose tables are not those of a cryqueue library at `version` (a
+    trigger, a dropped column): opening or migrating it would fail or act on their terms."""
+    foreign, changed = schema.differences(schema.shape_of(conn), expected_shape(version))
+    if foreign or changed:
+        raise DatabaseRefused(
+            f"{path} is damaged ({(foreign + changed)[0]}); check it with 'cryqueue doctor' "
+            "or restore a backup with 'cryqueue restore BACKUP'"
+        )
 
 
 class Database:
@@ -55,12 +89,8 @@ class Database:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
-            except OperationalError as exc:
-                raise _locked_or(exc, self.path) from None
-            except SADatabaseError as exc:
-                raise _damaged(exc, self.path) from None
-            except sqlite3.Error as exc:  # from bulk statements sent through the driver
-                raise _driver_error(exc, self.path) from None
+            except (SADatabaseError, sqlite3.Error) as exc:  # driver: bulk statements
+                raise _failure(exc, self.path) from None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -75,15 +105,9 @@ class Database:
                 session.flush()
                 self.watch.committing(driver, changes)
                 session.commit()
-            except OperationalError as exc:
+            except (SADatabaseError, sqlite3.Error) as exc:
                 session.rollback()
-                raise _locked_or(exc, self.path) from None
-            except SADatabaseError as exc:
-                session.rollback()
-                raise _damaged(exc, self.path) from None
-            except sqlite3.Error as exc:
-                session.rollback()
-                raise _driver_error(exc, self.path) from None
+                raise _failure(exc, self.path) from None
 
     def close(self) -> None:
         self.watch.close()
@@ -98,34 +122,9 @@ def driver_of(session: Session) -> sqlite3.Connection:
     return driver
 
 
-def _driver_error(exc: sqlite3.Error, path: Path) -> CryqueueError:
-    """The same messages for an error raised by the driver itself."""
-    if isinstance(exc, sqlite3.OperationalError):
-        return _locked_or(exc, path)
-    return _damaged(exc, path)
-
-
-def _damaged(exc: SADatabaseError | sqlite3.Error, path: Path) -> CryqueueError:
+def _failure(exc: SADatabaseError | sqlite3.Error, path: Path) -> CryqueueError:
     orig = exc.orig if isinstance(exc, SADatabaseError) else exc
-    return CryqueueError(
-        f"{path} is damaged ({orig}); check it with 'cryqueue doctor' or restore a backup "
-        "with 'cryqueue restore BACKUP'"
-    )
-
-
-def _locked_or(exc: OperationalError | sqlite3.OperationalError, path: Path) -> CryqueueError:
-    text = str(exc.orig if isinstance(exc, OperationalError) else exc)
-    if "malformed" in text or "not a database" in text:
-        return _damaged(exc, path)
-    if "locked" in text or "busy" in text:
-        return CryqueueError(
-            "the database stayed busy (another cryqueue is writing); try again in a moment"
-        )
-    if "readonly" in text:
-        return CryqueueError("the database is read-only; make it writable (chmod u+w)")
-    if "disk" in text and "full" in text:
-        return CryqueueError("the disk is full; free some space and try again")
-    return CryqueueError(f"database error: {text}")
+    return sqlite_failure(orig or exc, path)
 
 
 def make_engine(path: Path) -> Engine:
@@ -225,22 +224,32 @@ def _create_statements(table: Any, engine: Engine) -> list[str]:
 
 
 def _migrate(path: Path, version: int) -> None:
-    """Back the file up, then step it to the current schema in one transaction."""
+    """Step the file to the current schema in one transaction, after checking that it has the
+    shape of its version and backing it up; a failure leaves the file and no backup behind."""
     from .backup import backup_before_migration
 
-    backup_before_migration(path, version)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    backup: Path | None = None
     try:
         conn.execute("BEGIN IMMEDIATE")
         current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current >= schema.SCHEMA_VERSION:
+            conn.execute("ROLLBACK")  # another cryqueue migrated it meanwhile
+            return
+        refuse_foreign_shape(conn, current, path)
+        backup = backup_before_migration(path, current)
         while current < schema.SCHEMA_VERSION:
             MIGRATIONS[current](conn)
             current += 1
             conn.execute(f"PRAGMA user_version = {current}")
         conn.execute("COMMIT")
-    except Exception:
+    except Exception as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        if backup is not None:
+            backup.unlink(missing_ok=True)  # ours, and the file is as it was
+        if isinstance(exc, sqlite3.Error):
+            raise sqlite_failure(exc, path) from None
         raise
     finally:
         conn.close()

@@ -5,7 +5,9 @@ backs the file up first and then runs in one transaction."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +36,16 @@ class Report:
     facts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     fixable: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # triggers and views cryqueue never makes
+    true_version: int | None = None  # when the stated schema version is wrong: the right one
+    wrong_version: list[str] = field(default_factory=list)  # what says so, once found
     repaired: list[str] = field(default_factory=list)
+
+    @property
+    def unfit_to_restore(self) -> list[str]:
+        """Why a backup must not replace a library: it cannot be read, it carries triggers or
+        views, or its tables are not those of the version it states."""
+        return self.problems + self.foreign + self.wrong_version
 
     @property
     def healthy(self) -> bool:
@@ -56,8 +67,10 @@ def check(path: Path) -> Report:
     try:
         state = inspect_file(path)
     except DatabaseRefused as exc:
-        report.problems.append(str(exc))
-        return report
+        if _stated_version(path) is None:  # not ours, or unreadable: nothing more to say
+            report.problems.append(str(exc))
+            return report
+        state = schema.FileState(schema_version=_stated_version(path) or 0, is_new=False)
     if state.is_new:
         report.problems.append(f"{path} does not exist yet or is empty; nothing to check")
         return report
@@ -67,8 +80,11 @@ def check(path: Path) -> Report:
         if report.problems:
             return report
         _check_schema(conn, state.schema_version, report)
+        if report.problems:
+            return report
         _check_ranking(conn, report)
         _check_orphans(conn, report)
+        _check_rows(conn, report)
     except sqlite3.DatabaseError as exc:
         report.problems.append(
             f"the database is damaged and could not be read to the end ({exc}); "
@@ -77,6 +93,99 @@ def check(path: Path) -> Report:
     finally:
         conn.close()
     return report
+
+
+def _check_rows(conn: sqlite3.Connection, report: Report) -> None:
+    """Values cryqueue cannot read back, found the way cryqueue reads them."""
+    found = False
+    for what, (table, column, readable, _repair) in DAMAGE.items():
+        bad = _unreadable(conn, table, column, readable)
+        if bad:
+            found = True
+            report.fixable.append(f"{len(bad)} {what}")
+    if not found:
+        report.facts.append("every title, note, tag and date can be read")
+
+
+def _unreadable(
+    conn: sqlite3.Connection, table: str, column: str, readable: Callable[[bytes | None], bool]
+) -> list[int]:
+    """The rowids whose `column` fails `readable` (given the stored bytes, None for NULL);
+    none when an older schema has no such column yet."""
+    if column not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+        return []
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    conn.text_factory = bytes
+    try:
+        rows = cursor.execute(f"SELECT rowid, {column} FROM {table}").fetchall()
+    finally:
+        conn.text_factory = str
+    return [rowid for rowid, value in rows if not readable(value)]
+
+
+def _utf8(value: bytes | None) -> bool:
+    if value is None or not isinstance(value, bytes):
+        return True
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _word_list(value: bytes | None) -> bool:
+    try:
+        words = json.loads(value or b"")
+    except ValueError:
+        return False
+    return isinstance(words, list) and all(isinstance(w, str) for w in words)
+
+
+def _day(value: bytes | None) -> bool:
+    from .peek import stored_day
+
+    return stored_day(value.decode("utf-8", "replace") if value else None) is not None
+
+
+def _title(value: bytes | None) -> bool:
+    return bool(value and value.strip())
+
+
+# Values cryqueue cannot read back: what they are, where, the test, and the repair (SQL with
+# ? for the rowid; None: the bytes are decoded with replacement characters and written back).
+TEXT_COLUMNS = ("title", "original_title", "director", "network", "synopsis", "note")
+DAMAGE: dict[str, tuple[str, str, Callable[[bytes | None], bool], str | None]] = {
+    **{
+        f"films whose {column.replace('_', ' ')} is not UTF-8 text": ("film", column, _utf8, None)
+        for column in TEXT_COLUMNS
+    },
+    "films without a title": (
+        "film",
+        "title",
+        _title,
+        "UPDATE film SET title = 'Untitled film ' || id, title_norm = 'untitled film ' || id "
+        "WHERE rowid = ?",
+    ),
+    "films whose tags are not a list of words": (
+        "film",
+        "tags_json",
+        _word_list,
+        "UPDATE film SET tags_json = '[]' WHERE rowid = ?",
+    ),
+    "films whose cast is not a list of names": (
+        "film",
+        "cast_json",
+        _word_list,
+        "UPDATE film SET cast_json = '[]' WHERE rowid = ?",
+    ),
+    "viewings whose date is not a date": (
+        "viewing",
+        "watched_on",
+        _day,
+        "DELETE FROM viewing WHERE rowid = ?",
+    ),
+}
 
 
 def _check_integrity(conn: sqlite3.Connection, report: Report) -> None:
@@ -91,7 +200,47 @@ def _check_integrity(conn: sqlite3.Connection, report: Report) -> None:
         )
 
 
+def _changed(shape: schema.Shape, version: int) -> list[str]:
+    from .db import expected_shape
+
+    return schema.differences(shape, expected_shape(version))[1]
+
+
+def _stated_version(path: Path) -> int | None:
+    """The schema version a file of ours states, however wrong; None if it is not ours."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return None
+    return version if app_id == schema.APPLICATION_ID else None
+
+
 def _check_schema(conn: sqlite3.Connection, version: int, report: Report) -> None:
+    from .db import expected_shape
+
+    shape = schema.shape_of(conn)
+    foreign, changed = schema.differences(shape, expected_shape(version))
+    if changed:
+        fits = [v for v in range(1, schema.SCHEMA_VERSION + 1) if not _changed(shape, v)]
+        if fits:  # the tables of another version: only the stated number is wrong
+            report.true_version = fits[-1]
+            report.wrong_version.append(
+                f"the schema version reads {version} but its tables are schema {fits[-1]}'s"
+            )
+            report.fixable += report.wrong_version
+            changed = []
+    report.problems += [
+        f"{what}: not the tables of a cryqueue library at schema {version}; restore a backup "
+        "with 'cryqueue restore BACKUP'"
+        for what in changed
+    ]
+    report.foreign += foreign
+    report.fixable += foreign
     if version == schema.SCHEMA_VERSION:
         report.facts.append(f"schema version {version} (current)")
     else:
@@ -136,7 +285,7 @@ def repair(path: Path) -> Report:
     from sqlalchemy import text
 
     from .backup import backup_beside
-    from .db import Database, make_engine
+    from .db import Database, driver_of, make_engine
     from .ranking import assign_order
 
     before = check(path)
@@ -147,6 +296,9 @@ def repair(path: Path) -> Report:
     db = Database(path, make_engine(path))
     try:
         with db.write() as session:
+            driver = driver_of(session)
+            repaired += _repair_schema(driver, before)
+            repaired += _repair_rows(driver)
             for what, (table, condition) in ORPHANS.items():
                 result = session.execute(text(f"DELETE FROM {table} WHERE {condition}"))
                 if result.rowcount:  # type: ignore[attr-defined]
@@ -162,3 +314,45 @@ def repair(path: Path) -> Report:
     after = check(path)
     after.repaired = repaired
     return after
+
+
+def _repair_schema(conn: sqlite3.Connection, before: Report) -> list[str]:
+    """Drop triggers and views cryqueue never makes; set a wrong schema number right."""
+    done = []
+    for kind, name in conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')"
+    ).fetchall():
+        conn.execute(f"DROP {kind.upper()} {schema.quoted(name)}")
+        done.append(f"dropped the {kind} {name!r}, which cryqueue does not make")
+    if before.true_version is not None:
+        conn.execute(f"PRAGMA user_version = {before.true_version}")
+        done.append(f"set the schema version to {before.true_version}, which its tables are")
+    return done
+
+
+def _repair_rows(conn: sqlite3.Connection) -> list[str]:
+    """Make every stored value readable again (the backup keeps them as they were)."""
+    done = []
+    for what, (table, column, readable, fix) in DAMAGE.items():
+        bad = _unreadable(conn, table, column, readable)
+        if not bad:
+            continue
+        if fix is None:
+            conn.text_factory = bytes
+            try:
+                values = [
+                    conn.execute(f"SELECT {column} FROM {table} WHERE rowid = ?", (r,)).fetchone()[
+                        0
+                    ]
+                    for r in bad
+                ]
+            finally:
+                conn.text_factory = str
+            conn.executemany(
+                f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
+                [(v.decode("utf-8", "replace"), r) for v, r in zip(values, bad, strict=True)],
+            )
+        else:
+            conn.executemany(fix, [(r,) for r in bad])
+        done.append(f"mended {len(bad)} {what}")
+    return done

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
+DOCTOR_HINT = "check it with 'cryqueue doctor' or restore a backup with 'cryqueue restore BACKUP'"
+
 
 class CryqueueError(Exception):
     """A failure the user can act on; the message says what went wrong and what to do."""
@@ -25,3 +30,32 @@ class Abandoned(Exception):
 
 class DatabaseRefused(CryqueueError):
     """The database file cannot be used; it has been left exactly as it was."""
+
+
+def damaged(path: Path | None, detail: str) -> CryqueueError:
+    """A library that cannot be read as a cryqueue library: what was found, and what to do."""
+    where = f"{path} is damaged" if path is not None else "the library is damaged"
+    return CryqueueError(f"{where} ({detail}); {DOCTOR_HINT}")
+
+
+def sqlite_failure(error: BaseException, path: Path | None) -> CryqueueError:
+    """The one message for anything SQLite reported, whoever asked it (SQLAlchemy, the driver,
+    the first-frame reader)."""
+    text = str(error)
+    if (
+        "malformed" in text
+        or "not a database" in text
+        or not isinstance(error, sqlite3.OperationalError)
+    ):
+        return damaged(path, text)
+    if "locked" in text or "busy" in text:
+        return CryqueueError(
+            "the database stayed busy (another cryqueue is writing); try again in a moment"
+        )
+    if "readonly" in text:
+        return CryqueueError("the database is read-only; make it writable (chmod u+w)")
+    if "disk" in text and "full" in text:
+        return CryqueueError("the disk is full; free some space and try again")
+    if "no such" in text or "decode" in text or "has no column" in text:
+        return damaged(path, text)  # a table or column gone, text that is not UTF-8
+    return CryqueueError(f"database error: {text}")

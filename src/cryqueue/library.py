@@ -36,7 +36,17 @@ from .importer import ImportSummary, Progress
 from .json_io import SourceDoc
 from .listing import SortOrder, WatchFilter
 from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
-from .peek import ENTRY_SQL, LISTING_SQL, entry_of, markdown_of, read_films, rows_of, stats_of
+from .peek import (
+    ENTRY_SQL,
+    LISTING_SQL,
+    day_of,
+    entry_of,
+    markdown_of,
+    read_films,
+    rows_of,
+    stats_of,
+    strings_of,
+)
 from .records import ImportBatch, ImportRecord
 from .textnorm import norm, search_columns, split_year
 
@@ -167,7 +177,7 @@ class Library:
                 if note:
                     notes[i] = note
                 if tags_json != "[]":
-                    tags[i] = tuple(json.loads(tags_json))
+                    tags[i] = strings_of(tags_json, i, "tags")
         return listing.Listing(rows, keys, notes, tags)
 
     def first_rows(self, limit: int) -> list[ListRow]:
@@ -547,12 +557,11 @@ class Library:
 
 
 def _dates_of(session: Session, film_id: int) -> list[date]:
-    query = (
-        select(col(Viewing.watched_on))
-        .where(Viewing.film_id == film_id)
-        .order_by(col(Viewing.watched_on))
+    """A film's viewing dates, oldest first, read as `day_of` reads every stored date."""
+    rows = driver_of(session).execute(
+        "SELECT watched_on FROM viewing WHERE film_id = ? ORDER BY watched_on", (film_id,)
     )
-    return list(session.exec(query).all())
+    return [day_of(day, film_id) for (day,) in rows]
 
 
 def _candidates(session: Session, condition: Any, year: int | None) -> list[tuple[int, str, int]]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +16,7 @@ from typing import Any, Literal
 from . import schema
 from .catalog import catalog_version
 from .entries import FilmEntry, ListRow, Stats
+from .errors import damaged, sqlite_failure
 from .markdown_export import RankedItem, render
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
@@ -31,6 +33,37 @@ ENTRY_SQL = (
 )
 
 
+def strings_of(text: str, film_id: int, what: str) -> tuple[str, ...]:
+    """A stored JSON list of strings (tags, cast); anything else is damage to report."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise damaged(None, f"the {what} of film {film_id} are not a list of words")
+    return tuple(value)
+
+
+def stored_day(text: object) -> date | None:
+    """A date as cryqueue stores it, YYYY-MM-DD and nothing else (Python would also take
+    '2020-W01-1' or '20200101'); None if it is not one."""
+    if not isinstance(text, str) or len(text) != 10:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day.isoformat() == text else None
+
+
+def day_of(text: str, film_id: int) -> date:
+    """A stored viewing date; anything but YYYY-MM-DD is damage to report."""
+    day = stored_day(text)
+    if day is None:
+        raise damaged(None, f"a viewing of film {film_id} has the date {text!r}")
+    return day
+
+
 def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEntry:
     """A film as the service hands it out, from a row of ENTRY_SQL."""
     (id_, title, original, year, kind, director, network, cast_json, runtime, episodes, country,
@@ -44,7 +77,7 @@ def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEnt
         kind=kind,
         director=director,
         network=network,
-        cast=tuple(json.loads(cast_json)),
+        cast=strings_of(cast_json, id_, "cast"),
         runtime_minutes=runtime,
         episodes=episodes,
         country=country,
@@ -55,7 +88,7 @@ def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEnt
         note=note,
         viewings=tuple(viewings),
         rating=rating,
-        tags=tuple(json.loads(tags_json)),
+        tags=strings_of(tags_json, id_, "tags"),
         watched_undated=bool(undated),
     )
 
@@ -64,7 +97,7 @@ def days_by_film(conn: sqlite3.Connection) -> dict[int, list[date]]:
     """Every film's viewing dates, oldest first."""
     days: dict[int, list[date]] = defaultdict(list)
     for film_id, day in conn.execute("SELECT film_id, watched_on FROM viewing ORDER BY watched_on"):
-        days[film_id].append(date.fromisoformat(day))
+        days[film_id].append(day_of(day, film_id))
     return days
 
 
@@ -128,8 +161,9 @@ class Peek:
     """Open only for a library that needs no set-up: created, on the current schema, seeded
     with the current catalog. Otherwise `open` returns None and the full open runs first."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
+        self._path = path
 
     @classmethod
     def open(cls, path: Path) -> Peek | None:
@@ -150,19 +184,31 @@ class Peek:
         if row is None or current is None or int(row[0]) < current:
             conn.close()
             return None
-        return cls(conn)
+        return cls(conn, path)
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, with SQLite's errors told as the full open tells them."""
+        try:
+            yield self._conn
+        except sqlite3.Error as exc:
+            raise sqlite_failure(exc, self._path) from None
 
     def films(self, watched: Literal["all", "watched", "unwatched"] = "all") -> list[FilmEntry]:
-        return read_films(self._conn, watched)
+        with self._reading() as conn:
+            return read_films(conn, watched)
 
     def first_rows(self, limit: int) -> list[ListRow]:
-        return rows_of(self._conn.execute(f"{LISTING_SQL} LIMIT ?", (limit,)))
+        with self._reading() as conn:
+            return rows_of(conn.execute(f"{LISTING_SQL} LIMIT ?", (limit,)))
 
     def stats(self) -> Stats:
-        return stats_of(self._conn)
+        with self._reading() as conn:
+            return stats_of(conn)
 
     def export_markdown(self, watched: Literal["all", "watched", "unwatched"] = "all") -> str:
-        return markdown_of(self._conn, watched)
+        with self._reading() as conn:
+            return markdown_of(conn, watched)
 
     def close(self) -> None:
         self._conn.close()

@@ -29,6 +29,11 @@ def inspect_file(path: Path) -> FileState:
         raise DatabaseRefused(
             f"{path} is a folder, not a database file; pass --db with a file path"
         )
+    if path.exists() and not path.is_file():  # /dev/null, a FIFO: SQLite would leave a journal
+        raise DatabaseRefused(
+            f"{path} is not a regular file (a device, pipe or socket); "
+            "pass --db with the path of a database file"
+        )
     if not path.exists() or path.stat().st_size == 0:
         return FileState(schema_version=0, is_new=True)
     try:
@@ -69,8 +74,87 @@ def inspect_file(path: Path) -> FileState:
             f"{path} was written by a newer cryqueue (schema {version}, this version knows "
             f"{SCHEMA_VERSION}); upgrade cryqueue to open it"
         )
+    if version < 1:  # every cryqueue writes 1 or more, with its application id, at once
+        raise DatabaseRefused(
+            f"{path} is damaged (its schema version reads {version}, which no cryqueue "
+            "writes); check it with 'cryqueue doctor' or restore a backup with "
+            "'cryqueue restore BACKUP'"
+        )
     if not os.access(path, os.W_OK):
         raise DatabaseRefused(
             f"{path} is read-only; make it writable (chmod u+w) or pass --db with another file"
         )
     return FileState(schema_version=version, is_new=False)
+
+
+Column = tuple[str, str, bool, int]  # name, declared type, not null, primary key position
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A schema's shape: its tables' columns, its indexes by table and columns, and any
+    triggers or views. Column order and defaults are left out: a migrated library has its
+    added columns at the end, with the defaults ALTER TABLE needs."""
+
+    tables: dict[str, frozenset[Column]]
+    indexes: frozenset[tuple[str, tuple[str, ...], bool]]  # table, columns, unique
+    extras: frozenset[tuple[str, str]]  # (trigger or view, name)
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def shape_of(conn: sqlite3.Connection) -> Shape:
+    """The shape of the schema `conn` opens, read from SQLite itself."""
+    tables: dict[str, frozenset[Column]] = {}
+    indexes: set[tuple[str, tuple[str, ...], bool]] = set()
+    extras: set[tuple[str, str]] = set()
+    objects = conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    for kind, name in objects:
+        if kind == "table":
+            info = conn.execute(f"PRAGMA table_info({quoted(name)})").fetchall()
+            tables[name] = frozenset(
+                (col, str(ctype).upper(), bool(notnull), pk)
+                for _cid, col, ctype, notnull, _default, pk in info
+            )
+            for _seq, index, unique, *_rest in conn.execute(f"PRAGMA index_list({quoted(name)})"):
+                cols = tuple(r[2] for r in conn.execute(f"PRAGMA index_info({quoted(index)})"))
+                indexes.add((name, cols, bool(unique)))
+        elif kind in ("trigger", "view"):
+            extras.add((kind, name))
+    return Shape(tables, frozenset(indexes), frozenset(extras))
+
+
+def differences(actual: Shape, expected: Shape) -> tuple[list[str], list[str]]:
+    """How `actual` differs from `expected`, in words: (triggers and views cryqueue does not
+    make, which can be dropped safely; changed tables, columns and indexes)."""
+    foreign = [
+        f"a {kind} {name!r} that cryqueue does not make"
+        for kind, name in sorted(actual.extras - expected.extras)
+    ]
+    have, want = actual.tables, expected.tables
+    changed = [f"table {t!r} is missing" for t in sorted(want.keys() - have.keys())]
+    changed += [f"an extra table {t!r}" for t in sorted(have.keys() - want.keys())]
+    for table in sorted(have.keys() & want.keys()):
+        names = {c[0] for c in want[table]}
+        changed += [
+            f"column {table}.{c[0]} is missing or changed"
+            for c in sorted(want[table] - have[table])
+        ]
+        changed += [
+            f"an extra column {table}.{c[0]!r}"
+            for c in sorted(have[table] - want[table])
+            if c[0] not in names
+        ]
+    changed += [
+        f"the index on {t}({', '.join(cols)}) is missing"
+        for t, cols, _u in sorted(expected.indexes - actual.indexes)
+    ]
+    changed += [
+        f"an extra index on {t!r}({', '.join(map(repr, cols))})"
+        for t, cols, _u in sorted(actual.indexes - expected.indexes)
+    ]
+    return foreign, changed

@@ -5,6 +5,7 @@ a key pressed on a film they removed is a notification, never the app's end."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -183,3 +184,21 @@ async def test_every_key_on_a_film_another_writer_removed(
         await pilot.press("q")
     assert app.return_code in (0, None)
     other.close()
+
+
+async def test_a_damaged_library_is_a_notification_not_the_end(
+    make_app: Callable[[], CryqueueApp], library: Library, tmp_path: Path
+) -> None:
+    conn = sqlite3.connect(tmp_path / "cq.db")
+    conn.execute("UPDATE film SET tags_json = '[\"sad' WHERE title = 'The Letter'")
+    conn.commit()
+    conn.close()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        messages(app)
+        await pilot.press("down")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert any("cryqueue doctor" in m for m in messages(app)), messages(app)
+        await pilot.press("up", "w")  # the rest of the library still works
+        assert library.find("A Moment to Remember").watched

@@ -309,6 +309,9 @@ class CryqueueApp(App[None]):
             listing.prepare(stop=lambda: worker.is_cancelled)  # indexes built off the app thread
         except Abandoned:
             return
+        except CryqueueError as exc:  # a damaged library: say so, keep what is on screen
+            self.call_from_thread(self._failed, exc)
+            return
         self.call_from_thread(self._listing_read, listing, keep, changes)
 
     def _listing_read(self, listing: Listing, keep: int | None, changes: int) -> None:
@@ -431,8 +434,12 @@ class CryqueueApp(App[None]):
             return
         try:
             details = self.library.details(row.id)
-        except CryqueueError:
-            self.reload()
+        except LookupFailed:  # removed by another cryqueue
+            self.catch_up()
+            return
+        except CryqueueError as exc:  # damaged: reading again would fail again
+            self.details.show(None)
+            self._failed(exc)
             return
         self.details.show(details)
         if self.notes.film_id != row.id or not self.notes.dirty:
