@@ -163,3 +163,34 @@ def test_doctor_repair_drops_a_foreign_trigger(cli: Cli, db_path: Path) -> None:
     cli("tears", "Il Mare", "3")  # an update that the trigger would have answered
     code, out, _err = cli("list", "--watched")
     assert "Il Mare" in out
+
+
+@pytest.mark.parametrize(
+    "name", ["cq.db", "cq.db-wal", "cq.db-shm", "cq.db.pre-import-x.bak", "link"]
+)
+def test_export_never_writes_over_the_library(cli: Cli, db_path: Path, name: str) -> None:
+    target = db_path.parent / name
+    if name == "link":
+        target.symlink_to(db_path)
+    elif name.endswith(".bak"):
+        target.write_bytes(b"kept")
+    before = {p.name: p.read_bytes() for p in db_path.parent.iterdir() if p.is_file()}
+    for fmt in ("markdown", "json"):
+        code, _out, err = cli("export", "-o", target, "--format", fmt)
+        assert code == 1 and "your library's database or one of its backups" in err, err
+    after = {p.name: p.read_bytes() for p in db_path.parent.iterdir() if p.is_file()}
+    assert after == before
+    code, out, _err = cli("list")
+    assert code == 0 and "Il Mare" in out
+
+
+def test_the_apps_export_never_writes_over_the_library(db_path: Path) -> None:
+    from cryqueue.errors import CryqueueError
+    from cryqueue.library import Library
+
+    library = Library.open(db_path)
+    try:
+        with pytest.raises(CryqueueError, match="database or one of its backups"):
+            library.export_file(db_path.parent / "." / "cq.db")
+    finally:
+        library.close()

@@ -441,7 +441,8 @@ def cmd_export(library: Library | Peek, args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
         return 0
-    target = write_export(Path(args.output or default_export_name(args.format)), args.format, text)
+    output = Path(args.output or default_export_name(args.format))
+    target = write_export(output, args.format, text, library=_db_path(args))
     # a device or pipe may be our own stdout (`-o /dev/stdout | less`): keep the note out of it
     print(f"Exported to {target}.", file=sys.stderr if is_stream(target) else sys.stdout)
     return 0

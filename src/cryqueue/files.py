@@ -183,9 +183,28 @@ def default_export_name(fmt: ExportFormat) -> str:
     return _DEFAULT_NAMES[fmt]
 
 
-def write_export(path: Path, fmt: ExportFormat, text: str) -> Path:
-    """Write an export by the writer's rules; a folder gets the default file name inside it."""
-    return write_file(in_folder(path.expanduser(), default_export_name(fmt)), text)
+def write_export(path: Path, fmt: ExportFormat, text: str, library: Path | None = None) -> Path:
+    """Write an export by the writer's rules; a folder gets the default file name inside it.
+    The `library` file, its journals and its backups are never export targets."""
+    target = in_folder(path.expanduser(), default_export_name(fmt))
+    if library is not None and is_library_file(target, library):
+        raise CryqueueError(
+            f"{target} is your library's database or one of its backups; "
+            "export to another file (such as the default, without -o)"
+        )
+    return write_file(target, text)
+
+
+def is_library_file(path: Path, library: Path) -> bool:
+    """Whether writing `path` would write the database at `library` (through links or other
+    spellings of the path), its -wal, -shm or -journal file, or a backup beside it."""
+    target = Path(os.path.realpath(path))
+    db = Path(os.path.realpath(library))
+    if target.parent != db.parent:
+        return False
+    name = target.name
+    journals = {db.name + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    return name in journals or (name.startswith(db.name + ".") and name.endswith(".bak"))
 
 
 def _fsync_dir(folder: Path) -> None:

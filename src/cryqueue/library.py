@@ -282,7 +282,8 @@ class Library:
         include_notes: bool = False,
     ) -> Path:
         """Write an export atomically; a folder gets the default file name inside it."""
-        return write_export(path, fmt, self.export_text(fmt, watched, include_notes))
+        text = self.export_text(fmt, watched, include_notes)
+        return write_export(path, fmt, text, library=self.db.path)
 
     # Writing -------------------------------------------------------------------------------
 
