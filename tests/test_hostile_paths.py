@@ -194,3 +194,16 @@ def test_the_apps_export_never_writes_over_the_library(db_path: Path) -> None:
             library.export_file(db_path.parent / "." / "cq.db")
     finally:
         library.close()
+
+
+OSC52 = "\x1b]52;c;aGVsbG8=\x07\x1b[2J"  # writes the clipboard, then clears the screen
+
+
+def test_error_messages_show_control_characters_instead_of_obeying_them(
+    cli: Cli, tmp_path: Path
+) -> None:
+    missing = tmp_path / f"export{OSC52}.csv"
+    code, out, err = cli("import", missing)
+    assert code != 0
+    assert "\x1b" not in err + out and "\x07" not in err + out
+    assert "\\x1b]52;c;aGVsbG8=\\x07" in err, err

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .errors import CryqueueError, UsageError
+from .textnorm import visible
 
 if TYPE_CHECKING:
     from .entries import FilmDetails, FilmEntry
@@ -190,7 +191,12 @@ def _tag_removals_as_values(argv: list[str]) -> list[str]:
 
 
 def _fail(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(f"{PROG}: {visible(message)}", file=sys.stderr)  # it may quote a file's text
+
+
+def _show(text: str) -> None:
+    """Print text made of the library's strings, its control characters made visible."""
+    print(visible(text, lines=True))
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -271,7 +277,7 @@ def cmd_list(library: Library | Peek, args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json([e.to_json() for e in entries])
     else:
-        print(format_table(entries))
+        _show(format_table(entries))
     return 0
 
 
@@ -283,7 +289,7 @@ def cmd_search(library: Library | Peek, args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json([e.to_json() for e in entries])
     else:
-        print(format_table(entries))
+        _show(format_table(entries))
     return 0
 
 
@@ -301,7 +307,7 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
         ]
         _print_json(document)
     else:
-        print(format_details(details))
+        _show(format_details(details))
     return 0
 
 

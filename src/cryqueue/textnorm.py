@@ -39,3 +39,19 @@ def search_columns(
         "original_norm": norm(original_title) if original_title else None,
         "search_norm": "\n".join(norm(p) for p in parts if p),
     }
+
+
+# What a terminal would act on instead of showing: C0 and C1 controls (ESC starts the OSC 52,
+# clear-screen and colour sequences), DEL, and the bidirectional overrides that reorder text.
+_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSHOWABLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """`text` from outside (a file's titles, names, notes) made safe to show on a terminal:
+    every control character written as its escape (`\\x1b`), so it is seen, never obeyed.
+    With `lines`, line breaks and tabs stay as they are."""
+    pattern = _UNSHOWABLE if lines else _UNSHOWABLE_LINE
+    if not pattern.search(text):
+        return text
+    return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

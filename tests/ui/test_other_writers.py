@@ -202,3 +202,21 @@ async def test_a_damaged_library_is_a_notification_not_the_end(
         assert any("cryqueue doctor" in m for m in messages(app)), messages(app)
         await pilot.press("up", "w")  # the rest of the library still works
         assert library.find("A Moment to Remember").watched
+
+
+async def test_notifications_and_dialogs_show_text_not_sequences(
+    make_app: Callable[[], CryqueueApp],
+) -> None:
+    from cryqueue.ui.dialogs import ConfirmDialog
+
+    hostile = "[b]REC[/b] \x1b]52;c;aGk=\x07\x1b[2J"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.notify(hostile)
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert shown[-1] == "[b]REC[/b] \\x1b]52;c;aGk=\\x07\\x1b[2J"
+        app.push_screen(ConfirmDialog(f"Import {hostile}?"))
+        await pilot.pause()
+        text = str(app.screen.query_one(".dialog-title").render())
+        assert "\x1b" not in text and "\\x1b" in text and "[b]REC[/b]" in text

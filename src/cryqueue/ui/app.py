@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
@@ -32,6 +33,7 @@ from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from ..paths import documents_dir
 from ..peek import Peek
 from ..records import ImportBatch
+from ..textnorm import visible
 from ..validate import without_controls
 from .details import DetailsPane
 from .dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
@@ -217,6 +219,21 @@ class CryqueueApp(App[None]):
             self._failed(error)
         else:
             super()._handle_exception(error)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification shows its text as text: a file name or title in a message is
+        neither markup (`[REC]`) nor a terminal sequence (an ESC made visible)."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def _failed(self, error: CryqueueError) -> None:
         self.notify(str(error), severity="error", timeout=6)

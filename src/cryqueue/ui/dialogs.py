@@ -14,6 +14,14 @@ from textual.widgets import Button, Input, Label, Static
 
 from ..entries import FilmEntry, FilmFacts
 from ..errors import CryqueueError
+from ..textnorm import visible
+
+
+def shown(text: str) -> Text:
+    """Text from anywhere (a file's name, a title, an error quoting a row) as plain text:
+    no markup, control characters made visible."""
+    return Text(visible(text, lines=True))
+
 
 # A dialog's submit callback returns an error message to show, or None when it succeeded; a
 # CryqueueError it raises is shown the same way.
@@ -33,8 +41,8 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Label(Text(self.label_text))
+            yield Label(shown(self.title_text), classes="dialog-title")
+            yield Label(shown(self.label_text))
             yield Input(value=self.value, id="prompt-input")
             yield Label("", id="prompt-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
@@ -57,7 +65,7 @@ class PromptDialog(ModalScreen[str | None]):
         except CryqueueError as exc:
             error = str(exc)
         if error:
-            self.query_one("#prompt-error", Label).update(Text(error))
+            self.query_one("#prompt-error", Label).update(shown(error))
         else:
             self.dismiss(value)
 
@@ -77,7 +85,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question), classes="dialog-title")
+            yield Label(shown(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")
@@ -124,7 +132,7 @@ class FilmFormDialog(ModalScreen[FilmEntry | None]):
             "cast": ", ".join(s.cast) if s else "",
         }
         with Vertical(classes="dialog film-form"):
-            yield Label(Text(self.heading), classes="dialog-title")
+            yield Label(shown(self.heading), classes="dialog-title")
             with Grid(classes="form-grid"):
                 for name, label in FORM_FIELDS:
                     yield Label(label)
@@ -166,7 +174,7 @@ class FilmFormDialog(ModalScreen[FilmEntry | None]):
         try:
             saved = self.submit(facts)
         except CryqueueError as exc:
-            error.update(Text(str(exc)))
+            error.update(shown(str(exc)))
             return
         self.dismiss(saved)
 
