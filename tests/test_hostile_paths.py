@@ -207,3 +207,37 @@ def test_error_messages_show_control_characters_instead_of_obeying_them(
     assert code != 0
     assert "\x1b" not in err + out and "\x07" not in err + out
     assert "\\x1b]52;c;aGVsbG8=\\x07" in err, err
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_files_and_folders_are_private_whatever_the_umask_and_links(
+    cli: Cli, tmp_path: Path
+) -> None:
+    old = os.umask(0)
+    try:
+        deep = tmp_path / "a" / "b" / "c" / "lib.db"
+        assert cli("list", db=deep)[0] == 0
+        link = tmp_path / "link.db"
+        target = tmp_path / "real" / "target.db"
+        target.parent.mkdir(mode=0o700)
+        link.symlink_to(target)
+        assert cli("list", db=link)[0] == 0
+    finally:
+        os.umask(old)
+    assert [_mode(p) for p in (tmp_path / "a", tmp_path / "a" / "b", deep.parent)] == [0o700] * 3
+    assert _mode(deep) == 0o600
+    assert link.is_symlink() and _mode(target) == 0o600
+
+
+def test_a_bad_config_is_reported_and_ignored(tmp_path: Path) -> None:
+    from cryqueue.config import read_config
+
+    path = tmp_path / "config.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    values, problem = read_config(path)
+    assert values == {} and problem is not None and "using the defaults" in problem
+    path.write_text('{"theme": "nord"}')
+    assert read_config(path) == ({"theme": "nord"}, None)

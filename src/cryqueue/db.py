@@ -186,10 +186,11 @@ def open_database(path: Path, *, seed: bool = True) -> Database:
 
 
 def _create(path: Path) -> None:
-    """Create the schema in a fresh private file."""
+    """Create the schema in a fresh private file (through a link: the link's target, 0600
+    like any file cryqueue creates, whatever the umask)."""
     if not path.exists():
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            fd = os.open(os.path.realpath(path), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
         except FileExistsError:
             pass  # another cryqueue created it just now; fine, the schema step below is idempotent

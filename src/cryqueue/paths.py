@@ -32,8 +32,14 @@ def documents_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create a folder (and parents) readable only by the user; an existing one is left as is."""
+    """Create a folder, and each missing parent, readable only by the user whatever the umask;
+    folders that exist already are left as they are."""
     if path.is_dir():
         return
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    missing = [path, *(p for p in path.parents if not p.exists())]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another cryqueue, or a link to a folder: not ours
+        os.chmod(folder, 0o700)

@@ -220,3 +220,16 @@ async def test_notifications_and_dialogs_show_text_not_sequences(
         await pilot.pause()
         text = str(app.screen.query_one(".dialog-title").render())
         assert "\x1b" not in text and "\\x1b" in text and "[b]REC[/b]" in text
+
+
+async def test_a_deeply_nested_config_is_reported_and_the_app_starts(
+    make_app: Callable[[], CryqueueApp], tmp_path: Path
+) -> None:
+    config = tmp_path / "config" / "config.json"
+    config.parent.mkdir()
+    config.write_text("[" * 100_000 + "]" * 100_000)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.is_running
+        assert any("using the defaults" in n.message for n in app._notifications)

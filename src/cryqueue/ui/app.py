@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from ..config import config_path, load_config, save_config
+from ..config import config_path, read_config, save_config
 from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats, Viewings
 from ..errors import Abandoned, CryqueueError, LookupFailed
 from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
@@ -157,7 +157,10 @@ class CryqueueApp(App[None]):
         self.started = True
 
     def on_mount(self) -> None:
-        theme = load_config(self.config_file).get("theme")
+        config, problem = read_config(self.config_file)
+        if problem:
+            self.notify(problem, severity="warning", timeout=8)
+        theme = config.get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
