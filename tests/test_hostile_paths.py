@@ -241,3 +241,24 @@ def test_a_bad_config_is_reported_and_ignored(tmp_path: Path) -> None:
     assert values == {} and problem is not None and "using the defaults" in problem
     path.write_text('{"theme": "nord"}')
     assert read_config(path) == ({"theme": "nord"}, None)
+
+
+def test_a_read_only_library_creates_no_files_and_names_what_to_make_writable(
+    cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root may write anything, so whether a file is writable is simulated."""
+    stale = db_path.parent / "cq.db-shm"
+    stale.write_bytes(b"")  # left by an older cryqueue that opened the library read-only
+    read_only = {db_path, stale}
+    monkeypatch.setattr(os, "access", lambda path, _mode: Path(path) not in read_only)
+    before = sorted(p.name for p in db_path.parent.iterdir())
+    for command in (("list",), ("tears", "Always", "5"), ("export", "-o", "-")):
+        code, _out, err = cli(*command)
+        assert code == 1 and f"chmod u+w {db_path} {stale}" in err, err
+    assert sorted(p.name for p in db_path.parent.iterdir()) == before
+    read_only.discard(db_path)  # the user follows the advice for the database only
+    code, _out, err = cli("list")
+    assert code == 1 and f"chmod u+w {stale}" in err, err
+    read_only.clear()
+    stale.unlink()
+    assert cli("tears", "Always", "5")[0] == 0

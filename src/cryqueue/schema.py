@@ -44,6 +44,7 @@ def inspect_file(path: Path) -> FileState:
             f"cannot read {path}: permission denied; fix its permissions (chmod u+rw) "
             "or pass --db with another file"
         ) from None
+    _refuse_read_only(path)  # before SQLite opens it: it would leave read-only -wal/-shm files
     if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
         raise DatabaseRefused(
             f"{path} is not a cryqueue database (not an SQLite file); "
@@ -80,11 +81,20 @@ def inspect_file(path: Path) -> FileState:
             "writes); check it with 'cryqueue doctor' or restore a backup with "
             "'cryqueue restore BACKUP'"
         )
-    if not os.access(path, os.W_OK):
-        raise DatabaseRefused(
-            f"{path} is read-only; make it writable (chmod u+w) or pass --db with another file"
-        )
     return FileState(schema_version=version, is_new=False)
+
+
+def _refuse_read_only(path: Path) -> None:
+    """A library is opened for writing, with its -wal and -shm files: each must be writable,
+    or SQLite fails later with 'readonly database' (and an older cryqueue's read-only -shm
+    kept a library read-only after the database itself was made writable)."""
+    parts = [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+    locked = [str(p) for p in parts if not os.access(p, os.W_OK)]
+    if locked:
+        raise DatabaseRefused(
+            f"{path} is read-only; make it writable (chmod u+w {' '.join(locked)}) "
+            "or pass --db with another file"
+        )
 
 
 Column = tuple[str, str, bool, int]  # name, declared type, not null, primary key position
