@@ -262,3 +262,32 @@ def test_a_read_only_library_creates_no_files_and_names_what_to_make_writable(
     read_only.clear()
     stale.unlink()
     assert cli("tears", "Always", "5")[0] == 0
+
+
+def test_csv_export_guards_a_formula_at_the_cells_start_only() -> None:
+    from cryqueue.spreadsheet import cell
+
+    assert cell(["rain", "=cmd", "-sad"]) == "rain; =cmd; -sad"
+    assert cell(["=cmd", "rain"]) == "'=cmd; rain"
+    assert cell("+1") == "'+1" and cell(None) == "" and cell(True) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("version", -5, "version -5"), ("version", 0, "version 0"), ("imdb_id", "nm123", "IMDb id")],
+)
+def test_json_import_refuses_impossible_versions_and_ids(
+    cli: Cli, tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    import json
+
+    export = tmp_path / "export.json"
+    assert cli("export", "--format", "json", "-o", export)[0] == 0
+    document = json.loads(export.read_text(encoding="utf-8"))
+    if field == "version":
+        document["version"] = value
+    else:
+        document["films"][0]["imdb_id"] = value
+    export.write_text(json.dumps(document), encoding="utf-8")
+    code, _out, err = cli("import", export)
+    assert code == 2 and message in err, err

@@ -71,9 +71,14 @@ def parse_document(text: str | bytes) -> list[ImportRecord]:
         if raw.get("format") != FORMAT_NAME:
             raise UsageError('the file is not a cryqueue export (no "format": "cryqueue")')
         version = raw.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+        if (
+            not isinstance(version, int)
+            or isinstance(version, bool)
+            or not 1 <= version <= FORMAT_VERSION
+        ):
             raise UsageError(
-                f"the export has version {version!r}; this cryqueue reads up to {FORMAT_VERSION}"
+                f"the export has version {version!r}; this cryqueue reads versions 1 to "
+                f"{FORMAT_VERSION} (a newer one needs a newer cryqueue)"
             )
         films = raw.get("films")
     else:
@@ -153,7 +158,7 @@ def _checked_record(item: dict[str, Any]) -> ImportRecord:
         facts=facts,
         episodes=_count(item, "episodes"),
         country=validate.optional_text(_text(item, "country"), "the country"),
-        imdb_id=validate.optional_text(_text(item, "imdb_id"), "the IMDb id"),
+        imdb_id=validate.imdb_id(_text(item, "imdb_id")),
         catalog_key=_text(item, "catalog_key"),
         viewings=tuple(sorted(validate.viewing_date(d) for d in dates)),
         tear_level=validate.tear_level(tears),

@@ -16,13 +16,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Any) -> str:
+    """A value as a spreadsheet cell: a list joined with '; ', and a cell that would start a
+    formula kept text by one leading ' (at the cell's start only, not each element's)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(cell(v) for v in value)
-    text = str(value)
+    text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
