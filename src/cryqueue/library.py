@@ -417,8 +417,6 @@ class Library:
         old and new positions."""
         with self.db.write() as session:
             self._touch(session, film_id)
-            if session.get(Film, other_id) is None:
-                raise LookupFailed("the film next to it is no longer in the library")
             return ranking.place_next_to(session, film_id, other_id, up)
 
     def move_by(self, film_id: int, delta: int) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from .db import driver_of
+from .errors import LookupFailed
 from .models import Film
 
 GAP = 1 << 20
@@ -103,42 +104,42 @@ def reposition(session: Session, film_id: int, position: int) -> tuple[int, int]
     raise RuntimeError("ranking keys could not be re-spaced")  # pragma: no cover
 
 
-NEAR = 64  # moves up to this many places walk from the film's key
-
-
 def place_next_to(session: Session, film_id: int, other_id: int, up: bool) -> tuple[int, int]:
     """Move a film up (or down) to just past `other_id`, if the other film is on that side of
-    it as stored; returns the old and new positions. Reads keys near the two films only: the
-    cost is the distance moved, not the library's size (beyond the film's own position)."""
-    current = position_of(session, film_id)
+    it as stored; returns the old and new positions. Reads keys near the two films only, with
+    the driver (a key press: SQLAlchemy's per-statement cost would be most of it)."""
+    driver = driver_of(session)
     for _attempt in range(2):
-        key, other = _key(session, film_id), _key(session, other_id)
+        keys = dict(
+            driver.execute(
+                "SELECT id, rank_key FROM film WHERE id IN (?, ?)", (film_id, other_id)
+            ).fetchall()
+        )
+        if len(keys) < 2:
+            raise LookupFailed("the film next to it is no longer in the library")
+        key, other = keys[film_id], keys[other_id]
+        ((current,),) = driver.execute("SELECT count(*) + 1 FROM film WHERE rank_key < ?", (key,))
         if (other < key) != up:
             return current, current
-        low, high = (other, key) if up else (key, other)
-        passed = session.exec(
-            select(func.count())
-            .select_from(Film)
-            .where(col(Film.rank_key) >= low, col(Film.rank_key) <= high, Film.id != film_id)
-        ).one()
-        if up:
-            beyond = select(func.max(Film.rank_key)).where(col(Film.rank_key) < other)
-            new_key = key_between(session.exec(beyond).one(), other)
-        else:
-            beyond = select(func.min(Film.rank_key)).where(col(Film.rank_key) > other)
-            new_key = key_between(other, session.exec(beyond).one())
+        low, high = (other, key - 1) if up else (key + 1, other)
+        ((passed,),) = driver.execute(
+            "SELECT count(*) FROM film WHERE rank_key BETWEEN ? AND ?", (low, high)
+        )
+        beyond = (
+            "SELECT max(rank_key) FROM film WHERE rank_key < ?"
+            if up
+            else "SELECT min(rank_key) FROM film WHERE rank_key > ?"
+        )
+        ((edge,),) = driver.execute(beyond, (other,))
+        new_key = key_between(edge, other) if up else key_between(other, edge)
         if new_key is not None:
-            film = session.get_one(Film, film_id)
-            film.rank_key = new_key
-            session.add(film)
-            session.flush()
+            driver.execute("UPDATE film SET rank_key = ? WHERE id = ?", (new_key, film_id))
             return current, current - passed if up else current + passed
         respace(session)
     raise RuntimeError("ranking keys could not be re-spaced")  # pragma: no cover
 
 
-def _key(session: Session, film_id: int) -> int:
-    return int(session.exec(select(Film.rank_key).where(Film.id == film_id)).one())
+NEAR = 64  # moves up to this many places walk from the film's key
 
 
 def _neighbours_near(
