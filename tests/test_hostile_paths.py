@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Cli
 
@@ -291,3 +294,22 @@ def test_json_import_refuses_impossible_versions_and_ids(
     export.write_text(json.dumps(document), encoding="utf-8")
     code, _out, err = cli("import", export)
     assert code == 2 and message in err, err
+
+
+@given(st.text())
+def test_visible_text_carries_no_control_character(text: str) -> None:
+    from cryqueue.textnorm import visible
+
+    shown = visible(text)
+    assert not any(unicodedata.category(ch) == "Cc" for ch in shown)
+    assert not any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in shown)
+    if not any(
+        unicodedata.category(ch) == "Cc"
+        or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        for ch in text
+    ):
+        assert shown == text  # ordinary text, Hangul and emoji included, is left alone
+    lines = visible(text, lines=True)
+    assert lines.replace("\n", "").replace("\t", "") == visible(
+        text.replace("\n", "").replace("\t", "")
+    )
