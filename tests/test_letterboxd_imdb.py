@@ -192,8 +192,9 @@ def test_dry_run_reports_and_writes_nothing(cli: Cli, tmp_path: Path, db_dump: A
         line.startswith("  match  Il Mare (2000): 3 viewings, rating 4, tags +rainy day +sea")
         for line in lines
     )
-    assert "  skip   Some Film (lists/saddest-ever.csv line 8): no year" in out
-    assert lines[-1] == "Would import e.zip: 2 added, 3 matched, 1 skipped."
+    assert "  skipped Some Film (lists/saddest-ever.csv line 8): no year" in out
+    assert "Would import e.zip: 2 added, 3 matched, 1 skipped (1 without a year)." in lines
+    assert "  ignored likes/films.csv: likes, not films you logged" in lines  # named, not dropped
 
 
 def test_matches_on_the_original_hangul_title(cli: Cli, tmp_path: Path) -> None:
@@ -216,46 +217,62 @@ def test_matches_on_the_original_hangul_title(cli: Cli, tmp_path: Path) -> None:
             "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
             "2023-02-01,Il Mare,2000,u,4,,,2023-01-31\n"
             '2023-02-01,Later,2001,"https://boxd.it/\nb",4,,,2023-13-31\n',
-            "diary.csv line 3: date '2023-13-31' is not a valid date; use YYYY-MM-DD",
+            "(diary.csv line 3): date '2023-13-31' is not a valid date; use YYYY-MM-DD",
         ),
         (
             "ratings.csv",
             "Date,Name,Year,Letterboxd URI,Rating\n2023-01-01,X,2001,u,4.2\n",
-            "ratings.csv line 2: rating '4.2' is not a star rating; give 0.5 to 5",
+            "(ratings.csv line 2): rating '4.2' is not a star rating; give 0.5 to 5",
         ),
         (
             "watched.csv",
             "Date,Name,Year,Letterboxd URI\n2023-01-01,X,20x1,u\n",
-            "watched.csv line 2: year '20x1' is not a number",
+            "(watched.csv line 2): year '20x1' is not a number",
         ),
         (
             "watched.csv",
             "Date,Name,Year,Letterboxd URI\n2023-01-01,,2001,u\n",
-            "watched.csv line 2: the film has no Name or Title",
+            "(watched.csv line 2): the film has no Name or Title",
         ),
         (
             "diary.csv",
             "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
             '2023-01-01,X,2001,u,4,,"a,b",2023-01-01,extra,more\n',
-            "diary.csv line 2: 10 fields where the header has 8",
+            "(diary.csv line 2): 10 values where the header has 8",
         ),
         (
             "watched.csv",
-            "Date,Name,Year\n2023-01-01,Nul\x00Film,2001\n",
-            "watched.csv line 2: the title contains control characters",
+            "Date,Name,Year,Letterboxd URI\n2023-01-01,Bell\x07Film,2001,u\n",
+            "(watched.csv line 2): the title contains control characters",
         ),
-        ("notes.csv", "a,b\n1,2\n", "cannot tell what kind of file notes.csv is; give --format"),
     ],
 )
-def test_a_bad_row_aborts_the_whole_import_naming_file_and_line(
+def test_a_bad_row_is_skipped_naming_file_and_line_and_strict_refuses_it(
     cli: Cli, tmp_path: Path, db_dump: Any, name: str, content: str, message: str
 ) -> None:
+    """A bad row costs that row, not the file (it used to abort the import); --strict makes
+    any skipped row an error that changes nothing."""
     path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
+    path.write_text(content + "2023-01-01,Good Film,2003,u\n", encoding="utf-8")
+    before = db_dump()
+    code, out, err = cli("import", path, "--strict")
+    assert (code, out) == (2, "")
+    assert "--strict: 1 row would be skipped" in err and message.strip("(").replace(")", "") in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert db_dump() == before
+    code, out, err = cli("import", path)
+    assert (code, err) == (0, "")
+    assert "1 skipped (1 with" in out and message in out
+    assert "Good Film" in films(cli)
+
+
+def test_a_file_of_unknown_kind_is_refused(cli: Cli, tmp_path: Path, db_dump: Any) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
     before = db_dump()
     code, out, err = cli("import", path)
     assert (code, out) == (2, "")
-    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert "cannot tell what kind of file notes.csv is; give --format" in err
     assert db_dump() == before
 
 
@@ -263,10 +280,13 @@ def test_broken_files_are_refused_with_a_clear_message(
     cli: Cli, tmp_path: Path, db_dump: Any
 ) -> None:
     before = db_dump()
-    latin = tmp_path / "watched.csv"
-    latin.write_bytes("Date,Name,Year,Letterboxd URI\n2023-01-01,Amélie,2001,u\n".encode("latin-1"))
-    code, _out, err = cli("import", latin)
-    assert code == 2 and "watched.csv line 2: the file is not UTF-8 text" in err
+    not_text = tmp_path / "watched.csv"  # 0x81: undefined in Windows-1252, invalid in UTF-8
+    not_text.write_bytes(b"Date,Name,Year,Letterboxd URI\n2023-01-01,Am\x81lie,2001,u\n")
+    code, _out, err = cli("import", not_text)
+    assert code == 2 and "watched.csv line 2: not UTF-8 or Windows-1252 text (byte 0x81)" in err
+    not_text.write_bytes(b"Date,Name,Year\n2023-01-01,Nul\x00Film,2001\n")
+    code, _out, err = cli("import", not_text)
+    assert code == 2 and "watched.csv line 2: not UTF-8 or Windows-1252 text (it has a NUL" in err
     cut = tmp_path / "cut.zip"
     cut.write_bytes(write_zip(tmp_path / "whole.zip", EXPORT).read_bytes()[:-60])
     code, _out, err = cli("import", cut)
@@ -292,7 +312,7 @@ def test_imdb_ratings_current_format(cli: Cli, tmp_path: Path) -> None:
     code, out, err = cli("import", path)
     assert (code, err) == (0, "")
     assert "1 added, 1 matched, 2 skipped" in out
-    assert "Some Episode (ratings.csv line 4): a TV Episode, not a film or series" in out
+    assert "Some Episode (ratings.csv line 4): a TV episode, not a film or series" in out
     assert "Coming Soon (ratings.csv line 5): no year yet" in out
     by_title = films(cli)
     assert by_title["Il Mare"]["rating"] == 4.5  # 9 halved
@@ -348,8 +368,8 @@ def test_imdb_title_types_in_either_spelling(
 def test_imdb_bad_rating_names_the_line(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text(IMDB_RATINGS.replace("tt0282599,9,", "tt0282599,11,"), encoding="utf-8")
-    code, _out, err = cli("import", path)
-    assert code == 2 and "r.csv line 2: rating '11' is not a whole number from 1 to 10" in err
+    code, out, _err = cli("import", path)  # skipped, no longer the whole file
+    assert code == 0 and "(r.csv line 2): rating '11' is not a whole number from 1 to 10" in out
 
 
 def test_format_option_is_checked_against_the_file(cli: Cli, tmp_path: Path) -> None:
@@ -417,9 +437,9 @@ def test_include_notes_is_only_for_letterboxd(cli: Cli) -> None:
 
 def test_tag_command_adds_removes_and_filters(cli: Cli) -> None:
     code, out, _err = cli("tag", "Il Mare", "+Rainy-Day", "+#sea", "+letters")
-    assert (code, out) == (0, "Tags of Il Mare (2000): #rainy-day #sea #letters.\n")
+    assert (code, out) == (0, "Tags of Il Mare (2000): #Rainy-Day #sea #letters.\n")
     code, out, _err = cli("tag", "Il Mare", "-sea")
-    assert out == "Tags of Il Mare (2000): #rainy-day #letters.\n"
+    assert out == "Tags of Il Mare (2000): #Rainy-Day #letters.\n"
     cli("tag", "Always", "+letters")
     code, out, _err = cli("list", "--tag", "letters", "--format", "json")
     assert [f["title"] for f in json.loads(out)] == ["Il Mare", "Always"]
@@ -435,7 +455,7 @@ def test_tag_command_adds_removes_and_filters(cli: Cli) -> None:
     assert code == 2 and "contains a comma" in err
     code, _out, err = cli("tag", "Il Mare", "sad")
     assert code == 2 and "write 'sad' as +sad to add it or -sad to remove it" in err
-    assert cli("tag", "Il Mare")[1] == "Tags of Il Mare (2000): #rainy-day #letters.\n"
+    assert cli("tag", "Il Mare")[1] == "Tags of Il Mare (2000): #Rainy-Day #letters.\n"
 
 
 def test_rate_command_and_json_fields(cli: Cli) -> None:
@@ -616,8 +636,8 @@ def test_odd_numbers_in_imdb_files_are_errors_or_ignored_never_crashes(
     )
     assert cli("import", path, "--ranking")[0] == 0
     path.write_text(IMDB_OLD_LIST.replace(",96,2000", ",1²,2000"), encoding="utf-8")
-    code, _out, err = cli("import", path)
-    assert code == 2 and "list.csv line 2: runtime '1²' is not a number of minutes" in err
+    code, out, _err = cli("import", path)  # skipped, no longer the whole file
+    assert code == 0 and "(list.csv line 2): runtime '1²' is not a number of minutes" in out
 
 
 @settings(max_examples=200, deadline=None)
@@ -631,7 +651,7 @@ def test_any_tag_or_rating_is_stored_cleanly_or_refused(value: str, stars: Any) 
     except UsageError as exc:
         assert "\n" not in str(exc)
     else:
-        assert tag and tag == tag.strip().lower() and "," not in tag and not tag.startswith("#")
+        assert tag and tag == tag.strip() and "," not in tag and not tag.startswith("#")
         assert validate.tag(tag) == tag  # stored tags read back the same
     try:
         rating = validate.rating(stars)

@@ -138,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="make a list's order your ranking (the list's name, if the import has several)",
     )
+    cmd.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the import if any row would be skipped (nothing is written)",
+    )
 
     cmd = command("backup", "copy the database to a backup file, safely even while in use")
     cmd.add_argument(
@@ -455,31 +460,24 @@ def cmd_export(library: Library | Peek, args: argparse.Namespace) -> int:
 
 
 def cmd_import(library: Library, args: argparse.Namespace) -> int:
-    """One transaction: a bad row stops the import with its file and line, changing nothing."""
+    """One transaction: a file that cannot be read changes nothing; a row that cannot be read
+    is skipped and counted by reason (with --strict, it refuses the import instead)."""
     from .import_files import load
+    from .import_report import summary_lines
 
     path = Path(args.path).expanduser()
     batch = load(path, args.format, args.ranking)
+    batch.strict = args.strict
     progress = _progress_line(f"Importing {path.name}")
     summary = library.import_batch(batch, progress, dry_run=args.dry_run)
     if args.dry_run:
         print(f"Dry run of {path.name} ({batch.described}): nothing was written.")
         for line in summary.lines:
             print(f"  {line}")
-        for skip in summary.skipped:
-            print(f"  skip   {skip.name} ({skip.where}): {skip.reason}")
-        verb = "Would import"
-    else:
-        verb = "Imported"
-    print(
-        f"{verb} {path.name}: {summary.added} added, {summary.matched} matched, "
-        f"{len(summary.skipped)} skipped."
-    )
-    if not args.dry_run and summary.skipped:
-        for skip in summary.skipped[:SHOWN_SKIPS]:
-            print(f"  skipped {skip.name} ({skip.where}): {skip.reason}")
-        if len(summary.skipped) > SHOWN_SKIPS:
-            print(f"  … and {len(summary.skipped) - SHOWN_SKIPS} more (see --dry-run)")
+    shown = None if args.dry_run else SHOWN_SKIPS
+    print("\n".join(summary_lines(summary, path.name, dry_run=args.dry_run, examples=shown)))
+    if not args.dry_run and len(summary.skipped) > SHOWN_SKIPS:
+        print("  (--dry-run lists every skipped row)")
     return 0
 
 

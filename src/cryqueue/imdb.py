@@ -1,5 +1,6 @@
 """IMDb's CSV exports of ratings, the watchlist and lists, in the current column set (with
-`Original Title`) and the older ones (`You rated`, `Title type`, lower-case names).
+`Original Title`) and the older ones (`You rated`, `Title type`, lower-case names), from any of
+IMDb's sites (title types in their language, see `imdb_types`), in UTF-8 or Windows-1252.
 
 IMDb rates 1-10; cryqueue keeps stars, so a rating is halved (7 -> 3.5). A rated title has been
 seen, on a day IMDb does not say (its Date Rated is when the rating was given)."""
@@ -7,18 +8,13 @@ seen, on a day IMDb does not say (its Date Rated is when the rating was given)."
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from . import validate
-from .csv_rows import Row, column_key, decode, header_of, records, row_facts, table
+from . import imdb_types, validate
+from .csv_rows import Row, RowSkipped, decode, header_of, read_rows, records, row_facts, table
 from .errors import UsageError
-from .records import ImportBatch, ImportRecord, Skip
+from .records import ImportBatch, ImportRecord, SkipGroup
 
-# Title types, compared without spaces or case ('TV Series' and 'tvSeries' are one).
-FILM_TYPES = {
-    "movie", "tvmovie", "short", "tvshort", "tvspecial", "video", "videomovie",
-    "featurefilm", "shortfilm", "documentary", "tvfilm",
-}  # fmt: skip
-SERIES_TYPES = {"tvseries", "tvminiseries", "miniseries"}
 _NUMBER = re.compile(r"[0-9]{1,9}")
 
 
@@ -27,63 +23,67 @@ def looks_like(text: str) -> bool:
 
 
 def parse(name: str, data: bytes, ranked: bool = False) -> ImportBatch:
-    """An IMDb export; `ranked`: its order (by Position) becomes the personal ranking."""
-    text = decode(name, data)
+    """An IMDb export; `ranked`: its order (by Position) becomes the personal ranking. Its
+    dates (Date Rated, created, Release Date, in whatever form) are not viewings, so they are
+    never read, and an odd one never costs a row."""
+    batch = ImportBatch([], described=f"IMDb {name}")
+    text = decode(name, data, batch.notes)
     if not looks_like(text):
         raise UsageError(
             f"{name}: no 'Const' column; is it an IMDb ratings, watchlist or list export?"
         )
-    batch = ImportBatch([], described=f"IMDb {name}")
+    if ranked and "position" not in header_of(text):
+        raise UsageError(f"{name} is not a list (no Position column); --ranking needs a list")
+    unknown: Counter[str] = Counter()  # title types imported as films, though not known
     placed: list[tuple[int, int]] = []  # (position, record index)
-    for row in table(name, records(name, text)):
-        record = _record(row, batch.skipped)
-        if record is None:
-            continue
+    rows = table(name, records(name, text), batch.skipped)
+    for row, record in read_rows(rows, batch.skipped, lambda row: _record(row, unknown)):
         position = row.get("position")
         at = int(position) if _NUMBER.fullmatch(position) else len(placed) + 1
         placed.append((at, len(batch.records)))
         batch.records.append(record)
+    if unknown:
+        types = ", ".join(f"{kind!r} ({n})" for kind, n in unknown.most_common(5))
+        count = unknown.total()
+        batch.notes.append(
+            f"{name}: {count} row{'s' if count > 1 else ''} of a title type not recognised "
+            f"imported as films ({types})"
+        )
     if ranked:
-        if "position" not in header_of(text):
-            raise UsageError(f"{name} is not a list (no Position column); --ranking needs a list")
         batch.ranking = [index for _position, index in sorted(placed)]
     return batch
 
 
-def _record(row: Row, skipped: list[Skip]) -> ImportRecord | None:
+def _record(row: Row, unknown: Counter[str]) -> ImportRecord:
     title = row.get("title")
-    if not title:
-        raise row.fail("the title is empty; fix or delete that row")
-    kind_name = column_key(row.get("titletype"))
-    if kind_name in SERIES_TYPES:
-        kind = "series"
-    elif kind_name in FILM_TYPES or not kind_name:
-        kind = "film"
-    else:
-        skipped.append(Skip(row.where, title, f"a {row.get('titletype')}, not a film or series"))
-        return None
+    given = row.get("titletype")
+    kind = imdb_types.kind_of(given)
+    if isinstance(kind, SkipGroup):
+        english = imdb_types.type_key(given) == imdb_types.type_key(kind.one)
+        said = "" if english else f" ({given!r} on IMDb)"
+        raise RowSkipped(f"a {kind.one}{said}, not a film or series", kind)
     runtime = row.get("runtimemins")
     original = row.get("originaltitle")
     stars = row.get("yourrating", "yourated")
     facts = row_facts(
         row,
         title,
-        skipped,
         "no year yet (not released)",
         original_title=row.check(
             lambda: validate.optional_text(
                 original if original != title else None, "Original Title"
-            )
+            ),
+            "original title",
         ),
-        kind=kind,
-        runtime_minutes=row.check(lambda: _minutes(runtime)),
+        kind=kind or imdb_types.FILM,
+        runtime_minutes=row.check(lambda: _minutes(runtime), "runtime"),
     )
-    if facts is None:
-        return None
-    rating = row.check(lambda: validate.stars_from_ten(stars)) if stars else None
+    if kind is None:
+        unknown[given] += 1
+    rating = row.check(lambda: validate.stars_from_ten(stars), "rating") if stars else None
     return ImportRecord(
         facts,
-        imdb_id=row.check(lambda: validate.imdb_id(row.get("const"))),
+        imdb_id=row.check(lambda: validate.imdb_id(row.get("const")), "IMDb id"),
         rating=rating,
         watched=rating is not None,
         where=row.where,

@@ -1,5 +1,6 @@
 """What `cryqueue import PATH` and the app's import dialog read: a file, a ZIP or a folder in
-any of the formats cryqueue knows, told apart by their content unless the user says."""
+any of the formats cryqueue knows, told apart by their content unless the user says. A ZIP or
+folder never drops a file silently: every file it does not read is named, with why."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from . import imdb, json_io, letterboxd
+from .csv_rows import decode
 from .errors import UsageError
 from .records import ImportBatch
 
@@ -22,12 +24,14 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
     path = path.expanduser()
     if path.is_dir():
         _expect(fmt, "letterboxd", f"{path} is a folder")
-        return letterboxd.parse(_folder_files(path), ranking)
+        files, ignored = _folder_files(path)
+        return _with_ignored(letterboxd.parse(files, ranking), ignored)
     data = _read(path)
     if zipfile.is_zipfile(path):
         _expect(fmt, "letterboxd", f"{path.name} is a ZIP file")
         try:
-            return letterboxd.parse(_zip_files(path), ranking)
+            files, ignored = _zip_files(path)
+            return _with_ignored(letterboxd.parse(files, ranking), ignored)
         except UsageError as exc:
             raise UsageError(f"{path.name}: {exc}") from None
     if data.startswith(b"PK\x03\x04"):
@@ -49,14 +53,19 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
         return ImportBatch(records, ranking=range(len(records)), described=f"cryqueue {path.name}")
     if fmt == "imdb":
         return imdb.parse(path.name, data, ranked=ranking is not None)
-    return letterboxd.parse([(path.name, data)], ranking)
+    return letterboxd.parse([(path.name, data)], ranking, single=True)
+
+
+def _with_ignored(batch: ImportBatch, ignored: list[tuple[str, str]]) -> ImportBatch:
+    batch.ignored = sorted([*ignored, *batch.ignored])
+    return batch
 
 
 def _sniff(name: str, data: bytes) -> ImportFormat:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"[") or name.casefold().endswith(".json"):
         return "cryqueue"
-    text = data[:65536].decode("utf-8-sig", errors="replace")
+    text = decode(name, data[:65536], [])
     if imdb.looks_like(text):
         return "imdb"
     if letterboxd.kind_of(name, text) is not None:
@@ -81,27 +90,68 @@ def _read(path: Path) -> bytes:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _folder_files(folder: Path) -> list[tuple[str, bytes]]:
-    # The export's own layout only: a folder such as Documents is not searched all through.
-    files = sorted(p for p in [*folder.glob("*.csv"), *folder.glob("lists/*.csv")] if p.is_file())
-    if sum(p.stat().st_size for p in files) > MAX_BYTES:
+# The export's own folders; any other folder is named as ignored, never searched through (the
+# user may have given a folder such as Documents).
+EXPORT_FOLDERS = ("lists", *letterboxd.NOT_FILM_FOLDERS)
+NOT_CSV = "not a CSV file"
+MAC_METADATA = "__MACOSX"  # what macOS's Archive Utility adds to a ZIP: not the user's files
+
+
+def _folder_files(folder: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    """The export's CSV files as (name, content), and the files left out, with why. Files the
+    export keeps apart (likes/, deleted/…) are not read: only their names are needed."""
+    entries = sorted(folder.iterdir())
+    for sub in [e for e in entries if e.is_dir() and e.name in EXPORT_FOLDERS]:
+        entries += sorted(sub.iterdir())
+    wanted: list[Path] = []
+    ignored: list[tuple[str, str]] = []
+    for entry in entries:
+        name = entry.relative_to(folder).as_posix()
+        if entry.is_dir():
+            if entry.parent != folder or entry.name not in EXPORT_FOLDERS:
+                ignored.append((f"{name}/", "a folder that is not part of a Letterboxd export"))
+            continue
+        why = _left_out(name)
+        if why is None:
+            wanted.append(entry)
+        else:
+            ignored.append((name, why))
+    if sum(p.stat().st_size for p in wanted) > MAX_BYTES:
         raise UsageError(f"{folder} holds more than 1 GiB of CSV files; import them in parts")
-    return [(p.relative_to(folder).as_posix(), _read(p)) for p in files]
+    files = [(p.relative_to(folder).as_posix(), _read(p)) for p in wanted]
+    return files, ignored
 
 
-def _zip_files(path: Path) -> list[tuple[str, bytes]]:
-    """The CSV members, named relative to the export's top folder (some tools add one)."""
+def _left_out(name: str) -> str | None:
+    """Why a file of a ZIP or folder is not read, or None to read it."""
+    path = PurePosixPath(name)
+    if path.parts[0] == MAC_METADATA:
+        return "macOS metadata, not an export file"
+    if path.suffix.casefold() != ".csv":
+        return NOT_CSV
+    return letterboxd.left_out(name)
+
+
+def _zip_files(path: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    """The CSV members, named relative to the export's top folder (some tools add one), and
+    the members left out, with why."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [i for i in archive.infolist() if i.filename.endswith(".csv")]
-            if sum(i.file_size for i in members) > MAX_BYTES:
-                raise UsageError("it unpacks to more than 1 GiB; unpack it and import the parts")
+            members = [i for i in archive.infolist() if not i.is_dir()]
             names = [PurePosixPath(i.filename) for i in members]
-            top = _common_top(names)
-            return [
-                (n.relative_to(top).as_posix() if top else n.as_posix(), archive.read(i))
-                for n, i in zip(names, members, strict=True)
-            ]
+            top = _common_top([n for n in names if n.parts[0] != MAC_METADATA])
+            wanted: list[tuple[str, zipfile.ZipInfo]] = []
+            ignored: list[tuple[str, str]] = []
+            for name, info in zip(names, members, strict=True):
+                inner = (name.relative_to(top) if top in name.parents else name).as_posix()
+                why = _left_out(inner)
+                if why is None:
+                    wanted.append((inner, info))
+                else:
+                    ignored.append((inner, why))
+            if sum(i.file_size for _n, i in wanted) > MAX_BYTES:
+                raise UsageError("it unpacks to more than 1 GiB; unpack it and import the parts")
+            return [(n, archive.read(i)) for n, i in wanted], ignored
     except (
         zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
         NotImplementedError, zlib.error,
@@ -111,10 +161,11 @@ def _zip_files(path: Path) -> list[tuple[str, bytes]]:
         ) from None
 
 
-def _common_top(names: list[PurePosixPath]) -> PurePosixPath | None:
+def _common_top(names: list[PurePosixPath]) -> PurePosixPath:
+    """The one folder every member is in, if there is one and it is not the export's own."""
     tops = {n.parts[0] for n in names if len(n.parts) > 1}
     if len(tops) == 1 and all(len(n.parts) > 1 for n in names):
         top = PurePosixPath(tops.pop())
-        if top.name != "lists":
+        if top.name not in EXPORT_FOLDERS:
             return top
-    return None
+    return PurePosixPath("/")  # no member's parent

@@ -21,10 +21,12 @@ from sqlmodel import Session, col, select
 
 from . import ranking
 from .db import driver_of
+from .errors import UsageError
 from .models import Film
 from .peek import days_by_film
-from .records import ImportBatch, ImportRecord, Skip
+from .records import AMBIGUOUS, ImportBatch, ImportRecord, Skip, skip_counts
 from .search import fold
+from .validate import tag_key
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 FilmKey = tuple[str, int]  # folded title, year
@@ -33,10 +35,14 @@ PROGRESS_STEP = 5_000
 
 @dataclass(frozen=True)
 class ImportSummary:
+    """What an import did (or, dry, would do); `import_report.summary_lines` says it in words."""
+
     added: int
     matched: int
     skipped: tuple[Skip, ...] = ()
     lines: tuple[str, ...] = ()  # one per film: what the import does to it (for --dry-run)
+    notes: tuple[str, ...] = ()  # e.g. a file read as Windows-1252, types not recognised
+    ignored: tuple[tuple[str, str], ...] = ()  # (file, why) of a ZIP or folder, not read
 
 
 class _State(NamedTuple):
@@ -141,10 +147,17 @@ def import_batch(
     known = _Known.read(session)
     have_days = _days_by_film(session)
     films, order, skipped = _gather(batch, known, columns, report)
+    if batch.strict and skipped:
+        raise UsageError(_strict_refusal(skipped))
     changes, viewings, lines = _changes(films, known, have_days, describe=dry_run)
     new = [f for f in films.values() if f.fid is None]
     summary = ImportSummary(
-        added=len(new), matched=len(films) - len(new), skipped=tuple(skipped), lines=tuple(lines)
+        added=len(new),
+        matched=len(films) - len(new),
+        skipped=tuple(skipped),
+        lines=tuple(lines),
+        notes=tuple(batch.notes),
+        ignored=tuple(batch.ignored),
     )
     if dry_run:
         return summary
@@ -212,7 +225,8 @@ def _gather(
         matches = known.match(record, key)
         if len(matches) > 1:
             names = " and ".join(known.state[m].label for m in matches[:2])
-            skipped.append(Skip(record.where, f"{facts.title} ({facts.year})", f"matches {names}"))
+            label = f"{facts.title} ({facts.year})"
+            skipped.append(Skip(record.where, label, f"matches {names}", AMBIGUOUS))
             slot_of.append(None)
             continue
         # New films are told apart by IMDb id when the file has one (two namesakes of a year).
@@ -278,7 +292,8 @@ def _merge(film: _Film, record: ImportRecord) -> None:
         film.rating = record.rating
     if record.note and record.note not in film.notes:
         film.notes.append(record.note)
-    film.tags.extend(t for t in record.tags if t not in film.tags)
+    if record.tags:
+        film.tags = _with_tags(film.tags, record.tags)
     film.imdb_id = film.imdb_id or record.imdb_id
 
 
@@ -312,7 +327,7 @@ def _changes(
         undated_now = (undated and not superseded) or seen_before or (film.watched and not all_days)
         new_note = _merged_note(note, film.notes)
         old_tags = json.loads(tags_json) if tags_json != "[]" else []
-        new_tags = old_tags + [t for t in film.tags if t not in old_tags]
+        new_tags = _with_tags(old_tags, film.tags) if film.tags else old_tags
         change = {
             "tear_level": film.tear_level if film.tear_level not in (None, tears) else None,
             "rating": film.rating if film.rating not in (None, rating) else None,
@@ -361,6 +376,28 @@ def _merged_note(note: str, incoming: list[str]) -> str:
         elif extra.strip() and extra.strip() not in note:
             note = f"{note.rstrip()}\n\n{extra}"
     return note
+
+
+def _with_tags(tags: list[str], more: Iterable[str]) -> list[str]:
+    """`tags` and those of `more` it lacks, compared as tags compare (`HboMax` is `hbomax`):
+    the spelling met first is kept."""
+    have = {tag_key(t) for t in tags}
+    out = list(tags)
+    for tag in more:
+        key = tag_key(tag)
+        if key not in have:
+            have.add(key)
+            out.append(tag)
+    return out
+
+
+def _strict_refusal(skipped: list[Skip]) -> str:
+    """The first skipped row's problem, and how many more there are: one line."""
+    first, count = skipped[0], len(skipped)
+    return (
+        f"{first.where}: {first.reason}; --strict: {count} row{'s' if count > 1 else ''} "
+        f"would be skipped ({skip_counts(skipped)}), so nothing was written"
+    )
 
 
 def _tags_json(tags: list[str]) -> str:

@@ -374,12 +374,14 @@ class Library:
         """Add and remove tags (or, with `replace`, set them); returns the tags before and
         after, read and written in one transaction."""
         adding = validate.tags(add)
-        dropping = set(validate.tags(remove))
+        dropping = {validate.tag_key(t) for t in validate.tags(remove)}  # -hbomax drops HboMax
         with self.db.write() as session:
             film = self._touch(session, film_id)
             before = tuple(json.loads(film.tags_json))
             kept = () if replace else before
-            after = validate.tags(t for t in (*kept, *adding) if t not in dropping)
+            after = validate.tags(
+                t for t in (*kept, *adding) if validate.tag_key(t) not in dropping
+            )
             film.tags_json = json.dumps(list(after), ensure_ascii=False)
         return before, after
 

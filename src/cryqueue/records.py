@@ -3,7 +3,8 @@ rows left out (with why), and which records, if any, set the personal ranking.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +35,28 @@ class ImportRecord:
     source: str = ""  # the file of a row-per-viewing format; "" for a film's whole record
 
 
+@dataclass(frozen=True, slots=True)
+class SkipGroup:
+    """What skipped rows are counted as in a summary, said after a number: 'TV episode(s)',
+    'without a year'. A loss is then visible at a glance ("722 TV episodes, 3 without a year")."""
+
+    one: str
+    many: str = ""
+
+    def count(self, number: int) -> str:
+        return f"{number} {self.one if number == 1 or not self.many else self.many}"
+
+    @classmethod
+    def bad(cls, what: str) -> SkipGroup:
+        """Rows with a value that does not pass its check: 'with a bad rating'."""
+        return cls(f"with a bad {what}")
+
+
+NO_YEAR = SkipGroup("without a year")
+AMBIGUOUS = SkipGroup("matching two films")
+OTHER = SkipGroup("for another reason", "for other reasons")
+
+
 @dataclass(frozen=True)
 class Skip:
     """A row an import leaves out, and why (shown by --dry-run and in the summary)."""
@@ -41,6 +64,13 @@ class Skip:
     where: str
     name: str
     reason: str
+    group: SkipGroup = OTHER
+
+
+def skip_counts(skipped: Iterable[Skip]) -> str:
+    """'722 TV episodes, 3 without a year': the skips by group, largest first."""
+    counts = Counter(skip.group for skip in skipped)
+    return ", ".join(group.count(n) for group, n in counts.most_common())
 
 
 @dataclass
@@ -52,3 +82,6 @@ class ImportBatch:
     ranking: Sequence[int] | None = None
     skipped: list[Skip] = field(default_factory=list)
     described: str = ""  # what was read, e.g. "Letterboxd export (diary.csv, ratings.csv)"
+    notes: list[str] = field(default_factory=list)  # e.g. a file read as Windows-1252
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not read
+    strict: bool = False  # any skip is an error: nothing is written

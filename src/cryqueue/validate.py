@@ -10,7 +10,11 @@ from datetime import date
 from .entries import TEAR_MAX, TEAR_MIN
 from .errors import UsageError
 
-YEAR_MIN, YEAR_MAX = 1888, 2100
+# Letterboxd and IMDb list films from the 1870s (Janssen's Passage de Vénus, 1874; Muybridge's
+# horse, 1878), and films announced a few years ahead. The bound is read when cryqueue starts.
+YEAR_MIN = 1870
+YEARS_AHEAD = 10
+YEAR_MAX = date.today().year + YEARS_AHEAD
 TITLE_MAX = 500
 NOTE_MAX = 2_000_000
 KINDS = ("film", "series")
@@ -140,13 +144,15 @@ def imdb_id(value: str | None) -> str | None:
     return value
 
 
-TAG_MAX, TAGS_MAX = 50, 100
+# Letterboxd takes tags of 80 characters and more; 250 leaves room for any it accepts.
+TAG_MAX, TAGS_MAX = 250, 100
 
 
 def tag(value: str) -> str:
-    """A tag as stored: NFC, lower case, single spaces, no leading '#'."""
+    """A tag as stored: NFC, single spaces, no leading '#', in the spelling the user typed
+    (`HboMax`, `Disney+`); tags compare by `tag_key`, so case never makes two tags."""
     clean = " ".join(unicodedata.normalize("NFC", clean_text(value, "a tag")).split())
-    clean = clean.lstrip("#").strip().lower()
+    clean = clean.lstrip("#").strip()
     if not clean:
         raise UsageError("a tag is empty; give a word such as 'rainy-day'")
     if "," in clean:
@@ -156,9 +162,18 @@ def tag(value: str) -> str:
     return clean
 
 
+def tag_key(value: str) -> str:
+    """What makes two tags one: `HboMax` and `hbomax` are the same tag."""
+    return value.casefold()
+
+
 def tags(values: Iterable[str]) -> tuple[str, ...]:
-    """Tags in the order given, each once."""
-    out = tuple(dict.fromkeys(tag(v) for v in values))
+    """Tags in the order given, each once (compared by `tag_key`, the first spelling kept)."""
+    first: dict[str, str] = {}
+    for value in values:
+        clean = tag(value)
+        first.setdefault(tag_key(clean), clean)
+    out = tuple(first.values())
     if len(out) > TAGS_MAX:
         raise UsageError(f"a film can have at most {TAGS_MAX} tags ({len(out)} given)")
     return out
