@@ -43,11 +43,11 @@ def parse(name: str, data: bytes, ranked: bool = False) -> ImportBatch:
         placed.append((at, len(batch.records)))
         batch.records.append(record)
     if unknown:
-        types = ", ".join(f"{kind!r} ({n})" for kind, n in unknown.most_common(5))
+        types = ", ".join(f"{kind} ({n})" for kind, n in unknown.most_common(5))
         count = unknown.total()
         batch.notes.append(
             f"{name}: {count} row{'s' if count > 1 else ''} of a title type not recognised "
-            f"imported as films ({types})"
+            f"imported as films: {types}"
         )
     if ranked:
         batch.ranking = [index for _position, index in sorted(placed)]

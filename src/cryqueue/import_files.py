@@ -25,13 +25,13 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
     if path.is_dir():
         _expect(fmt, "letterboxd", f"{path} is a folder")
         files, ignored = _folder_files(path)
-        return _with_ignored(letterboxd.parse(files, ranking), ignored)
+        return letterboxd.parse(files, ranking, ignored=ignored)
     data = _read(path)
     if zipfile.is_zipfile(path):
         _expect(fmt, "letterboxd", f"{path.name} is a ZIP file")
         try:
             files, ignored = _zip_files(path)
-            return _with_ignored(letterboxd.parse(files, ranking), ignored)
+            return letterboxd.parse(files, ranking, ignored=ignored)
         except UsageError as exc:
             raise UsageError(f"{path.name}: {exc}") from None
     if data.startswith(b"PK\x03\x04"):
@@ -54,11 +54,6 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
     if fmt == "imdb":
         return imdb.parse(path.name, data, ranked=ranking is not None)
     return letterboxd.parse([(path.name, data)], ranking, single=True)
-
-
-def _with_ignored(batch: ImportBatch, ignored: list[tuple[str, str]]) -> ImportBatch:
-    batch.ignored = sorted([*ignored, *batch.ignored])
-    return batch
 
 
 def _sniff(name: str, data: bytes) -> ImportFormat:

@@ -82,14 +82,20 @@ def kind_of(name: str, text: str) -> str | None:
 
 
 def parse(
-    files: Sequence[tuple[str, bytes]], ranking: str | None = None, *, single: bool = False
+    files: Sequence[tuple[str, bytes]],
+    ranking: str | None = None,
+    *,
+    single: bool = False,
+    ignored: Sequence[tuple[str, str]] = (),
 ) -> ImportBatch:
     """An import of Letterboxd files (names relative to the export's folder). `ranking`: the
     name (or file name) of a list whose order becomes the personal ranking; ONLY_LIST when
-    exactly one list is given. `single`: one file the user named, not a ZIP or folder. Every
-    file left out is named in `batch.ignored` with why."""
-    batch = ImportBatch([])
+    exactly one list is given. `single`: one file the user named, not a ZIP or folder.
+    `ignored`: (file, why) of the ZIP or folder, left out already. Every file left out is
+    named in `batch.ignored` with why."""
+    batch = ImportBatch([], ignored=list(ignored))
     kinds = _sorted_by_kind(files, batch, single)
+    batch.ignored.sort()
     if not kinds:
         if single and batch.ignored:
             name, why = batch.ignored[0]
