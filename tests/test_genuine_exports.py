@@ -215,6 +215,17 @@ def test_old_lists_and_a_2016_diary_in_a_zip_or_folder(
     assert "Deleted" not in by_title and "Orphan" not in by_title and "Liked" not in by_title
 
 
+def test_a_list_without_a_table_costs_that_list_not_the_export(cli: Cli, tmp_path: Path) -> None:
+    empty = "Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2020-01-01,Empty,,u,\n"
+    archive = write_zip(tmp_path / "e.zip", {"diary.csv": DIARY_2016, "lists/empty.csv": empty})
+    code, out, err = cli("import", archive)
+    assert (code, err) == (0, "")
+    assert "  ignored lists/empty.csv: a list with no 'Position,Name,Year' table" in out
+    assert films(cli)["Il Mare"]["viewing_dates"] == ["2016-05-01"]
+    code, _out, err = cli("import", write(tmp_path / "empty.csv", empty))  # alone: refused
+    assert code == 2 and "empty.csv: no 'Position,Name,Year' table" in err
+
+
 def test_html_in_reviews_is_kept_as_text(cli: Cli, tmp_path: Path) -> None:
     reviews = (
         "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"

@@ -43,6 +43,7 @@ NOT_FILM_FOLDERS = {
 }
 UNKNOWN = "not a Letterboxd file cryqueue reads (no Name, Title or imdbID column)"
 ONLY_LIST = ""  # `ranking` value: the one list the import reads
+NO_TABLE = "no 'Position,Name,Year' table"
 
 
 def left_out(name: str) -> str | None:
@@ -95,12 +96,11 @@ def parse(
     named in `batch.ignored` with why."""
     batch = ImportBatch([], ignored=list(ignored))
     kinds = _sorted_by_kind(files, batch, single)
-    batch.ignored.sort()
     if not kinds:
         if single and batch.ignored:
             name, why = batch.ignored[0]
             raise UsageError(f"{name}: {why}; nothing to import")
-        found = "; ".join(f"{name}: {why}" for name, why in batch.ignored[:5]) or "no CSV files"
+        found = "; ".join(f"{n}: {why}" for n, why in sorted(batch.ignored)[:5]) or "no CSV files"
         raise UsageError(
             f"no Letterboxd film files found (watched.csv, diary.csv, lists/…); found {found}"
         )
@@ -108,11 +108,15 @@ def parse(
     for kind in (*EXPORT_FILES, "import", "list"):
         for name, text in sorted(kinds.get(kind, ())):
             start = len(batch.records)
-            if kind == "list":
-                title = _read_list(name, text, batch)
-                lists.append((title, name, list(range(start, len(batch.records)))))
-            else:
+            if kind != "list":
                 _read_table(kind, name, text, batch)
+            elif (title := _read_list(name, text, batch)) is not None:
+                lists.append((title, name, list(range(start, len(batch.records)))))
+            elif single:
+                raise UsageError(f"{name}: {NO_TABLE}; is it a Letterboxd list export?")
+            else:  # one odd list does not cost the whole export
+                batch.ignored.append((name, f"a list with {NO_TABLE}"))
+    batch.ignored.sort()
     if ranking is not None:
         batch.ranking = _chosen(lists, ranking)
     found_names = sorted({PurePosixPath(n).name for group in kinds.values() for n, _t in group})
@@ -175,10 +179,10 @@ def _read_table(kind: str, name: str, text: str, batch: ImportBatch) -> None:
     batch.records += [record for _row, record in read_rows(rows, batch.skipped, read)]
 
 
-def _read_list(name: str, text: str, batch: ImportBatch) -> str:
+def _read_list(name: str, text: str, batch: ImportBatch) -> str | None:
     """A list file: its name from the record under the `Date,Name,…` header (the v7 preamble
     has a `Letterboxd list export` line above it, older files a blank line), then the films
-    from the Position header on."""
+    from the Position header on. None: the file has no Position header."""
     all_records = records(name, text)
     head: list[list[str]] = []
     for _line, fields in all_records:
@@ -186,7 +190,7 @@ def _read_list(name: str, text: str, batch: ImportBatch) -> str:
             break
         head.append(fields)
     else:
-        raise UsageError(f"{name}: no 'Position,Name,Year' table; is it a Letterboxd list export?")
+        return None
     header_line = [(0, fields)]  # the Position header again, for `table`
     rows = table(name, iter([*header_line, *all_records]), batch.skipped)
     for row, facts in read_rows(rows, batch.skipped, _facts):
