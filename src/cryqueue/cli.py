@@ -471,11 +471,11 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
     progress = _progress_line(f"Importing {path.name}")
     summary = library.import_batch(batch, progress, dry_run=args.dry_run)
     if args.dry_run:
-        print(f"Dry run of {path.name} ({batch.described}): nothing was written.")
-        for line in summary.lines:
-            print(f"  {line}")
+        _show(f"Dry run of {path.name} ({batch.described}): nothing was written.")
+        if summary.lines:
+            _show("\n".join(f"  {line}" for line in summary.lines))
     shown = None if args.dry_run else SHOWN_SKIPS
-    print("\n".join(summary_lines(summary, path.name, dry_run=args.dry_run, examples=shown)))
+    _show("\n".join(summary_lines(summary, path.name, dry_run=args.dry_run, examples=shown)))
     if not args.dry_run and len(summary.skipped) > SHOWN_SKIPS:
         print("  (--dry-run lists every skipped row)")
     return 0

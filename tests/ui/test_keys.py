@@ -415,16 +415,16 @@ async def test_hash_edits_tags_slash_hash_filters_and_undo(make_app, library: Li
         assert isinstance(app.screen, PromptDialog)
         app.screen.query_one(Input).value = "Sad, rainy day, a,"
         await pilot.press("enter")
-        assert library.find("A Moment to Remember").tags == ("sad", "rainy day", "a")
+        assert library.find("A Moment to Remember").tags == ("Sad", "rainy day", "a")
         await pilot.pause(0.2)
-        assert "Tags: #sad  #rainy day  #a" in app.details.text
+        assert "Tags: #Sad  #rainy day  #a" in app.details.text
         await pilot.press("slash", *"#rain")
         await pilot.pause(0.3)
         assert [r.title for r in app.film_list.rows] == ["A Moment to Remember"]
         await pilot.press("escape")
         await pilot.pause(0.3)
         await pilot.press("#")
-        app.screen.query_one(Input).value = "bad,tag" + "x" * 60
+        app.screen.query_one(Input).value = "bad,tag" + "x" * 300
         await pilot.press("enter")
         assert isinstance(app.screen, PromptDialog), "a bad tag keeps the dialog open"
         assert "too long" in str(app.screen.query_one("#prompt-error").render())
@@ -469,7 +469,9 @@ async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
         assert isinstance(app.screen, ConfirmDialog)
-        assert "1 to add, 1 to update, 0 to skip" in str(app.screen.query_one("Label").render())
+        assert "Would import diary.csv: 1 added, 1 matched, 0 skipped" in str(
+            app.screen.query_one("Label").render()
+        )
         assert library.find("Il Mare").rating is None  # nothing yet
         await pilot.press("y")
         await app.workers.wait_for_complete()
@@ -480,11 +482,11 @@ async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
         assert list(tmp_path.glob("cq.db.pre-import*.bak"))
 
 
-async def test_a_broken_file_in_the_import_dialog_is_a_notification(
+async def test_a_file_that_is_not_an_export_in_the_import_dialog_is_a_notification(
     make_app, library: Library, tmp_path: Path
 ) -> None:
-    bad = tmp_path / "ratings.csv"
-    bad.write_text("Date,Name,Year,Letterboxd URI,Rating\n2023-01-01,X,2001,u,9\n", "utf-8")
+    bad = tmp_path / "notes.csv"
+    bad.write_text("Colour,Shape\nred,round\n", "utf-8")
     before = [(f.title, f.rating) for f in library.films()]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -495,7 +497,31 @@ async def test_a_broken_file_in_the_import_dialog_is_a_notification(
         await pilot.pause(0.2)
         assert not isinstance(app.screen, ConfirmDialog)
         messages = [n.message for n in app._notifications]
-        assert any("ratings.csv line 2: rating '9' is not a star rating" in m for m in messages)
+        assert any("notes.csv" in m for m in messages), messages
+    assert [(f.title, f.rating) for f in library.films()] == before
+
+
+async def test_the_import_question_counts_and_names_the_rows_it_would_skip(
+    make_app, library: Library, tmp_path: Path
+) -> None:
+    bad = tmp_path / "ratings.csv"
+    bad.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n2023-01-01,X,2001,u,9\n2023-01-01,Y,2002,u,4\n",
+        "utf-8",
+    )
+    before = [(f.title, f.rating) for f in library.films()]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        app.screen.query_one(Input).value = str(bad)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmDialog)
+        question = str(app.screen.query_one(".dialog-title").render())
+        assert "Would import ratings.csv: 1 added, 0 matched, 1 skipped" in question, question
+        assert "ratings.csv line 2" in question and "star rating" in question, question
+        await pilot.press("n")
     assert [(f.title, f.rating) for f in library.films()] == before
 
 

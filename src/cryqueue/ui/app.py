@@ -63,6 +63,7 @@ FIRST_PAGE = 200  # rows painted before the whole list is read
 BACKGROUND_AT = 5_000  # lists this long are read and filtered in a worker thread
 HANGUP_GRACE = 3.0  # seconds a hung-up app has to close before it is ended outright
 WATCH_EVERY = 0.5  # seconds between looks for another cryqueue's changes
+PLAN_EXAMPLES = 5  # skipped rows and ignored files listed by name in the import question
 
 
 class CryqueueApp(App[None]):
@@ -962,13 +963,14 @@ class CryqueueApp(App[None]):
 
     def _plan_import(self, path: Path) -> None:
         from ..import_files import load
+        from ..import_report import summary_lines
 
         self.call_from_thread(self.notify, f"Reading {path.name}…", timeout=3)
         batch = load(path)
         plan = self.library.import_batch(batch, dry_run=True)
-        question = (
-            f"Import {path.name} ({batch.described})? {plan.added} to add, "
-            f"{plan.matched} to update, {len(plan.skipped)} to skip."
+        lines = summary_lines(plan, path.name, dry_run=True, examples=PLAN_EXAMPLES)
+        question = "\n".join(
+            [*lines, "", f"Import it ({batch.described})? A backup is made first."]
         )
 
         def answered(yes: bool | None) -> None:
@@ -979,6 +981,7 @@ class CryqueueApp(App[None]):
 
     def _import(self, path: Path, batch: ImportBatch) -> None:
         from ..backup import backup_beside
+        from ..import_report import summary_lines
 
         self._importing = True
         try:
@@ -986,10 +989,8 @@ class CryqueueApp(App[None]):
             summary = self.library.import_batch(batch)
         finally:
             self._importing = False
-        message = (
-            f"Imported {path.name}: {summary.added} added, {summary.matched} matched, "
-            f"{len(summary.skipped)} skipped. The library before it is kept as {backup.name}."
-        )
+        headline = summary_lines(summary, path.name, examples=0)[0]
+        message = f"{headline} The library before it is kept as {backup.name}."
         self.call_from_thread(self._imported, message)
 
     def _imported(self, message: str) -> None:
