@@ -313,3 +313,11 @@ def test_visible_text_carries_no_control_character(text: str) -> None:
     assert lines.replace("\n", "").replace("\t", "") == visible(
         text.replace("\n", "").replace("\t", "")
     )
+
+
+@pytest.mark.parametrize("day", ["2020-W01-1", "20200101", "2020-001"])
+def test_watch_on_takes_only_year_month_day(cli: Cli, day: str) -> None:
+    code, _out, err = cli("watch", "Il Mare", "--on", day)
+    assert code == 2 and "use YYYY-MM-DD" in err, err
+    code, out, _err = cli("list", "--watched")
+    assert "Il Mare" not in out

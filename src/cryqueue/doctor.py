@@ -14,6 +14,7 @@ from pathlib import Path
 from . import schema
 from .errors import DatabaseRefused
 from .schema import inspect_file
+from .validate import iso_day
 
 # Rows whose film (or source) is gone: what they are, their table, and what marks them.
 ORPHANS: dict[str, tuple[str, str]] = {
@@ -143,9 +144,7 @@ def _word_list(value: bytes | None) -> bool:
 
 
 def _day(value: bytes | None) -> bool:
-    from .peek import stored_day
-
-    return stored_day(value.decode("utf-8", "replace") if value else None) is not None
+    return iso_day(value.decode("utf-8", "replace") if value else None) is not None
 
 
 def _title(value: bytes | None) -> bool:

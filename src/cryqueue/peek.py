@@ -18,6 +18,7 @@ from .catalog import catalog_version
 from .entries import FilmEntry, ListRow, Stats
 from .errors import damaged, sqlite_failure
 from .markdown_export import RankedItem, render
+from .validate import iso_day
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
 WATCHED_SQL = "(watched_undated OR EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id))"
@@ -44,21 +45,9 @@ def strings_of(text: str, film_id: int, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def stored_day(text: object) -> date | None:
-    """A date as cryqueue stores it, YYYY-MM-DD and nothing else (Python would also take
-    '2020-W01-1' or '20200101'); None if it is not one."""
-    if not isinstance(text, str) or len(text) != 10:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if day.isoformat() == text else None
-
-
 def day_of(text: str, film_id: int) -> date:
     """A stored viewing date; anything but YYYY-MM-DD is damage to report."""
-    day = stored_day(text)
+    day = iso_day(text)
     if day is None:
         raise damaged(None, f"a viewing of film {film_id} has the date {text!r}")
     return day

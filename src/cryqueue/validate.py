@@ -92,6 +92,18 @@ def tear_level(value: int | str | None) -> int | None:
     return number
 
 
+def iso_day(text: object) -> date | None:
+    """A date written YYYY-MM-DD and nothing else: Python's fromisoformat also takes
+    '2020-W01-1' (a week date) and '20200101'. None if `text` is not one."""
+    if not isinstance(text, str) or len(text) != 10:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day.isoformat() == text else None
+
+
 def viewing_date(value: str | date | None, today: date | None = None) -> date:
     """A viewing date: ISO YYYY-MM-DD, not in the future; None means today."""
     today = today or date.today()
@@ -100,12 +112,10 @@ def viewing_date(value: str | date | None, today: date | None = None) -> date:
     if isinstance(value, date):
         parsed = value
     else:
-        try:
-            parsed = date.fromisoformat(value.strip())
-        except ValueError:
-            raise UsageError(f"date {value!r} is not a valid date; use YYYY-MM-DD") from None
-        if len(value.strip()) != 10:
+        day = iso_day(value.strip())
+        if day is None:
             raise UsageError(f"date {value!r} is not a valid date; use YYYY-MM-DD")
+        parsed = day
     if parsed > today:
         raise UsageError(f"date {parsed.isoformat()} is in the future; give the day you watched it")
     if parsed.year < YEAR_MIN:
