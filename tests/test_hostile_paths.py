@@ -321,3 +321,60 @@ def test_watch_on_takes_only_year_month_day(cli: Cli, day: str) -> None:
     assert code == 2 and "use YYYY-MM-DD" in err, err
     code, out, _err = cli("list", "--watched")
     assert "Il Mare" not in out
+
+
+def test_importing_a_fifo_or_a_device_is_refused_without_waiting(cli: Cli, tmp_path: Path) -> None:
+    fifo = tmp_path / "diary.csv"
+    os.mkfifo(fifo)  # nobody writes to it: opening it would wait for ever
+    code, _out, err = cli("import", fifo)
+    assert code == 2 and "not a regular file" in err, err
+    if os.geteuid() == 0:
+        zero = tmp_path / "zero.csv"
+        os.mknod(zero, 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero's twin, in tmp
+        code, _out, err = cli("import", zero)
+        assert code == 2 and "not a regular file" in err, err
+
+
+def test_a_zip_bomb_is_refused_as_it_unpacks(cli: Cli, db_path: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "letterboxd.zip"
+    row = b"2023-01-01,Il Mare,2000,https://boxd.it/x,4,,,2023-01-01\n"
+    with (
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("diary.csv", "w", force_zip64=True) as member,
+    ):
+        member.write(b"Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n")
+        chunk = row * 20_000
+        for _ in range(40):  # about 48 MB that packs to a few hundred KB
+            member.write(chunk)
+    assert bomb.stat().st_size < 1_000_000
+    before = db_path.read_bytes()
+    code, _out, err = cli("import", bomb)
+    assert code == 2 and "ZIP bomb" in err, err
+    assert db_path.read_bytes() == before
+
+
+def test_the_size_cap_counts_bytes_read(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryqueue import import_files
+
+    monkeypatch.setattr(import_files, "MAX_BYTES", 1000)
+    monkeypatch.setattr(import_files, "CHUNK", 100)
+    big = tmp_path / "diary.csv"
+    big.write_text("Date,Name,Year,Letterboxd URI,Rating\n" + "2023-01-01,X,2001,u,4\n" * 100)
+    code, _out, err = cli("import", big)
+    assert code == 2 and "larger than" in err, err
+
+
+def test_an_unterminated_quote_names_its_line(cli: Cli, tmp_path: Path) -> None:
+    broken = tmp_path / "ratings.csv"
+    broken.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n"
+        "2023-01-01,Il Mare,2000,u,4\n"
+        '2023-01-01,"Always,2011,u,5\n'
+        "2023-01-01,Windstruck,2004,u,3\n"
+    )
+    code, _out, err = cli("import", broken)
+    assert code == 2 and "ratings.csv line 3" in err and "never closed" in err, err

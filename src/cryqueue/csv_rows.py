@@ -152,17 +152,33 @@ def delimiter(text: str) -> str:
 def records(file: str, text: str) -> Iterator[tuple[int, list[str]]]:
     """(line where the record starts, its fields) for every record, blank lines included as []."""
     csv.field_size_limit(MAX_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
-    start = 1
+    separator = delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    start = last = 1
     while True:
         try:
             fields = next(reader)
         except StopIteration:
+            _refuse_open_quote(file, text, last, separator)
             return
         except csv.Error as exc:
             raise UsageError(f"{file} line {reader.line_num}: {exc}; is it a CSV file?") from None
         yield start, fields
-        start = reader.line_num + 1
+        last, start = start, reader.line_num + 1
+
+
+def _refuse_open_quote(file: str, text: str, last: int, separator: str) -> None:
+    """A quote opened in the last record and never closed swallows the rest of the file into
+    one value: that is a broken file, named at the line the quote opens on, not a skipped row."""
+    tail = "\n".join(text.split("\n")[last - 1 :])
+    try:
+        for _fields in csv.reader(io.StringIO(tail, newline=""), delimiter=separator, strict=True):
+            pass
+    except csv.Error:
+        raise UsageError(
+            f"{file} line {last}: a quoted value that starts on this line is never closed "
+            "(a missing \"); fix the quote and try again"
+        ) from None
 
 
 def table(file: str, rows: Iterator[tuple[int, list[str]]], skipped: list[Skip]) -> Iterator[Row]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -15,7 +16,13 @@ from .errors import UsageError
 from .records import ImportBatch
 
 ImportFormat = Literal["auto", "cryqueue", "letterboxd", "imdb"]
-MAX_BYTES = 1 << 30
+# Limits on what an import reads, counted as bytes actually read (a device or a ZIP member can
+# claim any size): far above the largest real export, far below what would exhaust memory.
+MAX_BYTES = 1 << 30  # one file, or all the files of a folder or ZIP together
+MAX_MEMBER = 256 << 20  # one file unpacked from a ZIP
+MAX_RATIO = 100  # unpacked size over packed size, for a member over RATIO_FROM bytes
+RATIO_FROM = 16 << 20
+CHUNK = 1 << 20
 
 
 def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> ImportBatch:
@@ -76,13 +83,45 @@ def _expect(fmt: ImportFormat, wanted: ImportFormat, what: str) -> None:
 
 
 def _read(path: Path) -> bytes:
+    """A regular file's bytes, read up to MAX_BYTES (a device, pipe or socket is refused before
+    it is opened: /dev/zero never ends, and a pipe with no writer never starts)."""
+    if path.exists() and not path.is_file():
+        raise UsageError(
+            f"{path} is not a regular file (a device, pipe or socket); give an export file"
+        )
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UsageError(f"{path.name} is larger than 1 GiB; split it and import the parts")
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            return _bounded(handle.read, MAX_BYTES, f"{path.name} is larger than 1 GiB")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _bounded(read: Callable[[int], bytes], limit: int, too_big: str) -> bytes:
+    """Everything `read` gives, refused with `too_big` as soon as it passes `limit` bytes."""
+    parts: list[bytes] = []
+    total = 0
+    while chunk := read(CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise UsageError(f"{too_big}; split it and import the parts")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """A member's bytes, counted as they unpack: a member that unpacks past MAX_MEMBER, past
+    what the whole import may read, or to far more than it packs to (a ZIP bomb) is refused
+    without unpacking the rest."""
+    limit = min(MAX_MEMBER, budget)
+    if info.file_size > RATIO_FROM:
+        limit = min(limit, max(RATIO_FROM, MAX_RATIO * info.compress_size))
+    with archive.open(info) as member:
+        return _bounded(
+            member.read,
+            limit,
+            f"{info.filename} unpacks to more than this import may read "
+            f"({limit >> 20} MiB; a damaged export or a ZIP bomb)",
+        )
 
 
 # The export's own folders; any other folder is named as ignored, never searched through (the
@@ -111,9 +150,9 @@ def _folder_files(folder: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str
             wanted.append(entry)
         else:
             ignored.append((name, why))
-    if sum(p.stat().st_size for p in wanted) > MAX_BYTES:
-        raise UsageError(f"{folder} holds more than 1 GiB of CSV files; import them in parts")
     files = [(p.relative_to(folder).as_posix(), _read(p)) for p in wanted]
+    if sum(len(data) for _name, data in files) > MAX_BYTES:
+        raise UsageError(f"{folder} holds more than 1 GiB of CSV files; import them in parts")
     return files, ignored
 
 
@@ -144,9 +183,13 @@ def _zip_files(path: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str
                     wanted.append((inner, info))
                 else:
                     ignored.append((inner, why))
-            if sum(i.file_size for _n, i in wanted) > MAX_BYTES:
-                raise UsageError("it unpacks to more than 1 GiB; unpack it and import the parts")
-            return [(n, archive.read(i)) for n, i in wanted], ignored
+            files: list[tuple[str, bytes]] = []
+            budget = MAX_BYTES
+            for inner, info in wanted:
+                data = _unpacked(archive, info, budget)
+                budget -= len(data)
+                files.append((inner, data))
+            return files, ignored
     except (
         zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
         NotImplementedError, zlib.error,
