@@ -378,3 +378,22 @@ def test_an_unterminated_quote_names_its_line(cli: Cli, tmp_path: Path) -> None:
     )
     code, _out, err = cli("import", broken)
     assert code == 2 and "ratings.csv line 3" in err and "never closed" in err, err
+
+
+@pytest.mark.parametrize(
+    ("title", "year", "original"),
+    [("Twín", 2000, None), ("오직 그대만", 2011, None), ("Only You", 2011, "오직 그대만")],
+    ids=["accented namesake", "an original title as title", "the same original title"],
+)
+def test_one_rule_of_film_identity_for_add_and_import(
+    cli: Cli, tmp_path: Path, title: str, year: int, original: str | None
+) -> None:
+    assert cli("add", "Twin", "--year", "2000")[0] == 0
+    extra = ["--original-title", original] if original else []
+    code, _out, err = cli("add", title, "--year", str(year), *extra)
+    assert code == 2 and "already in the library" in err, err
+    export = tmp_path / "all.json"
+    assert cli("export", "--format", "json", "-o", export)[0] == 0
+    fresh = tmp_path / "fresh.db"
+    assert cli("import", export, db=fresh)[0] == 0
+    assert cli("list", "--format", "json", db=fresh)[1] == cli("list", "--format", "json")[1]

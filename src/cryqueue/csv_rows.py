@@ -177,7 +177,7 @@ def _refuse_open_quote(file: str, text: str, last: int, separator: str) -> None:
     except csv.Error:
         raise UsageError(
             f"{file} line {last}: a quoted value that starts on this line is never closed "
-            "(a missing \"); fix the quote and try again"
+            '(a missing "); fix the quote and try again'
         ) from None
 
 

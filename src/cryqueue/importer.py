@@ -25,7 +25,7 @@ from .errors import UsageError
 from .models import Film
 from .peek import days_by_film
 from .records import AMBIGUOUS, ImportBatch, ImportRecord, Skip, skip_counts
-from .search import fold
+from .search import fold, identity_names
 from .validate import tag_key
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -77,7 +77,7 @@ class _Known:
         for fid, title, original, year, imdb_id, tears, rating, note, tags, undated in rows:
             if imdb_id:
                 known.by_imdb.setdefault(imdb_id, fid)
-            for name in {fold(title), fold(original or "")} - {""}:
+            for name in identity_names(title, original):
                 known.by_title.setdefault((name, year), []).append(fid)
             label = f"{title} ({year})"
             known.state[fid] = _State(label, tears, rating, note, tags, bool(undated), imdb_id)

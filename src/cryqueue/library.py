@@ -48,6 +48,7 @@ from .peek import (
     strings_of,
 )
 from .records import ImportBatch, ImportRecord
+from .search import identity_names
 from .textnorm import norm, search_columns, split_year
 
 MAX_CANDIDATES = 8
@@ -442,7 +443,7 @@ class Library:
         """Add the user's own film at the bottom of the ranking."""
         values = _checked_facts(facts)
         with self.db.write() as session:
-            _refuse_duplicate(session, values["title"], values["year"])
+            _refuse_duplicate(session, values["title"], values["year"], values["original_title"])
             film = Film(**values, rank_key=ranking.bottom_key(session))
             session.add(film)
             session.flush()
@@ -454,7 +455,9 @@ class Library:
         values = _checked_facts(facts)
         with self.db.write() as session:
             film = self._touch(session, film_id)
-            _refuse_duplicate(session, values["title"], values["year"], except_id=film_id)
+            _refuse_duplicate(
+                session, values["title"], values["year"], values["original_title"], film_id
+            )
             for name, value in values.items():
                 setattr(film, name, value)
             film.user_edited = film.key is not None
@@ -628,10 +631,20 @@ def film_columns(facts: FilmFacts) -> dict[str, Any]:
 
 
 def _refuse_duplicate(
-    session: Session, title: str, year: int, except_id: int | None = None
+    session: Session,
+    title: str,
+    year: int,
+    original_title: str | None = None,
+    except_id: int | None = None,
 ) -> None:
-    query = select(Film.id).where(Film.title_norm == norm(title), Film.year == year)
-    if except_id is not None:
-        query = query.where(Film.id != except_id)
-    if session.exec(query).first() is not None:
-        raise UsageError(f"{title} ({year}) is already in the library; edit that one instead")
+    """Refuse a film that an import would take for one already here (see `identity_names`)."""
+    names = identity_names(title, original_title)
+    rows = driver_of(session).execute(
+        "SELECT id, title, original_title FROM film WHERE year = ?", (year,)
+    )
+    for film_id, other, other_original in rows:
+        if film_id != except_id and names & identity_names(other, other_original):
+            raise UsageError(
+                f"{title} ({year}) is already in the library as {other} ({year}) (titles "
+                "match without case or accents, English or original); edit that one instead"
+            )

@@ -62,6 +62,13 @@ def fold(text: str) -> str:
     return norm(text).translate(_ACCENTS)
 
 
+def identity_names(title: str, original_title: str | None) -> set[str]:
+    """The names that make two films one (with the year): English and original titles,
+    folded. The one rule for adding, editing and matching an import's rows, so that an export
+    imported again finds every film it came from."""
+    return {fold(title), fold(original_title or "")} - {""}
+
+
 def is_syllable(char: str) -> bool:
     return HANGUL_FIRST <= ord(char) <= HANGUL_LAST
 
