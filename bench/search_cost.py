@@ -9,8 +9,8 @@ import statistics
 import time
 from pathlib import Path
 
+from cryqueue.domain.listing import select
 from cryqueue.library import Library
-from cryqueue.listing import select
 
 QUERIES = {
     "Latin (love)": "love",

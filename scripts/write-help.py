@@ -1,12 +1,12 @@
-"""Regenerate src/cryqueue/_help.py from the argparse definition (tests fail when they differ)."""
+"""Regenerate src/cryqueue/cli/help_text.py from the argparse definition (tests fail when they differ)."""
 
 import os
 from pathlib import Path
 
 os.environ["COLUMNS"] = "80"
-from cryqueue.cli import build_parser
+from cryqueue.cli.commands import build_parser
 
-TARGET = Path(__file__).resolve().parent.parent / "src" / "cryqueue" / "_help.py"
+TARGET = Path(__file__).resolve().parent.parent / "src" / "cryqueue" / "cli" / "help_text.py"
 text = build_parser().format_help()
 TARGET.write_text(
     '"""`cryqueue --help`, pre-rendered by scripts/write-help.py so that it needs no argparse."""\n\n'

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cryqueue.cli import main
+from cryqueue.cli.commands import main
 from cryqueue.library import Library
 
 CliResult = tuple[int, str, str]
@@ -34,7 +34,7 @@ def _private_data_dirs(
 ) -> None:
     """No test may read or write the user's real database, config or data folders."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("CRYQUEUE_DB", str(home / "env-db" / "cryqueue.db"))
+    monkeypatch.setenv("CRYQUEUE_DB", str(home / "env-db" / "cryqueue.storage.database"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from cryqueue import catalog as catalog_mod
-from cryqueue.catalog import Catalog, CatalogFilm, load_catalog, parse_catalog
-from cryqueue.errors import CryqueueError
+from cryqueue.domain import catalog as catalog_mod
+from cryqueue.domain.catalog import Catalog, CatalogFilm, load_catalog, parse_catalog
+from cryqueue.domain.errors import CryqueueError
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "seed" / "catalog.json"
 
@@ -260,6 +260,6 @@ def test_missing_key_names_the_film_by_place_and_title(raw: dict[str, Any]) -> N
 
 def test_the_quick_version_read_agrees_with_the_full_parse() -> None:
     """Every start reads only the head of the catalog file for its version."""
-    from cryqueue.catalog import catalog_version, load_catalog
+    from cryqueue.domain.catalog import catalog_version, load_catalog
 
     assert catalog_version() == load_catalog().version

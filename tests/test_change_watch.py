@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cryqueue.entries import Viewings
-from cryqueue.import_files import load
+from cryqueue.domain.films import Viewings
+from cryqueue.interop.import_sources import load
 from cryqueue.library import Library
 
 

@@ -12,7 +12,7 @@ import pytest
 from rich.cells import cell_len
 
 from cryqueue import __version__
-from cryqueue.entries import FilmEntry
+from cryqueue.domain.films import FilmEntry
 from cryqueue.library import Library
 
 Dump = Callable[..., list[str]]

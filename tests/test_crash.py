@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from cryqueue.doctor import check
-from cryqueue.entries import FilmFacts
+from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
+from cryqueue.maintenance.doctor import check
 
 FORKED_KILLS = 240
 CLI_KILLS = 8

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cryqueue import files
 from cryqueue.library import Library
+from cryqueue.storage import files
 
 Dump = Callable[..., list[str]]
 
@@ -375,7 +375,7 @@ def _state(lib: Library) -> list[tuple[Any, ...]]:
 def test_import_twice_changes_nothing_and_export_round_trips(
     library_pair: Any, document: dict[str, Any]
 ) -> None:
-    from cryqueue.json_io import parse_document
+    from cryqueue.interop.json_format import parse_document
 
     with library_pair() as (first, second):
         first.import_records(parse_document(json.dumps(document)))

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cryqueue import json_io
-from cryqueue.entries import FilmFacts
-from cryqueue.errors import CryqueueError, UsageError
+from cryqueue.domain.errors import CryqueueError, UsageError
+from cryqueue.domain.films import FilmFacts
+from cryqueue.interop import json_format as json_io
 from cryqueue.library import Library
 
 NASTY = [

@@ -188,7 +188,7 @@ def test_export_never_writes_over_the_library(cli: Cli, db_path: Path, name: str
 
 
 def test_the_apps_export_never_writes_over_the_library(db_path: Path) -> None:
-    from cryqueue.errors import CryqueueError
+    from cryqueue.domain.errors import CryqueueError
     from cryqueue.library import Library
 
     library = Library.open(db_path)
@@ -236,7 +236,7 @@ def test_files_and_folders_are_private_whatever_the_umask_and_links(
 
 
 def test_a_bad_config_is_reported_and_ignored(tmp_path: Path) -> None:
-    from cryqueue.config import read_config
+    from cryqueue.storage.config import read_config
 
     path = tmp_path / "config.json"
     path.write_text("[" * 100_000 + "]" * 100_000)
@@ -268,7 +268,7 @@ def test_a_read_only_library_creates_no_files_and_names_what_to_make_writable(
 
 
 def test_csv_export_guards_a_formula_at_the_cells_start_only() -> None:
-    from cryqueue.spreadsheet import cell
+    from cryqueue.interop.spreadsheet import cell
 
     assert cell(["rain", "=cmd", "-sad"]) == "rain; =cmd; -sad"
     assert cell(["=cmd", "rain"]) == "'=cmd; rain"
@@ -298,7 +298,7 @@ def test_json_import_refuses_impossible_versions_and_ids(
 
 @given(st.text())
 def test_visible_text_carries_no_control_character(text: str) -> None:
-    from cryqueue.textnorm import visible
+    from cryqueue.domain.text import visible
 
     shown = visible(text)
     assert not any(unicodedata.category(ch) == "Cc" for ch in shown)
@@ -358,7 +358,7 @@ def test_a_zip_bomb_is_refused_as_it_unpacks(cli: Cli, db_path: Path, tmp_path: 
 def test_the_size_cap_counts_bytes_read(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cryqueue import import_files
+    from cryqueue.interop import import_sources as import_files
 
     monkeypatch.setattr(import_files, "MAX_BYTES", 1000)
     monkeypatch.setattr(import_files, "CHUNK", 100)

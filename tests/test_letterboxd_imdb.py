@@ -471,7 +471,7 @@ def test_rate_command_and_json_fields(cli: Cli) -> None:
 def test_service_undo_of_unwatch_keeps_an_undated_viewing(library: Library, tmp_path: Path) -> None:
     path = tmp_path / "w.csv"
     path.write_text(WATCHED, encoding="utf-8")
-    from cryqueue.import_files import load
+    from cryqueue.interop.import_sources import load
 
     library.import_batch(load(path))
     film = library.find("Il Mare")
@@ -519,8 +519,8 @@ def _films(draw: st.DrawFn) -> list[dict[str, Any]]:
 def test_letterboxd_export_import_export_is_identical(
     library_pair: Any, films: list[dict[str, Any]]
 ) -> None:
-    from cryqueue import json_io
-    from cryqueue.import_files import load
+    from cryqueue.interop import json_format as json_io
+    from cryqueue.interop.import_sources import load
 
     with library_pair() as (first, second):
         first.import_records(json_io.parse_document(json.dumps(films)))
@@ -562,8 +562,8 @@ def test_any_csv_is_imported_or_refused_in_one_line(
 ) -> None:
     """Whatever the cells hold, reading a file either gives an import or a one-line message
     (UsageError); it never raises anything else."""
-    from cryqueue.errors import CryqueueError
-    from cryqueue.import_files import load
+    from cryqueue.domain.errors import CryqueueError
+    from cryqueue.interop.import_sources import load
 
     body = "\n".join(",".join(row) for row in rows)
     path = Path(tempfile.mkdtemp(dir=tmp_path)) / "diary.csv"
@@ -643,8 +643,8 @@ def test_odd_numbers_in_imdb_files_are_errors_or_ignored_never_crashes(
 @settings(max_examples=200, deadline=None)
 @given(value=st.text(max_size=60), stars=st.text(max_size=8) | st.floats(allow_nan=True))
 def test_any_tag_or_rating_is_stored_cleanly_or_refused(value: str, stars: Any) -> None:
-    from cryqueue import validate
-    from cryqueue.errors import UsageError
+    from cryqueue.domain import validate
+    from cryqueue.domain.errors import UsageError
 
     try:
         tag = validate.tag(value)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from cryqueue.entries import FilmFacts
-from cryqueue.errors import LookupFailed
+from cryqueue.domain.errors import LookupFailed
+from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
 
 

@@ -128,8 +128,8 @@ def test_restore_replaces_a_damaged_database_and_keeps_it_aside(
 
 
 def test_restore_of_an_older_schema_migrates_it(db_path: Path, cli: Any, tmp_path: Path) -> None:
-    from cryqueue import db as db_mod
-    from cryqueue import schema
+    from cryqueue.storage import migrations as db_mod
+    from cryqueue.storage import schema
 
     cli("watch", "Il Mare", "--tears", "4")
     old = tmp_path / "old.bak"

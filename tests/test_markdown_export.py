@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from cryqueue import markdown_export, validate
-from cryqueue.entries import FilmEntry, FilmFacts, Stats
-from cryqueue.errors import UsageError
+from cryqueue.domain import validate
+from cryqueue.domain.errors import UsageError
+from cryqueue.domain.films import FilmEntry, FilmFacts, Stats
+from cryqueue.interop import markdown as markdown_export
 from cryqueue.library import Library
 
 GOLDEN = Path(__file__).parent / "golden" / "export.md"

@@ -40,7 +40,11 @@ def test_packaging_wheel_contains_the_seed_catalog(tmp_path: Path) -> None:
             wheel.read("cryqueue/seed/catalog.json")
             == (ROOT / "seed" / "catalog.json").read_bytes()
         )
-        assert {"cryqueue/__init__.py", "cryqueue/cli.py", "cryqueue/catalog.py"} <= names
+        assert {
+            "cryqueue/__init__.py",
+            "cryqueue/cli/commands.py",
+            "cryqueue/domain/catalog.py",
+        } <= names
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         assert "cryqueue = cryqueue.launch:main" in wheel.read(entry_points).decode()
 
@@ -56,12 +60,12 @@ def test_packaging_installed_wheel_lists_the_catalog_from_another_folder(tmp_pat
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
         "PYTHONPATH": str(site),
-        "CRYQUEUE_DB": str(tmp_path / "data" / "cryqueue.db"),
+        "CRYQUEUE_DB": str(tmp_path / "data" / "cryqueue.storage.database"),
     }
     listed = subprocess.run(
         [sys.executable, "-c",
          "import cryqueue, sys; print(cryqueue.__file__, file=sys.stderr);"
-         "from cryqueue.cli import main; sys.exit(main(['list']))"],
+         "from cryqueue.cli.commands import main; sys.exit(main(['list']))"],
         capture_output=True, text=True, timeout=120, cwd=elsewhere, env=env, check=False,
     )  # fmt: skip
     assert listed.returncode == 0, listed.stderr

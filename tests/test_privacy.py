@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from cryqueue.config import save_config
 from cryqueue.library import Library
+from cryqueue.storage.config import save_config
 
 
 @pytest.fixture

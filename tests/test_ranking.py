@@ -20,9 +20,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from cryqueue import ranking
-from cryqueue.entries import FilmFacts
+from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
+from cryqueue.storage import ranking
 
 Keys = Callable[..., dict[int, int]]
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cryqueue.search import SearchIndex, Tier, fold, initials_of
+from cryqueue.domain.search import SearchIndex, Tier, fold, initials_of
 
 FILMS = [
     (1, "A Moment to Remember", "내 머리 속의 지우개", "Son Ye-jin Jung Woo-sung John H. Lee"),

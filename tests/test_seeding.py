@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from cryqueue import seeding
-from cryqueue.catalog import load_catalog, parse_catalog
-from cryqueue.entries import FilmEntry, FilmFacts
+from cryqueue.domain.catalog import load_catalog, parse_catalog
+from cryqueue.domain.films import FilmEntry, FilmFacts
 from cryqueue.library import Library
+from cryqueue.storage import seeding
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "seed" / "catalog.json"
 
@@ -207,7 +207,7 @@ def test_upgraded_release_opens_an_existing_library(
     used_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any
 ) -> None:
     """What a user does: upgrade cryqueue (shipping a newer catalog), then run it."""
-    from cryqueue import catalog as catalog_mod
+    from cryqueue.domain import catalog as catalog_mod
 
     raw = json.loads(SEED_FILE.read_text(encoding="utf-8"))
     raw["catalog_version"] += 1

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from cryqueue import files
-from cryqueue.config import load_config, save_config
-from cryqueue.errors import CryqueueError
+from cryqueue.domain.errors import CryqueueError
+from cryqueue.storage import files
+from cryqueue.storage.config import load_config, save_config
 
 
 def ranking(cli: Any) -> bytes:

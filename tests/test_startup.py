@@ -16,7 +16,7 @@ from cryqueue import __version__
 
 PROBE = """
 import json, sys
-from cryqueue.cli import main
+from cryqueue.cli.commands import main
 try:
     code = main(sys.argv[1:])
 except SystemExit as exc:
@@ -84,7 +84,9 @@ def test_refusal_in_a_real_process_is_one_line_without_traceback(tmp_path: Path)
     assert bad.read_bytes() == before
 
 
-LAUNCH_PROBE = PROBE.replace("from cryqueue.cli import main", "from cryqueue.launch import main")
+LAUNCH_PROBE = PROBE.replace(
+    "from cryqueue.cli.commands import main", "from cryqueue.launch import main"
+)
 LAUNCH_PROBE = LAUNCH_PROBE.replace("code = main(sys.argv[1:])", "code = main()")
 
 
@@ -105,12 +107,12 @@ def test_entry_point_answers_version_and_help_with_only_sys_loaded(
 
 
 def test_pre_rendered_help_matches_argparse(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cryqueue._help import TOP_LEVEL_HELP
-    from cryqueue.cli import build_parser
+    from cryqueue.cli.commands import build_parser
+    from cryqueue.cli.help_text import TOP_LEVEL_HELP
 
     monkeypatch.setenv("COLUMNS", "80")
     assert build_parser().format_help() == TOP_LEVEL_HELP, (
-        "the CLI changed: run 'python scripts/write-help.py' to refresh src/cryqueue/_help.py"
+        "the CLI changed: run 'python scripts/write-help.py' to refresh src/cryqueue/cli/help_text.py"
     )
 
 

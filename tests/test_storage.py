@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from cryqueue import db as db_mod
-from cryqueue import paths, schema
-from cryqueue.entries import FilmFacts
-from cryqueue.errors import CryqueueError, DatabaseRefused
+from cryqueue.domain.errors import CryqueueError, DatabaseRefused
+from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
+from cryqueue.storage import migrations as db_mod
+from cryqueue.storage import opening, paths, schema
 
 
 def mode(path: Path) -> int:
@@ -37,7 +37,7 @@ def user_version(path: Path) -> int:
 
 
 def test_new_database_and_its_folder_are_private(tmp_path: Path) -> None:
-    path = tmp_path / "data" / "cryqueue.db"
+    path = tmp_path / "data" / "cryqueue.storage.database"
     Library.open(path).close()
     assert mode(path) == 0o600
     assert mode(path.parent) == 0o700
@@ -68,7 +68,7 @@ def test_default_path_honours_xdg_data_home(
 ) -> None:
     monkeypatch.delenv("CRYQUEUE_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert paths.default_db_path() == tmp_path / "xdg" / "cryqueue" / "cryqueue.db"
+    assert paths.default_db_path() == tmp_path / "xdg" / "cryqueue" / "cryqueue.storage.database"
 
 
 def test_cli_uses_xdg_data_home_without_db_or_env(
@@ -78,7 +78,7 @@ def test_cli_uses_xdg_data_home_without_db_or_env(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     code, _out, err = cli("watch", "Il Mare", "--on", "2024-05-01", db=None)
     assert (code, err) == (0, "")
-    expected = tmp_path / "xdg" / "cryqueue" / "cryqueue.db"
+    expected = tmp_path / "xdg" / "cryqueue" / "cryqueue.storage.database"
     assert mode(expected) == 0o600
     assert mode(expected.parent) == 0o700
     lib = Library.open(expected)
@@ -195,7 +195,7 @@ def test_foreign_files_are_refused_and_left_untouched(case: str, tmp_path: Path,
 
 
 def test_refusal_messages_only_suggest_real_commands(tmp_path: Path, cli: Any) -> None:
-    from cryqueue.cli import COMMANDS, FILE_COMMANDS
+    from cryqueue.cli.commands import COMMANDS, FILE_COMMANDS
 
     for make, _reason in REFUSED.values():
         path = tmp_path / f"{make.__name__}.db"
@@ -236,7 +236,7 @@ def test_read_only_database_is_refused_even_when_running_as_root(
 ) -> None:
     """Root may write to a 0400 file, so the check is simulated: the refusal path is the same."""
     before = db_path.read_bytes()
-    monkeypatch.setattr(db_mod.os, "access", lambda _path, _mode: False)
+    monkeypatch.setattr(os, "access", lambda _path, _mode: False)
     code, out, err = cli("tears", "Always", "5")
     assert (code, out) == (1, "")
     assert "read-only" in err and "chmod u+w" in err and err.count("\n") == 1
@@ -249,7 +249,7 @@ def test_a_data_folder_that_cannot_be_created_is_reported(
     def refuse(_path: Path) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(db_mod, "ensure_private_dir", refuse)
+    monkeypatch.setattr(opening, "ensure_private_dir", refuse)
     code, _out, err = cli("list", db=tmp_path / "locked" / "cq.db")
     assert code == 1
     assert "cannot create the data folder" in err and "Permission denied" in err

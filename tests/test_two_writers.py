@@ -8,8 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from cryqueue.doctor import check
 from cryqueue.library import Library
+from cryqueue.maintenance.doctor import check
 
 WRITES = 120
 
@@ -19,7 +19,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from cryqueue.entries import FilmFacts
+    from cryqueue.domain.films import FilmFacts
     from cryqueue.library import Library
 
     name, db, writes = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])

@@ -9,15 +9,15 @@ import sys
 def main() -> int:
     args = sys.argv[1:]
     if args == ["--version"]:
-        from . import __version__
+        from cryqueue import __version__
 
         sys.stdout.write(f"cryqueue {__version__}\n")
         return 0
     if args in (["--help"], ["-h"]):
-        from ._help import TOP_LEVEL_HELP
+        from cryqueue.cli.help_text import TOP_LEVEL_HELP
 
         sys.stdout.write(TOP_LEVEL_HELP)
         return 0
-    from .cli import main as cli_main
+    from cryqueue.cli.commands import main as cli_main
 
     return cli_main(args)

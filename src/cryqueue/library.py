@@ -15,41 +15,57 @@ from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
-from . import importer, json_io, letterboxd, listing, ranking, spreadsheet, validate
-from .consensus import consensus_order
-from .db import Database, driver_of, open_database
-from .entries import (
+from cryqueue.domain import listing, validate
+from cryqueue.domain.consensus import consensus_order
+from cryqueue.domain.errors import LookupFailed, UsageError
+from cryqueue.domain.films import (
     FilmDetails,
     FilmEntry,
     FilmFacts,
     ListRow,
+    RankedItem,
     RelatedFilm,
     RemovedFilm,
     SourcePlace,
     Stats,
     Viewings,
 )
-from .errors import LookupFailed, UsageError
-from .files import ExportFormat, write_export
-from .files import default_export_name as default_export_name
-from .importer import ImportSummary, Progress
-from .json_io import SourceDoc
-from .listing import SortOrder, WatchFilter
-from .models import DismissedCatalogFilm, Film, Relation, Source, SourceRank, Viewing
-from .peek import (
+from cryqueue.domain.import_records import ImportBatch, ImportRecord, ImportSummary
+from cryqueue.domain.listing import WatchFilter
+from cryqueue.domain.search import identity_names
+from cryqueue.domain.text import norm, search_columns, split_year
+from cryqueue.interop import import_sources, letterboxd, spreadsheet
+from cryqueue.interop import json_format as json_io
+from cryqueue.interop.import_sources import ImportFormat
+from cryqueue.interop.json_format import SourceDoc
+from cryqueue.interop.markdown import markdown_text
+from cryqueue.storage import import_writer as importer
+from cryqueue.storage import ranking
+from cryqueue.storage.database import Database, driver_of
+from cryqueue.storage.fast_read import (
     ENTRY_SQL,
     LISTING_SQL,
     day_of,
     entry_of,
-    markdown_of,
+    ranked_items,
     read_films,
     rows_of,
     stats_of,
     strings_of,
 )
-from .records import ImportBatch, ImportRecord
-from .search import identity_names
-from .textnorm import norm, search_columns, split_year
+from cryqueue.storage.files import ExportFormat, write_export
+from cryqueue.storage.files import default_export_name as default_export_name
+from cryqueue.storage.import_writer import Progress
+from cryqueue.storage.models import (
+    DismissedCatalogFilm,
+    Film,
+    Relation,
+    Source,
+    SourceRank,
+    Viewing,
+)
+from cryqueue.storage.opening import open_database
+from cryqueue.storage.snapshots import backup_beside
 
 MAX_CANDIDATES = 8
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
@@ -154,13 +170,6 @@ class Library:
                 out.append(RelatedFilm(label, other_id, title, year, note))
         return tuple(out)
 
-    def list_rows(
-        self, watched: WatchFilter = "all", sort: SortOrder = "rank", search: str = ""
-    ) -> list[ListRow]:
-        """The app's list: films matching the filter and search, in the chosen order, each
-        with its place in the personal ranking."""
-        return listing.select(self.listing(), watched, sort, search, self.consensus_places)
-
     def listing(self, stop: listing.Stop | None = None) -> listing.Listing:
         """Every film in ranking order with its search key, in one read; `stop` can end a long
         read early (Abandoned), when the app quits while it runs."""
@@ -258,9 +267,12 @@ class Library:
         entries = self.films(watched)
         return json_io.dumps(json_io.export_document(entries, self.sources(), datetime.now(UTC)))
 
-    def export_markdown(self, watched: WatchFilter = "all", today: date | None = None) -> str:
+    def ranked_items(self, watched: WatchFilter = "all") -> list[RankedItem]:
         with self.db.read() as session:
-            return markdown_of(self._driver(session), watched, today)
+            return ranked_items(self._driver(session), watched)
+
+    def export_markdown(self, watched: WatchFilter = "all", today: date | None = None) -> str:
+        return markdown_text(self, watched, today)
 
     def export_text(
         self, fmt: ExportFormat, watched: WatchFilter = "all", include_notes: bool = False
@@ -539,6 +551,17 @@ class Library:
         """Merge a cryqueue export's records, whose order becomes the top of the ranking."""
         batch = ImportBatch(list(records), ranking=range(len(records)))
         return self.import_batch(batch, progress)
+
+    @staticmethod
+    def read_import(
+        path: Path, fmt: ImportFormat = "auto", ranking: str | None = None
+    ) -> ImportBatch:
+        """Read and check a file, ZIP or folder to import (see `interop.import_sources`)."""
+        return import_sources.load(path, fmt, ranking)
+
+    def backup_beside(self, label: str) -> Path:
+        """A dated copy of the library beside it, the newest few of `label` kept."""
+        return backup_beside(self.db.path, label)
 
     def import_batch(
         self, batch: ImportBatch, progress: Progress | None = None, *, dry_run: bool = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +15,11 @@ TODAY = date(2026, 1, 15)
 SIZE = (100, 30)
 
 
+MakeApp = Callable[..., CryqueueApp]
+
+
 @pytest.fixture
-def library(tmp_path: Path) -> Library:
+def library(tmp_path: Path) -> Iterator[Library]:
     lib = Library.open(tmp_path / "cq.db")
     yield lib
     lib.close()

@@ -7,12 +7,12 @@ from pathlib import Path
 from textual.widgets import Input
 
 from cryqueue.library import Library
-from cryqueue.ui.dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
+from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
 
-from .conftest import SIZE, TODAY, titles
+from .conftest import SIZE, TODAY, MakeApp, titles
 
 
-async def test_cursor_keys_move_highlight_and_details(make_app, library: Library) -> None:
+async def test_cursor_keys_move_highlight_and_details(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         films = app.film_list
@@ -35,7 +35,7 @@ async def test_cursor_keys_move_highlight_and_details(make_app, library: Library
         assert "#2 in your ranking" in app.details.text
 
 
-async def test_w_and_space_toggle_watched_today(make_app, library: Library) -> None:
+async def test_w_and_space_toggle_watched_today(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("w")
@@ -45,7 +45,7 @@ async def test_w_and_space_toggle_watched_today(make_app, library: Library) -> N
         assert app.film_list.current.watched is False
 
 
-async def test_shift_w_logs_a_viewing_on_a_chosen_date(make_app, library: Library) -> None:
+async def test_shift_w_logs_a_viewing_on_a_chosen_date(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("W")
@@ -61,7 +61,7 @@ async def test_shift_w_logs_a_viewing_on_a_chosen_date(make_app, library: Librar
         assert [d.isoformat() for d in library.find("A Moment").viewings] == ["2024-02-29"]
 
 
-async def test_digits_and_minus_set_tear_level(make_app, library: Library) -> None:
+async def test_digits_and_minus_set_tear_level(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         for key in "012345":
@@ -72,7 +72,9 @@ async def test_digits_and_minus_set_tear_level(make_app, library: Library) -> No
         assert app.film_list.current.tear_level is None
 
 
-async def test_shift_arrows_and_jk_capitals_move_in_ranking(make_app, library: Library) -> None:
+async def test_shift_arrows_and_jk_capitals_move_in_ranking(
+    make_app: MakeApp, library: Library
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("shift+down")
@@ -88,7 +90,9 @@ async def test_shift_arrows_and_jk_capitals_move_in_ranking(make_app, library: L
         assert [r.rank for r in app.film_list.rows] == list(range(1, 18))
 
 
-async def test_t_b_and_m_move_to_top_bottom_and_position(make_app, library: Library) -> None:
+async def test_t_b_and_m_move_to_top_bottom_and_position(
+    make_app: MakeApp, library: Library
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down", "down", "t")
@@ -106,7 +110,7 @@ async def test_t_b_and_m_move_to_top_bottom_and_position(make_app, library: Libr
         assert [r.title for r in app.film_list.rows] == titles(library)
 
 
-async def test_notes_autosave_after_typing_stops(make_app, library: Library) -> None:
+async def test_notes_autosave_after_typing_stops(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
@@ -118,7 +122,9 @@ async def test_notes_autosave_after_typing_stops(make_app, library: Library) -> 
         assert app.focused is app.film_list
 
 
-async def test_notes_saved_on_leaving_switching_and_quitting(make_app, library: Library) -> None:
+async def test_notes_saved_on_leaving_switching_and_quitting(
+    make_app: MakeApp, library: Library
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", *"first")
@@ -132,7 +138,7 @@ async def test_notes_saved_on_leaving_switching_and_quitting(make_app, library: 
 
 
 async def test_pasted_control_characters_are_dropped_from_a_note(
-    make_app, library: Library
+    make_app: MakeApp, library: Library
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -144,9 +150,9 @@ async def test_pasted_control_characters_are_dropped_from_a_note(
 
 
 async def test_a_note_that_cannot_be_saved_stays_in_the_editor(
-    make_app, library: Library, monkeypatch
+    make_app: MakeApp, library: Library, monkeypatch
 ) -> None:
-    from cryqueue.errors import CryqueueError
+    from cryqueue.domain.errors import CryqueueError
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -164,7 +170,7 @@ async def test_a_note_that_cannot_be_saved_stays_in_the_editor(
         assert library.find("A Moment to Remember").note == "precious!"
 
 
-async def test_slash_filters_and_escape_clears(make_app, library: Library) -> None:
+async def test_slash_filters_and_escape_clears(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"jun ji")
@@ -187,7 +193,7 @@ async def test_slash_filters_and_escape_clears(make_app, library: Library) -> No
         assert not app.search_text
 
 
-async def test_f_cycles_view(make_app, library: Library) -> None:
+async def test_f_cycles_view(make_app: MakeApp, library: Library) -> None:
     library.mark_watched(library.find("The Letter").id, "2025-01-01")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -204,7 +210,9 @@ async def test_f_cycles_view(make_app, library: Library) -> None:
         assert len(app.film_list.rows) == 17
 
 
-async def test_s_cycles_sort_and_moving_needs_my_ranking(make_app, library: Library) -> None:
+async def test_s_cycles_sort_and_moving_needs_my_ranking(
+    make_app: MakeApp, library: Library
+) -> None:
     library.set_tears(library.find("Always").id, 5)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -223,7 +231,7 @@ async def test_s_cycles_sort_and_moving_needs_my_ranking(make_app, library: Libr
         assert "my ranking" in app.sub_title
 
 
-async def test_a_adds_a_film(make_app, library: Library) -> None:
+async def test_a_adds_a_film(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
@@ -240,7 +248,9 @@ async def test_a_adds_a_film(make_app, library: Library) -> None:
         assert "[REC] *x*" in line.text
 
 
-async def test_add_refuses_a_duplicate_and_keeps_the_dialog(make_app, library: Library) -> None:
+async def test_add_refuses_a_duplicate_and_keeps_the_dialog(
+    make_app: MakeApp, library: Library
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
@@ -252,7 +262,7 @@ async def test_add_refuses_a_duplicate_and_keeps_the_dialog(make_app, library: L
         assert len(library.films()) == 17
 
 
-async def test_e_edits_the_highlighted_film(make_app, library: Library) -> None:
+async def test_e_edits_the_highlighted_film(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
@@ -261,7 +271,7 @@ async def test_e_edits_the_highlighted_film(make_app, library: Library) -> None:
         assert library.find("A Moment to Remember").director == "Lee Jae-han"
 
 
-async def test_delete_removes_after_confirmation(make_app, library: Library) -> None:
+async def test_delete_removes_after_confirmation(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("delete")
@@ -274,7 +284,7 @@ async def test_delete_removes_after_confirmation(make_app, library: Library) -> 
 
 
 async def test_x_exports_markdown_and_reports_the_path(
-    make_app, library: Library, tmp_path: Path
+    make_app: MakeApp, library: Library, tmp_path: Path
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -294,7 +304,7 @@ async def test_x_exports_markdown_and_reports_the_path(
         assert any(str(target) in n.message for n in app._notifications)
 
 
-async def test_undo_and_redo_every_kind_of_change(make_app, library: Library) -> None:
+async def test_undo_and_redo_every_kind_of_change(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("w", "4", "shift+down")
@@ -338,7 +348,7 @@ async def test_undo_and_redo_every_kind_of_change(make_app, library: Library) ->
         assert "Slip" not in titles(library)
 
 
-async def test_question_mark_opens_help(make_app) -> None:
+async def test_question_mark_opens_help(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
@@ -347,7 +357,7 @@ async def test_question_mark_opens_help(make_app) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_command_palette_runs_our_actions(make_app, library: Library) -> None:
+async def test_command_palette_runs_our_actions(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down", "ctrl+p")
@@ -358,7 +368,7 @@ async def test_command_palette_runs_our_actions(make_app, library: Library) -> N
         assert titles(library)[0] == "The Letter"
 
 
-async def test_q_quits(make_app) -> None:
+async def test_q_quits(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")
@@ -366,7 +376,7 @@ async def test_q_quits(make_app) -> None:
         assert not app.is_running
 
 
-async def test_theme_choice_persists(make_app, tmp_path: Path) -> None:
+async def test_theme_choice_persists(make_app: MakeApp, tmp_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "nord"
@@ -378,7 +388,7 @@ async def test_theme_choice_persists(make_app, tmp_path: Path) -> None:
 
 
 async def test_changes_by_another_writer_are_shown_not_overwritten(
-    make_app, library: Library, tmp_path: Path
+    make_app: MakeApp, library: Library, tmp_path: Path
 ) -> None:
     other = Library.open(tmp_path / "cq.db")
     app = make_app()
@@ -397,7 +407,7 @@ async def test_changes_by_another_writer_are_shown_not_overwritten(
     other.close()
 
 
-async def test_filter_understands_initial_consonants_and_typos(make_app) -> None:
+async def test_filter_understands_initial_consonants_and_typos(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"ㄴㄷㅅㄴ")
@@ -408,7 +418,9 @@ async def test_filter_understands_initial_consonants_and_typos(make_app) -> None
         assert [r.title for r in app.film_list.rows] == ["Windstruck"]
 
 
-async def test_hash_edits_tags_slash_hash_filters_and_undo(make_app, library: Library) -> None:
+async def test_hash_edits_tags_slash_hash_filters_and_undo(
+    make_app: MakeApp, library: Library
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("#")
@@ -433,7 +445,7 @@ async def test_hash_edits_tags_slash_hash_filters_and_undo(make_app, library: Li
         assert library.find("A Moment to Remember").tags == ()
 
 
-async def test_r_sets_the_star_rating(make_app, library: Library) -> None:
+async def test_r_sets_the_star_rating(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
@@ -449,7 +461,7 @@ async def test_r_sets_the_star_rating(make_app, library: Library) -> None:
 
 
 async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
-    make_app, library: Library, tmp_path: Path
+    make_app: MakeApp, library: Library, tmp_path: Path
 ) -> None:
     diary = tmp_path / "diary.csv"
     diary.write_text(
@@ -483,7 +495,7 @@ async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
 
 
 async def test_a_file_that_is_not_an_export_in_the_import_dialog_is_a_notification(
-    make_app, library: Library, tmp_path: Path
+    make_app: MakeApp, library: Library, tmp_path: Path
 ) -> None:
     bad = tmp_path / "notes.csv"
     bad.write_text("Colour,Shape\nred,round\n", "utf-8")
@@ -502,7 +514,7 @@ async def test_a_file_that_is_not_an_export_in_the_import_dialog_is_a_notificati
 
 
 async def test_the_import_question_counts_and_names_the_rows_it_would_skip(
-    make_app, library: Library, tmp_path: Path
+    make_app: MakeApp, library: Library, tmp_path: Path
 ) -> None:
     bad = tmp_path / "ratings.csv"
     bad.write_text(
@@ -525,7 +537,7 @@ async def test_the_import_question_counts_and_names_the_rows_it_would_skip(
     assert [(f.title, f.rating) for f in library.films()] == before
 
 
-async def test_changes_wait_while_an_import_writes(make_app, library: Library) -> None:
+async def test_changes_wait_while_an_import_writes(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app._importing = True  # as while the import worker holds the library
@@ -538,7 +550,9 @@ async def test_changes_wait_while_an_import_writes(make_app, library: Library) -
         assert library.find("A Moment to Remember").watched
 
 
-async def test_a_huge_note_is_shown_in_part_and_never_cut_short(make_app, library: Library) -> None:
+async def test_a_huge_note_is_shown_in_part_and_never_cut_short(
+    make_app: MakeApp, library: Library
+) -> None:
     huge = "weeping " * 250_000  # 2,000,000 characters on one line: the CLI's limit
     film_id = library.find("The Letter").id
     library.set_note(film_id, huge)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from cryqueue.entries import FilmFacts
+from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
 from cryqueue.ui.app import CryqueueApp
-from cryqueue.ui.film_list import FilmList
+from cryqueue.ui.widgets.film_list import FilmList
 
 from .conftest import SIZE, titles
 
@@ -207,7 +207,7 @@ async def test_a_damaged_library_is_a_notification_not_the_end(
 async def test_notifications_and_dialogs_show_text_not_sequences(
     make_app: Callable[[], CryqueueApp],
 ) -> None:
-    from cryqueue.ui.dialogs import ConfirmDialog
+    from cryqueue.ui.screens.dialogs import ConfirmDialog
 
     hostile = "[b]REC[/b] \x1b]52;c;aGk=\x07\x1b[2J"
     app = make_app()

@@ -4,10 +4,12 @@ Update them after an intended change with `pytest tests/ui/test_snapshots.py --s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from cryqueue.library import Library
@@ -34,7 +36,7 @@ def snapshot_app(tmp_path: Path) -> CryqueueApp:
     return app
 
 
-async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _no_blink(pilot: Pilot[None]) -> None:
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     for widget in pilot.app.screen_stack[0].query(TextArea):
@@ -45,33 +47,36 @@ async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-def test_main_screen(snap_compare, snapshot_app: CryqueueApp) -> None:
+SnapCompare = Callable[..., bool]  # pytest-textual-snapshot's fixture
+
+
+def test_main_screen(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
     assert snap_compare(snapshot_app, terminal_size=(100, 30), run_before=_no_blink)
 
 
-def test_help_screen(snap_compare, snapshot_app: CryqueueApp) -> None:
-    async def open_help(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_help_screen(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
+    async def open_help(pilot: Pilot[None]) -> None:
         await pilot.press("question_mark")
         await _no_blink(pilot)
 
     assert snap_compare(snapshot_app, terminal_size=(100, 30), run_before=open_help)
 
 
-def test_export_dialog(snap_compare, snapshot_app: CryqueueApp) -> None:
-    async def open_export(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_export_dialog(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
+    async def open_export(pilot: Pilot[None]) -> None:
         await pilot.press("x")
         await _no_blink(pilot)
 
     assert snap_compare(snapshot_app, terminal_size=(100, 30), run_before=open_export)
 
 
-def test_narrow_terminal(snap_compare, snapshot_app: CryqueueApp) -> None:
-    async def go(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_narrow_terminal(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
+    async def go(pilot: Pilot[None]) -> None:
         await pilot.press("down", "down", "down", "down", "down")
         await _no_blink(pilot)
 
     assert snap_compare(snapshot_app, terminal_size=(60, 20), run_before=go)
 
 
-def test_standard_terminal_80x24(snap_compare, snapshot_app: CryqueueApp) -> None:
+def test_standard_terminal_80x24(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
     assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=_no_blink)

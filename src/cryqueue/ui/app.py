@@ -11,12 +11,12 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.actions import ActionParseResult
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.events import DescendantFocus, Resize
@@ -26,23 +26,25 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from ..config import config_path, read_config, save_config
-from ..entries import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats, Viewings
-from ..errors import Abandoned, CryqueueError, LookupFailed
-from ..listing import Listing, SortOrder, WatchFilter, listing_stats, select
-from ..paths import documents_dir
-from ..peek import Peek
-from ..records import ImportBatch
-from ..textnorm import visible
-from ..validate import without_controls
-from .details import DetailsPane
-from .dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
-from .film_list import FilmList
-from .history import Change, History
-from .notes import NotesEditor
+from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
+from cryqueue.domain.films import FilmEntry, FilmFacts, ListRow, RemovedFilm, Stats, Viewings
+from cryqueue.domain.import_records import ImportBatch
+from cryqueue.domain.import_report import summary_lines
+from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, listing_stats, select
+from cryqueue.domain.reading import LibraryReader
+from cryqueue.domain.text import visible
+from cryqueue.domain.validate import without_controls
+from cryqueue.storage.config import config_path, read_config, save_config
+from cryqueue.storage.paths import documents_dir
+from cryqueue.ui.actions import bindings, palette
+from cryqueue.ui.history import Change, History
+from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
+from cryqueue.ui.widgets.details import DetailsPane
+from cryqueue.ui.widgets.film_list import FilmList
+from cryqueue.ui.widgets.notes import NotesEditor
 
 if TYPE_CHECKING:
-    from ..library import Library
+    from cryqueue.library import Library
 
 VIEWS: tuple[tuple[WatchFilter, str], ...] = (
     ("all", "all films"),
@@ -69,26 +71,13 @@ PLAN_EXAMPLES = 5  # skipped rows and ignored files listed by name in the import
 class CryqueueApp(App[None]):
     CSS_PATH = "cryqueue.tcss"
     TITLE = "cryqueue"
-    BINDINGS = [
-        Binding("slash", "search", "Filter"),
-        Binding("f", "cycle_view", "View"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("a", "add_film", "Add"),
-        Binding("x", "export", "Export"),
-        Binding("i", "import_file", "Import"),
-        Binding("ctrl+z", "undo", "Undo"),
-        Binding("ctrl+y", "redo", "Redo", show=False),
-        Binding("ctrl+r", "reload", "Reload", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-    ]
+    BINDINGS = bindings("app")
 
     def __init__(
         self,
         library: Library | Callable[[], Library],
         *,
-        peek: Peek | None = None,
+        peek: LibraryReader | None = None,
         config_file: Path | None = None,
         export_dir: Path | None = None,
         today: Callable[[], date] = date.today,
@@ -168,7 +157,7 @@ class CryqueueApp(App[None]):
         self.query_one("#left").border_title = "Ranking"
         self.query_one("#details").border_title = "Details"
         self.notes.border_title = "Notes"
-        first: Peek | Library = self._peek or self.library
+        first: LibraryReader = self._peek or self.library
         self._films.set_rows(first.first_rows(FIRST_PAGE))
         self._stats = first.stats()
         self.update_status(recount=False)
@@ -521,14 +510,11 @@ class CryqueueApp(App[None]):
         self._record_viewings(row.id, before, after, "watched" if after else "unwatched")
 
     def _record_viewings(self, film_id: int, before: Viewings, after: Viewings, label: str) -> None:
-        def setter(viewings: Viewings) -> Callable[[], int]:
-            def apply() -> int:
-                self.library.set_viewings(film_id, viewings)
-                return film_id
-
-            return apply
-
-        self.history.record(Change(label, setter(before), setter(after)))
+        self.history.record(
+            Change.setting(
+                label, film_id, partial(self.library.set_viewings, film_id), before, after
+            )
+        )
         self._refresh_film(film_id)
         self._after_view_change(film_id)
 
@@ -565,14 +551,11 @@ class CryqueueApp(App[None]):
         value = None if level < 0 else level
         before, value = self.library.swap_tears(row.id, value)
 
-        def setter(tears: int | None) -> Callable[[], int]:
-            def apply() -> int:
-                self.library.set_tears(row.id, tears)
-                return row.id
-
-            return apply
-
-        self.history.record(Change("tear level", setter(before), setter(value)))
+        self.history.record(
+            Change.setting(
+                "tear level", row.id, partial(self.library.set_tears, row.id), before, value
+            )
+        )
         self._refresh_film(row.id)
         if self.sort == "tears":
             self.apply_view(keep_id=row.id)
@@ -583,16 +566,10 @@ class CryqueueApp(App[None]):
             return
         current = self.library.get(row.id, rank=row.rank).rating
 
-        def setter(stars: float | None) -> Callable[[], int]:
-            def apply() -> int:
-                self.library.swap_rating(row.id, stars)
-                return row.id
-
-            return apply
-
         def submit(value: str) -> str | None:
             before, after = self.library.swap_rating(row.id, value)
-            self.history.record(Change("rating", setter(before), setter(after)))
+            rate = partial(self.library.swap_rating, row.id)
+            self.history.record(Change.setting("rating", row.id, rate, before, after))
             self._refresh_film(row.id)
             return None
 
@@ -607,17 +584,12 @@ class CryqueueApp(App[None]):
             return
         current = self.library.get(row.id, rank=row.rank).tags
 
-        def setter(tags: tuple[str, ...]) -> Callable[[], int]:
-            def apply() -> int:
-                self._tags_changed(row.id, self.library.set_tags(row.id, tags))
-                return row.id
-
-            return apply
-
         def submit(value: str) -> str | None:
             wanted = [t for t in value.split(",") if t.strip()]
             before, after = self.library.retag(row.id, wanted, replace=True)
-            self.history.record(Change("tags", setter(before), setter(after)))
+            self.history.record(
+                Change.setting("tags", row.id, partial(self._set_tags, row.id), before, after)
+            )
             self._tags_changed(row.id, after)
             return None
 
@@ -629,6 +601,9 @@ class CryqueueApp(App[None]):
                 submit,
             )
         )
+
+    def _set_tags(self, film_id: int, tags: tuple[str, ...]) -> None:
+        self._tags_changed(film_id, self.library.set_tags(film_id, tags))
 
     def _tags_changed(self, film_id: int, tags: tuple[str, ...]) -> None:
         if self.listing is not None:
@@ -697,14 +672,9 @@ class CryqueueApp(App[None]):
             return
         self._changes += 1
 
-        def mover(position: int) -> Callable[[], int]:
-            def apply() -> int:
-                self.library.move_to(row.id, position)
-                return row.id
-
-            return apply
-
-        self.history.record(Change("move", mover(old), mover(new)))
+        self.history.record(
+            Change.setting("move", row.id, partial(self.library.move_to, row.id), old, new)
+        )
         if old == row.rank and self.listing is not None:
             self.listing.move(row.id, new)
             self._films.move_row(row.id, new)
@@ -736,14 +706,9 @@ class CryqueueApp(App[None]):
             )
             return None
 
-        def setter(note: str) -> Callable[[], int]:
-            def apply() -> int:
-                self.library.set_note(film_id, note)
-                return film_id
-
-            return apply
-
-        self.history.record(Change("note", setter(base), setter(stored)))
+        self.history.record(
+            Change.setting("note", film_id, partial(self.library.set_note, film_id), base, stored)
+        )
         if self.listing is not None:
             self.listing.set_note(film_id, stored)
         if stored != text and stored != without_controls(text):
@@ -788,14 +753,8 @@ class CryqueueApp(App[None]):
         def submit(facts: FilmFacts) -> FilmEntry:
             entry = self.library.edit_film(row.id, facts)
 
-            def setter(value: FilmFacts) -> Callable[[], int]:
-                def apply() -> int:
-                    self.library.edit_film(row.id, value)
-                    return row.id
-
-                return apply
-
-            self.history.record(Change("edit", setter(before), setter(facts)))
+            edit = partial(self.library.edit_film, row.id)
+            self.history.record(Change.setting("edit", row.id, edit, before, facts))
             return entry
 
         def edited(entry: FilmEntry | None) -> None:
@@ -899,7 +858,8 @@ class CryqueueApp(App[None]):
 
     def action_export(self) -> None:
         folder = self.export_dir or documents_dir()
-        from ..library import default_export_name
+        # Not at the top: the app's first frame is drawn before SQLAlchemy (library) loads.
+        from cryqueue.library import default_export_name
 
         default = str(folder / default_export_name("markdown"))
 
@@ -962,11 +922,9 @@ class CryqueueApp(App[None]):
             self.call_from_thread(self.notify, message, severity="error", timeout=10)
 
     def _plan_import(self, path: Path) -> None:
-        from ..import_files import load
-        from ..import_report import summary_lines
 
         self.call_from_thread(self.notify, f"Reading {path.name}…", timeout=3)
-        batch = load(path)
+        batch = self.library.read_import(path)
         plan = self.library.import_batch(batch, dry_run=True)
         lines = summary_lines(plan, path.name, dry_run=True, examples=PLAN_EXAMPLES)
         question = "\n".join(
@@ -980,12 +938,10 @@ class CryqueueApp(App[None]):
         self.call_from_thread(self.push_screen, ConfirmDialog(question), answered)
 
     def _import(self, path: Path, batch: ImportBatch) -> None:
-        from ..backup import backup_beside
-        from ..import_report import summary_lines
 
         self._importing = True
         try:
-            backup = backup_beside(self.library.db.path, "pre-import")
+            backup = self.library.backup_beside("pre-import")
             summary = self.library.import_batch(batch)
         finally:
             self._importing = False
@@ -1011,37 +967,7 @@ class CryqueueApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        commands = (
-            (
-                "Toggle watched",
-                "Mark the highlighted film watched today, or not watched",
-                "toggle_watched",
-            ),
-            ("Watched on a date…", "Log a viewing on another day", "watched_on"),
-            *(
-                (f"Tear level {n}", f"Set the highlighted film's tear level to {n}", f"tears({n})")
-                for n in range(6)
-            ),
-            ("Clear tear level", "Mark the tear level as not rated", "tears(-1)"),
-            ("Move up", "Move the film one place up your ranking", "move(-1)"),
-            ("Move down", "Move the film one place down your ranking", "move(1)"),
-            ("Move to top", "Move the film to #1", "move_top"),
-            ("Move to bottom", "Move the film to the end of your ranking", "move_bottom"),
-            ("Move to position…", "Move the film to a given place", "move_to"),
-            ("Edit notes", "Write notes about the highlighted film", "edit_note"),
-            ("Filter", "Filter the list as you type", "search"),
-            ("Cycle view", "All films / to watch / watched", "cycle_view"),
-            ("Cycle sort", "My ranking / list consensus / year / tear level", "cycle_sort"),
-            ("Add a film", "Add your own film", "add_film"),
-            ("Edit film", "Edit the highlighted film's facts", "edit_film"),
-            ("Remove film", "Remove the highlighted film", "remove_film"),
-            ("Export to Markdown", "Write your ranking to a Markdown file", "export"),
-            ("Undo", "Undo the last change", "undo"),
-            ("Redo", "Redo what was undone", "redo"),
-            ("Reload", "Read the library again, with other cryqueues' changes", "reload"),
-            ("Help", "Show all keys", "help"),
-        )
-        for title, help_text, action in commands:
+        for title, help_text, action in palette():
             yield SystemCommand(title, help_text, functools.partial(self.run_action, action))
 
 
@@ -1059,5 +985,5 @@ def _facts_of(entry: FilmEntry) -> FilmFacts:
     )
 
 
-def run_app(library: Library | Callable[[], Library], peek: Peek | None = None) -> None:
+def run_app(library: Library | Callable[[], Library], peek: LibraryReader | None = None) -> None:
     CryqueueApp(library, peek=peek).run()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MAX_STEPS = 200
 
@@ -15,6 +18,22 @@ class Change:
     label: str
     undo: Callable[[], int | None]
     redo: Callable[[], int | None]
+
+    @classmethod
+    def setting(
+        cls, label: str, film_id: int, apply: Callable[[T], Any], before: T, after: T
+    ) -> Change:
+        """The one way to make a change to one film undoable: `apply` puts a value back
+        (`before` on undo, `after` on redo), and the film is highlighted again."""
+
+        def to(value: T) -> Callable[[], int]:
+            def run() -> int:
+                apply(value)
+                return film_id
+
+            return run
+
+        return cls(label, to(before), to(after))
 
 
 class History:

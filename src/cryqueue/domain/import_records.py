@@ -1,0 +1,99 @@
+"""What every import format is read into before it touches the library: checked records, the
+rows left out (with why), and which records, if any, set the personal ranking."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from cryqueue.domain.films import FilmFacts
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass builds a third slower, per record
+class ImportRecord:
+    """One film as one row or object of a file gives it, already checked by its parser.
+
+    Several records may name the same film (a Letterboxd diary has a row per viewing); the
+    importer merges them: viewings as a multiset, the last rating given, every tag."""
+
+    facts: FilmFacts
+    episodes: int | None = None
+    country: str | None = None
+    imdb_id: str | None = None
+    catalog_key: str | None = None
+    viewings: tuple[date, ...] = ()
+    tear_level: int | None = None
+    note: str = ""
+    rating: float | None = None
+    tags: tuple[str, ...] = ()
+    watched: bool = False  # watched, whether or not a day is known
+    watched_undated: bool = False  # watched on a day nobody recorded
+    rewatches: tuple[date, ...] = ()  # viewings the file marks as rewatches
+    where: str = ""  # "diary.csv line 4": for messages
+    source: str = ""  # the file of a row-per-viewing format; "" for a film's whole record
+
+
+@dataclass(frozen=True, slots=True)
+class SkipGroup:
+    """What skipped rows are counted as in a summary, said after a number: 'TV episode(s)',
+    'without a year'. A loss is then visible at a glance ("722 TV episodes, 3 without a year")."""
+
+    one: str
+    many: str = ""
+
+    def count(self, number: int) -> str:
+        return f"{number} {self.one if number == 1 or not self.many else self.many}"
+
+    @classmethod
+    def bad(cls, what: str) -> SkipGroup:
+        """Rows with a value that does not pass its check: 'with a bad rating'."""
+        return cls(f"with a bad {what}")
+
+
+NO_YEAR = SkipGroup("without a year")
+AMBIGUOUS = SkipGroup("matching two films")
+OTHER = SkipGroup("for another reason", "for other reasons")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A row an import leaves out, and why (shown by --dry-run and in the summary)."""
+
+    where: str
+    name: str
+    reason: str
+    group: SkipGroup = OTHER
+
+
+def skip_counts(skipped: Iterable[Skip]) -> str:
+    """'722 TV episodes, 3 without a year': the skips by group, largest first."""
+    counts = Counter(skip.group for skip in skipped)
+    return ", ".join(group.count(n) for group, n in counts.most_common())
+
+
+@dataclass
+class ImportBatch:
+    """Everything one import asks for. `ranking`: indexes into `records`, in the order that
+    becomes the top of the personal ranking; None leaves the ranking alone."""
+
+    records: list[ImportRecord]
+    ranking: Sequence[int] | None = None
+    skipped: list[Skip] = field(default_factory=list)
+    described: str = ""  # what was read, e.g. "Letterboxd export (diary.csv, ratings.csv)"
+    notes: list[str] = field(default_factory=list)  # e.g. a file read as Windows-1252
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not read
+    strict: bool = False  # any skip is an error: nothing is written
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, dry, would do); `import_report.summary_lines` says it in words."""
+
+    added: int
+    matched: int
+    skipped: tuple[Skip, ...] = ()
+    lines: tuple[str, ...] = ()  # one per film: what the import does to it (for --dry-run)
+    notes: tuple[str, ...] = ()  # e.g. a file read as Windows-1252, types not recognised
+    ignored: tuple[tuple[str, str], ...] = ()  # (file, why) of a ZIP or folder, not read

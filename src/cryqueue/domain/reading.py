@@ -1,0 +1,22 @@
+"""What reading a library takes, whoever reads it: the `Library` (SQLAlchemy behind it) or the
+first-frame reader (`storage.fast_read.Peek`, the standard library's sqlite3 alone, for the
+app's first frame and for commands that only read a ready library)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats
+from cryqueue.domain.listing import WatchFilter
+
+
+class LibraryReader(Protocol):
+    def films(self, watched: WatchFilter = "all") -> list[FilmEntry]: ...
+
+    def first_rows(self, limit: int) -> list[ListRow]: ...
+
+    def stats(self) -> Stats: ...
+
+    def ranked_items(self, watched: WatchFilter = "all") -> list[RankedItem]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,210 @@
+"""What `cryqueue import PATH` and the app's import dialog read: a file, a ZIP or a folder in
+any of the formats cryqueue knows, told apart by their content unless the user says. A ZIP or
+folder never drops a file silently: every file it does not read is named, with why."""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from cryqueue.domain.errors import UsageError
+from cryqueue.domain.import_records import ImportBatch
+from cryqueue.interop import imdb, letterboxd
+from cryqueue.interop import json_format as json_io
+from cryqueue.interop.csv_rows import decode
+
+ImportFormat = Literal["auto", "cryqueue", "letterboxd", "imdb"]
+# Limits on what an import reads, counted as bytes actually read (a device or a ZIP member can
+# claim any size): far above the largest real export, far below what would exhaust memory.
+MAX_BYTES = 1 << 30  # one file, or all the files of a folder or ZIP together
+MAX_MEMBER = 256 << 20  # one file unpacked from a ZIP
+MAX_RATIO = 100  # unpacked size over packed size, for a member over RATIO_FROM bytes
+RATIO_FROM = 16 << 20
+CHUNK = 1 << 20
+
+
+def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> ImportBatch:
+    """Read and check everything an import asks for, writing nothing. `ranking`: the list whose
+    order becomes the personal ranking (a name, or "" for the one list given)."""
+    path = path.expanduser()
+    if path.is_dir():
+        _expect(fmt, "letterboxd", f"{path} is a folder")
+        files, ignored = _folder_files(path)
+        return letterboxd.parse(files, ranking, ignored=ignored)
+    data = _read(path)
+    if zipfile.is_zipfile(path):
+        _expect(fmt, "letterboxd", f"{path.name} is a ZIP file")
+        try:
+            files, ignored = _zip_files(path)
+            return letterboxd.parse(files, ranking, ignored=ignored)
+        except UsageError as exc:
+            raise UsageError(f"{path.name}: {exc}") from None
+    if data.startswith(b"PK\x03\x04"):
+        raise UsageError(
+            f"{path.name} is a damaged or incomplete ZIP file; download the export again"
+        )
+    if fmt == "auto":
+        fmt = _sniff(path.name, data)
+    if fmt == "cryqueue":
+        if ranking is not None:
+            raise UsageError(
+                "--ranking is for Letterboxd and IMDb lists; a cryqueue export "
+                "always brings its own ranking"
+            )
+        try:
+            records = json_io.parse_document(data)
+        except UsageError as exc:
+            raise UsageError(f"{path}: {exc}") from None
+        return ImportBatch(records, ranking=range(len(records)), described=f"cryqueue {path.name}")
+    if fmt == "imdb":
+        return imdb.parse(path.name, data, ranked=ranking is not None)
+    return letterboxd.parse([(path.name, data)], ranking, single=True)
+
+
+def _sniff(name: str, data: bytes) -> ImportFormat:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"[") or name.casefold().endswith(".json"):
+        return "cryqueue"
+    text = decode(name, data[:65536], [])
+    if imdb.looks_like(text):
+        return "imdb"
+    if letterboxd.kind_of(name, text) is not None:
+        return "letterboxd"
+    raise UsageError(
+        f"cannot tell what kind of file {name} is; give --format cryqueue, letterboxd or imdb"
+    )
+
+
+def _expect(fmt: ImportFormat, wanted: ImportFormat, what: str) -> None:
+    if fmt not in ("auto", wanted):
+        raise UsageError(f"{what}; only a Letterboxd export comes as one, not --format {fmt}")
+
+
+def _read(path: Path) -> bytes:
+    """A regular file's bytes, read up to MAX_BYTES (a device, pipe or socket is refused before
+    it is opened: /dev/zero never ends, and a pipe with no writer never starts)."""
+    if path.exists() and not path.is_file():
+        raise UsageError(
+            f"{path} is not a regular file (a device, pipe or socket); give an export file"
+        )
+    try:
+        with path.open("rb") as handle:
+            return _bounded(handle.read, MAX_BYTES, f"{path.name} is larger than 1 GiB")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _bounded(read: Callable[[int], bytes], limit: int, too_big: str) -> bytes:
+    """Everything `read` gives, refused with `too_big` as soon as it passes `limit` bytes."""
+    parts: list[bytes] = []
+    total = 0
+    while chunk := read(CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise UsageError(f"{too_big}; split it and import the parts")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """A member's bytes, counted as they unpack: a member that unpacks past MAX_MEMBER, past
+    what the whole import may read, or to far more than it packs to (a ZIP bomb) is refused
+    without unpacking the rest."""
+    limit = min(MAX_MEMBER, budget)
+    if info.file_size > RATIO_FROM:
+        limit = min(limit, max(RATIO_FROM, MAX_RATIO * info.compress_size))
+    with archive.open(info) as member:
+        return _bounded(
+            member.read,
+            limit,
+            f"{info.filename} unpacks to more than this import may read "
+            f"({limit >> 20} MiB; a damaged export or a ZIP bomb)",
+        )
+
+
+# The export's own folders; any other folder is named as ignored, never searched through (the
+# user may have given a folder such as Documents).
+EXPORT_FOLDERS = ("lists", *letterboxd.NOT_FILM_FOLDERS)
+NOT_CSV = "not a CSV file"
+MAC_METADATA = "__MACOSX"  # what macOS's Archive Utility adds to a ZIP: not the user's files
+
+
+def _folder_files(folder: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    """The export's CSV files as (name, content), and the files left out, with why. Files the
+    export keeps apart (likes/, deleted/…) are not read: only their names are needed."""
+    entries = sorted(folder.iterdir())
+    for sub in [e for e in entries if e.is_dir() and e.name in EXPORT_FOLDERS]:
+        entries += sorted(sub.iterdir())
+    wanted: list[Path] = []
+    ignored: list[tuple[str, str]] = []
+    for entry in entries:
+        name = entry.relative_to(folder).as_posix()
+        if entry.is_dir():
+            if entry.parent != folder or entry.name not in EXPORT_FOLDERS:
+                ignored.append((f"{name}/", "a folder that is not part of a Letterboxd export"))
+            continue
+        why = _left_out(name)
+        if why is None:
+            wanted.append(entry)
+        else:
+            ignored.append((name, why))
+    files = [(p.relative_to(folder).as_posix(), _read(p)) for p in wanted]
+    if sum(len(data) for _name, data in files) > MAX_BYTES:
+        raise UsageError(f"{folder} holds more than 1 GiB of CSV files; import them in parts")
+    return files, ignored
+
+
+def _left_out(name: str) -> str | None:
+    """Why a file of a ZIP or folder is not read, or None to read it."""
+    path = PurePosixPath(name)
+    if path.parts[0] == MAC_METADATA:
+        return "macOS metadata, not an export file"
+    if path.suffix.casefold() != ".csv":
+        return NOT_CSV
+    return letterboxd.left_out(name)
+
+
+def _zip_files(path: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    """The CSV members, named relative to the export's top folder (some tools add one), and
+    the members left out, with why."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir()]
+            names = [PurePosixPath(i.filename) for i in members]
+            top = _common_top([n for n in names if n.parts[0] != MAC_METADATA])
+            wanted: list[tuple[str, zipfile.ZipInfo]] = []
+            ignored: list[tuple[str, str]] = []
+            for name, info in zip(names, members, strict=True):
+                inner = (name.relative_to(top) if top in name.parents else name).as_posix()
+                why = _left_out(inner)
+                if why is None:
+                    wanted.append((inner, info))
+                else:
+                    ignored.append((inner, why))
+            files: list[tuple[str, bytes]] = []
+            budget = MAX_BYTES
+            for inner, info in wanted:
+                data = _unpacked(archive, info, budget)
+                budget -= len(data)
+                files.append((inner, data))
+            return files, ignored
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
+        NotImplementedError, zlib.error,
+    ) as exc:  # fmt: skip
+        raise UsageError(
+            f"the ZIP file cannot be read ({exc}); download the export again"
+        ) from None
+
+
+def _common_top(names: list[PurePosixPath]) -> PurePosixPath:
+    """The one folder every member is in, if there is one and it is not the export's own."""
+    tops = {n.parts[0] for n in names if len(n.parts) > 1}
+    if len(tops) == 1 and all(len(n.parts) > 1 for n in names):
+        top = PurePosixPath(tops.pop())
+        if top.name not in EXPORT_FOLDERS:
+            return top
+    return PurePosixPath("/")  # no member's parent

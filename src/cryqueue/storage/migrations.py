@@ -1,0 +1,73 @@
+"""Schema versions: each migration, the columns it adds, and the shape a library at each
+version must have (what opening, doctor and restore hold a file against)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlmodel import create_engine
+
+from cryqueue.domain.errors import DatabaseRefused
+from cryqueue.storage import models, schema
+
+# Schema migrations: MIGRATIONS[v] takes a database at version v to v + 1, inside one transaction.
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Star ratings and tags (for Letterboxd and IMDb histories), and films known to be
+    watched on a day nobody recorded (Letterboxd's watched.csv, IMDb ratings)."""
+    conn.execute("ALTER TABLE film ADD COLUMN rating FLOAT")
+    conn.execute("ALTER TABLE film ADD COLUMN tags_json VARCHAR NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE film ADD COLUMN watched_undated BOOLEAN NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+
+
+# Columns each migration adds (table -> names): a library at an older version has the current
+# shape without the columns added after it.
+ADDED_COLUMNS: dict[int, dict[str, tuple[str, ...]]] = {
+    2: {"film": ("rating", "tags_json", "watched_undated")},
+}
+
+
+def schema_statements() -> list[str]:
+    """The CREATE statements of a new library's tables and indexes, from the models."""
+    engine = create_engine("sqlite://")  # only its dialect is used: nothing connects
+    statements = []
+    for table in models.Film.metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(engine)))
+        statements += [str(CreateIndex(index).compile(engine)) for index in table.indexes]
+    return statements
+
+
+def expected_shape(version: int) -> schema.Shape:
+    """The shape of a cryqueue library at `version`: what a new one is made of, less the
+    columns later migrations add."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for statement in schema_statements():
+            conn.execute(statement)
+        current = schema.shape_of(conn)
+    finally:
+        conn.close()
+    tables = dict(current.tables)
+    for later in range(version + 1, schema.SCHEMA_VERSION + 1):
+        for name, added in ADDED_COLUMNS.get(later, {}).items():
+            tables[name] = frozenset(c for c in tables[name] if c[0] not in added)
+    return schema.Shape(tables, current.indexes, current.extras)
+
+
+def refuse_foreign_shape(conn: sqlite3.Connection, version: int, path: Path) -> None:
+    """Refuse a file whose tables are not those of a cryqueue library at `version` (a
+    trigger, a dropped column): opening or migrating it would fail or act on their terms."""
+    foreign, changed = schema.differences(schema.shape_of(conn), expected_shape(version))
+    if foreign or changed:
+        raise DatabaseRefused(
+            f"{path} is damaged ({(foreign + changed)[0]}); check it with 'cryqueue doctor' "
+            "or restore a backup with 'cryqueue restore BACKUP'"
+        )

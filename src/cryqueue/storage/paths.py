@@ -1,0 +1,45 @@
+"""Where cryqueue keeps its files, and how it creates them privately."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "cryqueue"
+DB_ENV = "CRYQUEUE_DB"
+
+
+def default_db_path() -> Path:
+    """The database under the user data dir (honours XDG_DATA_HOME), unless CRYQUEUE_DB says else."""
+    override = os.environ.get(DB_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path  # only when a default folder is needed
+
+    return user_data_path(APP_NAME, appauthor=False) / "cryqueue.storage.database"
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_path  # only when a default folder is needed
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def documents_dir() -> Path:
+    from platformdirs import user_documents_path  # only when a default folder is needed
+
+    return user_documents_path()
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create a folder, and each missing parent, readable only by the user whatever the umask;
+    folders that exist already are left as they are."""
+    if path.is_dir():
+        return
+    missing = [path, *(p for p in path.parents if not p.exists())]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another cryqueue, or a link to a folder: not ours
+        os.chmod(folder, 0o700)

@@ -1,0 +1,75 @@
+"""Copies of a live database made with SQLite's online backup API (consistent even while
+another cryqueue writes): on demand, and automatic ones beside the database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from cryqueue.domain.errors import CryqueueError
+from cryqueue.storage.files import in_folder, make_temp, write_file
+
+KEEP_AUTOMATIC_BACKUPS = 5
+
+
+def backup_to(source: Path, target: Path) -> Path:
+    """Copy the live database `source` to `target` through the one writer (files.write_file):
+    a new private file (an existing one is never overwritten), a symlink's target (the link is
+    kept), a device or pipe as a stream, or a dated file inside a folder. The copy is first made
+    privately beside the database, since a device or pipe has no folder to stage it in."""
+    target = in_folder(target, timestamped_path(source, "backup").name)
+    copy = snapshot(source, source.parent)
+    try:
+        return write_file(target, copy.read_bytes(), exclusive=True)
+    except OSError as exc:  # reading our own snapshot back
+        raise CryqueueError(f"cannot write backup {target}: {exc}") from None
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def snapshot(source: Path, folder: Path) -> Path:
+    """A consistent, self-contained copy of the database `source` in a new private temporary
+    file in `folder`; SQLite's online backup API makes it safe while others write."""
+    try:
+        fd, copy = make_temp(folder)
+    except OSError as exc:
+        raise CryqueueError(f"cannot back up {source}: {exc.strerror} in {folder}") from None
+    os.close(fd)
+    try:
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        dst = sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dst.close()
+            src.close()
+    except (OSError, sqlite3.Error) as exc:
+        copy.unlink(missing_ok=True)
+        raise CryqueueError(f"cannot back up {source}: {exc}") from None
+    return copy
+
+
+def timestamped_path(db_path: Path, label: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return db_path.with_name(f"{db_path.name}.{label}-{stamp}.bak")
+
+
+def backup_beside(
+    db_path: Path, label: str, keep: int | None = KEEP_AUTOMATIC_BACKUPS, family: str = ""
+) -> Path:
+    """A timestamped backup next to the database. Automatic ones keep only the newest few of
+    their family (default: the same label)."""
+    target = backup_to(db_path, timestamped_path(db_path, label))
+    if keep is not None:
+        pattern = f"{db_path.name}.{family or label}*-*.bak"
+        for stale in sorted(db_path.parent.glob(pattern))[:-keep]:
+            stale.unlink(missing_ok=True)
+    return target
+
+
+def backup_before_migration(db_path: Path, from_version: int) -> Path:
+    """Back up before a schema change, keeping only the newest few of these backups."""
+    return backup_beside(db_path, f"schema{from_version}", family="schema")

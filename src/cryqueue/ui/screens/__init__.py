@@ -1,0 +1,1 @@
+"""The app's screens beside the main one: dialogs, the help screen."""

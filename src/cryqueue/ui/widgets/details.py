@@ -1,0 +1,118 @@
+"""The details pane: everything known about the highlighted film, rendered as plain Rich text
+so that titles and synopses are shown literally (no markup)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from cryqueue.domain.films import FilmDetails, rating_text, tear_scale, watched_text
+
+
+def render_details(details: FilmDetails) -> RenderableType:
+    e = details.entry
+    heading = Text(e.title, style="bold")
+    if e.original_title and e.original_title != e.title:
+        heading.append("\n" + e.original_title, style="italic")
+    made_by = []
+    if e.network:
+        made_by.append(e.network)
+    if e.director:
+        made_by.append(f"directed by {e.director}")
+    facts = [str(e.year), e.kind, *made_by]
+    if e.runtime_minutes:
+        facts.append(f"{e.runtime_minutes} min")
+    if e.episodes:
+        facts.append(f"{e.episodes} episodes")
+    parts: list[RenderableType] = [heading, Text(" · ".join(facts), style="dim")]
+    if e.cast:
+        parts.append(Text("with " + ", ".join(e.cast)))
+    parts.append(Text())
+    state = Text()
+    state.append(f"#{e.rank} in your ranking\n", style="bold")
+    if e.watched:
+        state.append(f"{watched_text(e)}\n", style="green")
+    else:
+        state.append("Not watched yet\n", style="dim")
+    if e.tear_level is None:
+        state.append("Tears: not rated", style="dim")
+    else:
+        state.append(f"Tears: {tear_scale(e.tear_level)} {e.tear_level}/5")
+    if e.rating is not None:
+        state.append(f"\nRating: {rating_text(e.rating)}")
+    if e.tags:
+        state.append("\nTags: ")
+        state.append("  ".join(f"#{t}" for t in e.tags), style="bold cyan")
+    parts.append(state)
+    if e.synopsis:
+        parts += [Text(), Text(e.synopsis)]
+    if details.sources:
+        lists = Text("\nOn the lists\n", style="bold")
+        for place in details.sources:
+            where = f"#{place.rank}" if place.rank is not None else "mentioned"
+            lists.append(f"  {where:>9}  {place.source}\n")
+        parts.append(lists)
+    if details.related:
+        related = Text("Related\n", style="bold")
+        for rel in details.related:
+            related.append(f"  {rel.label} {rel.title} ({rel.year})\n")
+            if rel.note:
+                related.append(f"    {rel.note}\n", style="dim")
+        parts.append(related)
+    return Group(*parts)
+
+
+class DetailsPane(ScrollView, can_focus=False):
+    """A Line API view of the rendered details: showing another film renders its text once and
+    repaints the pane, without a layout pass over the screen (a Static in a scroll container
+    costs several times more per highlighted film)."""
+
+    DEFAULT_CSS = "DetailsPane { overflow-x: hidden; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.content: RenderableType = Text("No film selected", style="dim")
+        self._lines: list[Strip] = []
+        self._width = -1
+
+    def show(self, details: FilmDetails | None) -> None:
+        if details is None:
+            self.content = Text("No film matches. Press escape to clear the filter.", style="dim")
+        else:
+            self.content = render_details(details)
+        self._width = -1
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._layout_lines()
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        """The pane's text as plain lines (what a reader sees)."""
+        self._layout_lines()
+        return "\n".join(strip.text.rstrip() for strip in self._lines)
+
+    def on_resize(self) -> None:
+        self._layout_lines()
+
+    def _layout_lines(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._width:
+            return
+        self._width = width
+        console = self.app.console
+        lines = console.render_lines(
+            self.content, console.options.update_width(width), style=self.rich_style, pad=False
+        )
+        self._lines = [Strip(line).adjust_cell_length(width, self.rich_style) for line in lines]
+        self.virtual_size = Size(width, len(self._lines))
+
+    def render_line(self, y: int) -> Strip:
+        self._layout_lines()
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return self._lines[index]

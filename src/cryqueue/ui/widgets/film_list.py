@@ -1,0 +1,241 @@
+"""The ranked list: a Line API widget that renders only the rows on screen, so a library of
+100,000 films shows as fast as one of 17 (DataTable and OptionList measure every row)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from cryqueue.domain.films import ListRow, tear_scale
+from cryqueue.domain.listing import move_row
+from cryqueue.ui.actions import bindings
+
+WATCHED_MARK, UNWATCHED_MARK = "✔", "·"
+LINE_CACHE_SIZE = 2_000  # rendered lines kept: a few screens' worth
+
+
+class FilmList(ScrollView, can_focus=True):
+    """Films, one per line: rank, watched mark, title, year and tear scale."""
+
+    BINDINGS = bindings("list")
+
+    COMPONENT_CLASSES = {
+        "film-list--cursor",
+        "film-list--rank",
+        "film-list--watched",
+        "film-list--year",
+        "film-list--tears",
+        "film-list--original",
+    }
+
+    DEFAULT_CSS = """
+    FilmList { overflow-x: hidden; }
+    FilmList > .film-list--cursor { background: $accent 40%; text-style: bold; }
+    FilmList:focus > .film-list--cursor { background: $accent; color: $text; }
+    FilmList > .film-list--rank { color: $text-muted; }
+    FilmList > .film-list--watched { color: $success; }
+    FilmList > .film-list--year { color: $text-muted; }
+    FilmList > .film-list--tears { color: $primary; }
+    FilmList > .film-list--original { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The highlighted film changed (None: the list is empty)."""
+
+        def __init__(self, row: ListRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[ListRow] = []
+        self._lines: dict[tuple[ListRow, bool, int, int], Strip] = {}
+        self._index_cache: dict[int, int] | None = {}
+        self._rank_width = 2
+        self._styles: dict[tuple[str, bool], Style] = {}
+
+    # Data ----------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> ListRow | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def set_rows(
+        self, rows: Sequence[ListRow], keep_id: int | None = None, *, total: int | None = None
+    ) -> None:
+        """Show `rows`, keeping the highlight on film `keep_id` if it is still there. `total`
+        (the library's size) sets the width of the rank column, so it stays put as you filter."""
+        self.rows = rows if isinstance(rows, list) else list(rows)
+        self._index_cache = None  # built when first needed: a filter keystroke never needs it
+        top = total if total is not None else max((row.rank for row in self.rows), default=1)
+        self._rank_width = max(2, len(str(top)))
+        target = None
+        if keep_id is not None:
+            target = next((i for i, row in enumerate(self.rows) if row.id == keep_id), None)
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.refresh()
+        self.cursor = min(target if target is not None else self.cursor, max(len(self.rows) - 1, 0))
+
+    @property
+    def _index(self) -> dict[int, int]:
+        if self._index_cache is None:
+            self._index_cache = {row.id: i for i, row in enumerate(self.rows)}
+        return self._index_cache
+
+    def replace_row(self, row: ListRow) -> None:
+        """Update one film's line in place."""
+        index = self._index.get(row.id)
+        if index is not None:
+            self.rows[index] = row
+            self.refresh_line(index)
+
+    def remove_row(self, film_id: int) -> None:
+        index = self._index.get(film_id)
+        if index is None:
+            return
+        del self.rows[index]
+        self._index_cache = None
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.refresh()
+        self.cursor = min(self.cursor, max(len(self.rows) - 1, 0))
+
+    def row_of(self, film_id: int) -> ListRow | None:
+        index = self._index.get(film_id)
+        return None if index is None else self.rows[index]
+
+    def move_row(self, film_id: int, new_rank: int) -> None:
+        """A film moved to `new_rank` (the list is in ranking order): move its line and
+        renumber the lines it passed, without reading anything back."""
+        if film_id not in self._index:
+            return
+        self.cursor = move_row(self.rows, self._index, film_id, new_rank)
+        self.refresh()
+
+    # Cursor --------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if self.rows:
+            self.cursor_into_view()
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.post_message(self.Highlighted(self.current))
+
+    def cursor_into_view(self) -> None:
+        self.scroll_to_region(
+            Region(0, self.cursor, max(self.size.width, 1), 1), animate=False, immediate=True
+        )
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(self.scrollable_content_region.height - 1, 1)
+
+    def action_jump(self, index: int) -> None:
+        self.cursor = index if index >= 0 else len(self.rows) - 1
+
+    def on_click(self, event: events.Click) -> None:
+        self.cursor = int(self.scroll_offset.y) + event.y
+        self.focus()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        if self.rows:
+            self.cursor_into_view()
+
+    # Rendering -----------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget_rendering()  # a theme or focus change restyles every line
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._forget_rendering()
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._forget_rendering()
+        super()._on_blur(event)
+
+    def _forget_rendering(self) -> None:
+        self._lines.clear()
+        self._styles.clear()
+
+    def _style(self, part: str, cursor: bool) -> Style:
+        """A part's style, on the cursor line or not; resolving CSS per line is the slow part."""
+        style = self._styles.get((part, cursor))
+        if style is None:
+            style = self.rich_style
+            if part:
+                style += self.get_component_rich_style(part)
+            if cursor:
+                style += self.get_component_rich_style("film-list--cursor")
+            self._styles[(part, cursor)] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        row = self.rows[index]
+        cursor = index == self.cursor
+        # Scrolling by a line re-renders every visible line: the cache makes that a lookup.
+        key = (row, cursor, width, self._rank_width)
+        strip = self._lines.get(key)
+        if strip is None:
+            if len(self._lines) > LINE_CACHE_SIZE:
+                self._lines.clear()
+            strip = self._lines[key] = self._render_row(row, cursor, width)
+        # Lines are cut to the width already and never scroll sideways, and clicks are mapped
+        # from the row number (on_click): no crop or offsets to apply, which would cost more
+        # than the rest of the line put together.
+        return strip
+
+    def _render_row(self, row: ListRow, cursor: bool, width: int) -> Strip:
+        """Segments built by hand (a rich Text per line costs several times more)."""
+        plain = self._style("", cursor)
+        rank = f"{row.rank:>{self._rank_width}} "
+        mark = (WATCHED_MARK if row.watched else UNWATCHED_MARK) + " "
+        year = f" {row.year}"
+        tears = " " + (tear_scale(row.tear_level) or "     ")
+        room = max(width - len(rank) - 2 - len(year) - len(tears), 1)
+        title = _fit(row.title, room)
+        segments = [
+            Segment(rank, self._style("film-list--rank", cursor)),
+            Segment(mark, self._style("film-list--watched", cursor)),
+            Segment(title, plain),
+        ]
+        used = cell_len(title)
+        original = row.original_title
+        if original and original != row.title and used + 3 <= room:
+            extra = _fit(f"  {original}", room - used)
+            segments.append(Segment(extra, self._style("film-list--original", cursor)))
+            used += cell_len(extra)
+        segments += [
+            Segment(" " * (room - used), plain),
+            Segment(year, self._style("film-list--year", cursor)),
+            Segment(tears, self._style("film-list--tears", cursor)),
+        ]
+        return Strip(segments).adjust_cell_length(width, plain)
+
+
+def _fit(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells (Hangul takes two), with an ellipsis if cut."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, max(cells - 1, 0)).rstrip() + "…"

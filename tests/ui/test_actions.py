@@ -1,0 +1,38 @@
+"""One table of actions: every key bound in the app is in the help screen and, unless it only
+moves the highlight or quits, in the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.binding import Binding
+
+from cryqueue.ui.actions import COMMANDS, HELP, palette
+from cryqueue.ui.app import CryqueueApp
+from cryqueue.ui.widgets.film_list import FilmList
+
+from .conftest import SIZE
+
+
+def bound_actions() -> set[str]:
+    found = set()
+    for binding in [*FilmList.BINDINGS, *CryqueueApp.BINDINGS]:
+        assert isinstance(binding, Binding)
+        found.add(binding.action.removeprefix("app."))
+    return found
+
+
+def test_every_bound_action_is_in_help_and_in_the_palette() -> None:
+    helped = {c.action for row in HELP for c in row.commands}
+    offered = {action for _title, _help, action in palette()}
+    navigation = {c.action for c in COMMANDS if c.local} | {"quit"}
+    assert bound_actions() <= helped
+    assert bound_actions() - navigation <= offered
+    assert {"rate", "edit_tags", "import_file", "reload"} <= offered  # once missing
+
+
+async def test_the_palette_offers_every_command(make_app: Callable[[], CryqueueApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE):
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+    assert {title for title, _help, _action in palette()} <= titles
