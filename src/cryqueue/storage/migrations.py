@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import create_engine
@@ -35,14 +36,51 @@ ADDED_COLUMNS: dict[int, dict[str, tuple[str, ...]]] = {
 }
 
 
-def schema_statements() -> list[str]:
-    """The CREATE statements of a new library's tables and indexes, from the models."""
+class TableDefinition(NamedTuple):
+    name: str
+    columns: tuple[str, ...]
+    create: str  # CREATE TABLE
+    indexes: tuple[str, ...]  # CREATE INDEX
+
+
+def table_definitions() -> list[TableDefinition]:
+    """Each table of a new library, from the models: the one definition of the schema."""
     engine = create_engine("sqlite://")  # only its dialect is used: nothing connects
-    statements = []
-    for table in models.Film.metadata.sorted_tables:
-        statements.append(str(CreateTable(table).compile(engine)))
-        statements += [str(CreateIndex(index).compile(engine)) for index in table.indexes]
-    return statements
+    return [
+        TableDefinition(
+            table.name,
+            tuple(column.name for column in table.columns),
+            str(CreateTable(table).compile(engine)),
+            tuple(str(CreateIndex(index).compile(engine)) for index in table.indexes),
+        )
+        for table in models.Film.metadata.sorted_tables
+    ]
+
+
+def schema_statements() -> list[str]:
+    """The CREATE statements of a new library's tables and indexes."""
+    return [s for table in table_definitions() for s in (table.create, *table.indexes)]
+
+
+def settle(conn: sqlite3.Connection) -> None:
+    """After migrating: give each table that has a new library's columns exactly a new
+    library's definition (ALTER TABLE adds columns at the end, with the defaults it needs), so
+    that a migrated library and a new one are the same inside. Runs in the migration's
+    transaction; this connection does not enforce foreign keys, so making a table again
+    touches no other table's rows."""
+    for table in table_definitions():
+        quoted = schema.quoted(table.name)
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table.name,)).fetchone()
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({quoted})")}
+        if row is None or row[0] == table.create.strip() or have != set(table.columns):
+            continue  # already so, or not this version's columns (a later migration's)
+        columns = ", ".join(schema.quoted(c) for c in table.columns)
+        conn.execute(f"CREATE TEMP TABLE cq_settling AS SELECT {columns} FROM {quoted}")
+        conn.execute(f"DROP TABLE {quoted}")
+        for statement in (table.create, *table.indexes):
+            conn.execute(statement)
+        conn.execute(f"INSERT INTO {quoted} ({columns}) SELECT {columns} FROM cq_settling")
+        conn.execute("DROP TABLE cq_settling")
 
 
 def expected_shape(version: int) -> schema.Shape:

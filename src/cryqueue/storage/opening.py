@@ -10,7 +10,7 @@ from pathlib import Path
 from cryqueue.domain.errors import CryqueueError, DatabaseRefused, sqlite_failure
 from cryqueue.storage import schema
 from cryqueue.storage.database import BUSY_TIMEOUT_MS, Database, make_engine
-from cryqueue.storage.migrations import MIGRATIONS, refuse_foreign_shape, schema_statements
+from cryqueue.storage.migrations import MIGRATIONS, refuse_foreign_shape, schema_statements, settle
 from cryqueue.storage.paths import ensure_private_dir
 from cryqueue.storage.schema import inspect_file
 from cryqueue.storage.seeding import seed_catalog
@@ -88,6 +88,7 @@ def _migrate(path: Path, version: int) -> None:
             MIGRATIONS[current](conn)
             current += 1
             conn.execute(f"PRAGMA user_version = {current}")
+        settle(conn)
         conn.execute("COMMIT")
     except Exception as exc:
         if conn.in_transaction:
