@@ -4,6 +4,7 @@ list is on screen."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections import defaultdict
@@ -26,10 +27,14 @@ LISTING_SQL = (
     f" {WATCHED_SQL} FROM film ORDER BY rank_key"
 )
 CATALOG_VERSION_KEY = "catalog_version"
-ENTRY_SQL = (
-    "SELECT id, title, original_title, year, kind, director, network, cast_json,"
-    " runtime_minutes, episodes, country, imdb_id, synopsis, key, tear_level, note, rating,"
-    " tags_json, watched_undated FROM film"
+# A film's entry is read by FilmEntry's own field names (its columns, declared once there):
+# all but its place and viewings, with the lists stored as JSON under `<field>_json`.
+_JSON_FIELDS = ("cast", "tags")
+ENTRY_FIELDS = tuple(
+    f.name for f in dataclasses.fields(FilmEntry) if f.name not in ("rank", "viewings")
+)
+ENTRY_SQL = "SELECT {} FROM film".format(
+    ", ".join(f"{n}_json" if n in _JSON_FIELDS else n for n in ENTRY_FIELDS)
 )
 
 
@@ -53,32 +58,12 @@ def day_of(text: str, film_id: int) -> date:
 
 
 def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEntry:
-    """A film as the service hands it out, from a row of ENTRY_SQL."""
-    (id_, title, original, year, kind, director, network, cast_json, runtime, episodes, country,
-     imdb_id, synopsis, key, tears, note, rating, tags_json, undated) = row  # fmt: skip
-    return FilmEntry(
-        id=id_,
-        rank=rank,
-        title=title,
-        original_title=original,
-        year=year,
-        kind=kind,
-        director=director,
-        network=network,
-        cast=strings_of(cast_json, id_, "cast"),
-        runtime_minutes=runtime,
-        episodes=episodes,
-        country=country,
-        imdb_id=imdb_id,
-        synopsis=synopsis,
-        key=key,
-        tear_level=tears,
-        note=note,
-        viewings=tuple(viewings),
-        rating=rating,
-        tags=strings_of(tags_json, id_, "tags"),
-        watched_undated=bool(undated),
-    )
+    """A film as the service hands it out, from a row of ENTRY_SQL (by field name)."""
+    values = dict(zip(ENTRY_FIELDS, row, strict=True))
+    for name in _JSON_FIELDS:
+        values[name] = strings_of(values[name], values["id"], name)
+    values["watched_undated"] = bool(values["watched_undated"])
+    return FilmEntry(rank=rank, viewings=tuple(viewings), **values)
 
 
 def days_by_film(conn: sqlite3.Connection) -> dict[int, list[date]]:
