@@ -11,15 +11,8 @@ from typing import Any
 
 import pytest
 
+from conftest import user_version
 from cryqueue.library import Library
-
-
-def user_version(path: Path) -> int:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def tears_of(path: Path, title: str) -> int | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from conftest import user_version
 from cryqueue.domain.errors import CryqueueError, DatabaseRefused
 from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
@@ -23,14 +24,6 @@ from cryqueue.storage import opening, paths, schema
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def user_version(path: Path) -> int:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
 
 
 # Location and privacy ---------------------------------------------------------------------------

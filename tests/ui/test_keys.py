@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from cryqueue.library import Library
+from cryqueue.ui.app import CryqueueApp
 from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
 
 from .conftest import SIZE, TODAY, MakeApp, titles
@@ -494,6 +496,15 @@ async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
         assert list(tmp_path.glob("cq.db.pre-import*.bak"))
 
 
+async def import_through_the_dialog(pilot: Pilot[None], app: CryqueueApp, path: Path) -> None:
+    """Press i, give `path`, and wait until the file is read and its plan worked out."""
+    await pilot.press("i")
+    app.screen.query_one(Input).value = str(path)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.2)
+
+
 async def test_a_file_that_is_not_an_export_in_the_import_dialog_is_a_notification(
     make_app: MakeApp, library: Library, tmp_path: Path
 ) -> None:
@@ -502,11 +513,7 @@ async def test_a_file_that_is_not_an_export_in_the_import_dialog_is_a_notificati
     before = [(f.title, f.rating) for f in library.films()]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("i")
-        app.screen.query_one(Input).value = str(bad)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await import_through_the_dialog(pilot, app, bad)
         assert not isinstance(app.screen, ConfirmDialog)
         messages = [n.message for n in app._notifications]
         assert any("notes.csv" in m for m in messages), messages
@@ -524,11 +531,7 @@ async def test_the_import_question_counts_and_names_the_rows_it_would_skip(
     before = [(f.title, f.rating) for f in library.films()]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("i")
-        app.screen.query_one(Input).value = str(bad)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await import_through_the_dialog(pilot, app, bad)
         assert isinstance(app.screen, ConfirmDialog)
         question = str(app.screen.query_one(".dialog-title").render())
         assert "Would import ratings.csv: 1 added, 0 matched, 1 skipped" in question, question
