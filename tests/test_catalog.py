@@ -19,7 +19,8 @@ SEED_FILE = Path(__file__).resolve().parents[1] / "seed" / "catalog.json"
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
-    return json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,7 @@ def refused(cli: Any, db_dump: Dump, *args: str, stdin: str | None = None) -> st
     assert err.startswith("cryqueue: ")
     assert err.count("\n") == 1
     assert db_dump() == before
-    return err
+    return str(err)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cryqueue.library import Library
-from cryqueue.storage import files
 
 Dump = Callable[..., list[str]]
 
@@ -174,7 +173,7 @@ def test_failed_export_keeps_the_old_file_and_leaves_no_temp_file(
     def crash(*_args: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(files.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)
     code, _out, err = cli("export", "-o", target)
     assert code == 1
     assert "No space left on device" in err
@@ -253,7 +252,7 @@ def _import_refused(cli: Any, library: Library, db_dump: Dump, tmp_path: Path, c
     assert err.count("\n") == 1
     assert library.films() == films_before
     assert db_dump() == dump_before
-    return err
+    return str(err)
 
 
 GOOD = {"title": "Il Mare", "year": 2000, "tear_level": 1, "viewing_dates": ["2021-01-01"]}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -451,7 +452,7 @@ def test_an_ambiguous_match_is_counted_too(cli: Cli, tmp_path: Path) -> None:
 # Property: any mix of good and bad rows imports exactly the good ones ---------------------------
 
 _GOOD_TYPES = ["Movie", "Film", "Serie TV", "Fernsehfilm", "Película", "tvSeries", ""]
-_BAD = {
+_BAD: dict[str, tuple[Callable[[int], str], str]] = {
     "episode": (lambda n: imdb_row(n, f"Bad {n}", "Episodio TV"), "TV episodes"),
     "no year": (lambda n: imdb_row(n, f"Bad {n}", year="????"), "without a year"),
     "old": (lambda n: imdb_row(n, f"Bad {n}", year="1801"), "with a bad year"),

@@ -104,7 +104,7 @@ NEW_FILM = {
 }
 
 
-def newer_catalog(**film_changes: dict[str, Any]) -> Any:
+def newer_catalog(**film_changes: Any) -> Any:
     raw = json.loads(SEED_FILE.read_text(encoding="utf-8"))
     data = copy.deepcopy(raw)
     data["catalog_version"] = raw["catalog_version"] + 1

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from cryqueue.domain.films import ListRow
 from cryqueue.library import Library
 from cryqueue.ui.app import CryqueueApp
+from cryqueue.ui.widgets.film_list import FilmList
 
 TODAY = date(2026, 1, 15)
 SIZE = (100, 30)
@@ -45,3 +47,10 @@ def titles(library: Library) -> list[str]:
 
 def film(library: Library, title: str):  # type: ignore[no-untyped-def]
     return library.find(title)
+
+
+def highlighted(films: FilmList) -> ListRow:
+    """The highlighted row, which a test expects to be there."""
+    row = films.current
+    assert row is not None
+    return row

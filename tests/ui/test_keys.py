@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -11,20 +12,20 @@ from cryqueue.library import Library
 from cryqueue.ui.app import CryqueueApp
 from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
 
-from .conftest import SIZE, TODAY, MakeApp, titles
+from .conftest import SIZE, TODAY, MakeApp, highlighted, titles
 
 
 async def test_cursor_keys_move_highlight_and_details(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         films = app.film_list
-        assert films.current.title == "A Moment to Remember"
+        assert highlighted(films).title == "A Moment to Remember"
         await pilot.press("down", "j")
         assert films.cursor == 2
         await pilot.press("up", "k")
         assert films.cursor == 0
         await pilot.press("end")
-        assert films.current.title == titles(library)[-1]
+        assert highlighted(films).title == titles(library)[-1]
         await pilot.press("home")
         assert films.cursor == 0
         await pilot.press("pagedown")
@@ -44,7 +45,7 @@ async def test_w_and_space_toggle_watched_today(make_app: MakeApp, library: Libr
         assert library.find("A Moment to Remember").viewings == (TODAY,)
         await pilot.press("space")
         assert library.find("A Moment to Remember").viewings == ()
-        assert app.film_list.current.watched is False
+        assert highlighted(app.film_list).watched is False
 
 
 async def test_shift_w_logs_a_viewing_on_a_chosen_date(make_app: MakeApp, library: Library) -> None:
@@ -71,7 +72,7 @@ async def test_digits_and_minus_set_tear_level(make_app: MakeApp, library: Libra
             assert library.find("A Moment to Remember").tear_level == int(key)
         await pilot.press("minus")
         assert library.find("A Moment to Remember").tear_level is None
-        assert app.film_list.current.tear_level is None
+        assert highlighted(app.film_list).tear_level is None
 
 
 async def test_shift_arrows_and_jk_capitals_move_in_ranking(
@@ -81,8 +82,8 @@ async def test_shift_arrows_and_jk_capitals_move_in_ranking(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("shift+down")
         assert titles(library)[:2] == ["The Letter", "A Moment to Remember"]
-        assert app.film_list.current.title == "A Moment to Remember"
-        assert app.film_list.current.rank == 2
+        assert highlighted(app.film_list).title == "A Moment to Remember"
+        assert highlighted(app.film_list).rank == 2
         await pilot.press("J")
         assert titles(library)[2] == "A Moment to Remember"
         await pilot.press("K", "shift+up")
@@ -101,7 +102,7 @@ async def test_t_b_and_m_move_to_top_bottom_and_position(
         assert titles(library)[0] == "Ode to My Father"
         await pilot.press("b")
         assert titles(library)[-1] == "Ode to My Father"
-        assert app.film_list.current.rank == 17
+        assert highlighted(app.film_list).rank == 17
         await pilot.press("m")
         app.screen.query_one(Input).value = "abc"
         await pilot.press("enter")
@@ -121,7 +122,7 @@ async def test_notes_autosave_after_typing_stops(make_app: MakeApp, library: Lib
         await pilot.pause(1.2)
         assert library.find("A Moment to Remember").note == "so sad"
         await pilot.press("escape")
-        assert app.focused is app.film_list
+        assert app.film_list.has_focus
 
 
 async def test_notes_saved_on_leaving_switching_and_quitting(
@@ -152,7 +153,7 @@ async def test_pasted_control_characters_are_dropped_from_a_note(
 
 
 async def test_a_note_that_cannot_be_saved_stays_in_the_editor(
-    make_app: MakeApp, library: Library, monkeypatch
+    make_app: MakeApp, library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cryqueue.domain.errors import CryqueueError
 
@@ -183,7 +184,7 @@ async def test_slash_filters_and_escape_clears(make_app: MakeApp, library: Libra
             "My Love from the Star",
         ]
         await pilot.press("enter")
-        assert app.focused is app.film_list
+        assert app.film_list.has_focus
         await pilot.press("w")  # acts on the filtered list's highlight
         assert library.find("Il Mare").watched
         await pilot.press("escape")
@@ -245,7 +246,7 @@ async def test_a_adds_a_film(make_app: MakeApp, library: Library) -> None:
         assert not isinstance(app.screen, FilmFormDialog)
         added = library.find("[REC] *x*")
         assert (added.year, added.cast, added.rank) == (2007, ("Manuela Velasco",), 18)
-        assert app.film_list.current.title == "[REC] *x*"
+        assert highlighted(app.film_list).title == "[REC] *x*"
         line = app.film_list.render_line(app.film_list.cursor - int(app.film_list.scroll_y))
         assert "[REC] *x*" in line.text
 
@@ -403,7 +404,7 @@ async def test_changes_by_another_writer_are_shown_not_overwritten(
         assert "mine" in note and "theirs" in note
         await pilot.press("down")
         await pilot.pause()
-        assert app.film_list.current.tear_level == 5
+        assert highlighted(app.film_list).tear_level == 5
         await pilot.press("w")  # a later change does not undo theirs
         assert library.find("The Letter").tear_level == 5
     other.close()

@@ -37,13 +37,15 @@ def snapshot_app(tmp_path: Path) -> CryqueueApp:
 
 
 async def _no_blink(pilot: Pilot[None]) -> None:
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    for widget in pilot.app.screen_stack[0].query(TextArea):
-        widget.cursor_blink = False
-    while not pilot.app.started:  # the header and footer arrive just after the first frame
+    app = pilot.app
+    assert isinstance(app, CryqueueApp)
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    for area in app.screen_stack[0].query(TextArea):
+        area.cursor_blink = False
+    while not app.started:  # the header and footer arrive just after the first frame
         await pilot.pause(0.01)
-    pilot.app.show_highlighted()  # the details pane, which otherwise follows a moment later
+    app.show_highlighted()  # the details pane, which otherwise follows a moment later
     await pilot.pause()
 
 
