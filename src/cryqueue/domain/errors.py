@@ -32,10 +32,13 @@ class DatabaseRefused(CryqueueError):
     """The database file cannot be used; it has been left exactly as it was."""
 
 
-def damaged(path: Path | None, detail: str) -> CryqueueError:
-    """A library that cannot be read as a cryqueue library: what was found, and what to do."""
+def damaged(
+    path: Path | None, detail: str, error: type[CryqueueError] = CryqueueError
+) -> CryqueueError:
+    """A library that cannot be read as a cryqueue library: what was found, and what to do
+    (the one wording, whoever finds it)."""
     where = f"{path} is damaged" if path is not None else "the library is damaged"
-    return CryqueueError(f"{where} ({detail}); {DOCTOR_HINT}")
+    return error(f"{where} ({detail}); {DOCTOR_HINT}")
 
 
 def sqlite_failure(error: BaseException, path: Path | None) -> CryqueueError:

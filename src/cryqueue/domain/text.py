@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Lone surrogates: what Python makes of bytes that are not UTF-8 (e.g. a Latin-1 argument).
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 _YEAR_SUFFIX = re.compile(r"^(?P<name>.*\S)\s*\((?P<year>\d{4})\)\s*$")
 
 
 def norm(text: str) -> str:
     """NFC, casefolded, with runs of white space folded to one space: how titles compare.
     Bytes that were not UTF-8 (lone surrogates) become U+FFFD, so a query never breaks SQL."""
-    text = text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
+    text = text.encode("utf-8", "replace").decode("utf-8") if SURROGATE.search(text) else text
     # split/join is the regex's \s (Unicode white space) at a quarter of the cost.
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 

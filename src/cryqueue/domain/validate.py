@@ -9,6 +9,7 @@ from datetime import date
 
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import TEAR_MAX, TEAR_MIN
+from cryqueue.domain.text import SURROGATE
 
 # Letterboxd and IMDb list films from the 1870s (Janssen's Passage de Vénus, 1874; Muybridge's
 # horse, 1878), and films announced a few years ahead. The bound is read when cryqueue starts.
@@ -20,12 +21,10 @@ NOTE_MAX = 2_000_000
 KINDS = ("film", "series")
 # C0 and C1 controls other than tab and line breaks: they can drive the terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Lone surrogates: what Python makes of bytes that are not UTF-8 (e.g. a Latin-1 argument).
-_NOT_TEXT = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_text(value: str, what: str, *, multiline: bool = False, limit: int = TITLE_MAX) -> str:
-    if _NOT_TEXT.search(value):
+    if SURROGATE.search(value):
         raise UsageError(f"{what} contains bytes that are not UTF-8 text; convert it to UTF-8")
     if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
         raise UsageError(f"{what} contains control characters; remove them and try again")
@@ -37,7 +36,7 @@ def clean_text(value: str, what: str, *, multiline: bool = False, limit: int = T
 def without_controls(value: str) -> str:
     """`value` with the characters `clean_text` refuses in multi-line text taken out: for text
     pasted into the app, where such characters cannot be seen anyway."""
-    return _CONTROL.sub("", _NOT_TEXT.sub("\ufffd", value))
+    return _CONTROL.sub("", SURROGATE.sub("\ufffd", value))
 
 
 def title(value: str, what: str = "the title") -> str:

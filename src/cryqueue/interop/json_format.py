@@ -18,7 +18,6 @@ from cryqueue.domain.import_records import ImportRecord
 
 FORMAT_NAME = "cryqueue"
 FORMAT_VERSION = 2  # 2: rating, tags, watched_undated
-MAX_IMPORT_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,6 @@ def dumps(document: Any) -> str:
 
 def parse_document(text: str | bytes) -> list[ImportRecord]:
     """Records of a cryqueue export (or of `list --format json`), in ranking order."""
-    if len(text) > MAX_IMPORT_BYTES:
-        raise UsageError("the file is larger than 1 GiB; split it and import the parts")
     try:
         raw = json.loads(text)
     except RecursionError:

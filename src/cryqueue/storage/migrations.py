@@ -11,7 +11,7 @@ from typing import NamedTuple
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import create_engine
 
-from cryqueue.domain.errors import DatabaseRefused
+from cryqueue.domain.errors import DatabaseRefused, damaged
 from cryqueue.storage import models, schema
 
 # Schema migrations: MIGRATIONS[v] takes a database at version v to v + 1, inside one transaction.
@@ -105,7 +105,4 @@ def refuse_foreign_shape(conn: sqlite3.Connection, version: int, path: Path) -> 
     trigger, a dropped column): opening or migrating it would fail or act on their terms."""
     foreign, changed = schema.differences(schema.shape_of(conn), expected_shape(version))
     if foreign or changed:
-        raise DatabaseRefused(
-            f"{path} is damaged ({(foreign + changed)[0]}); check it with 'cryqueue doctor' "
-            "or restore a backup with 'cryqueue restore BACKUP'"
-        )
+        raise damaged(path, (foreign + changed)[0], DatabaseRefused)

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryqueue.domain.errors import DatabaseRefused
+from cryqueue.domain.errors import DatabaseRefused, damaged
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x43525951  # "CRYQ": marks a SQLite file as ours
@@ -76,11 +76,8 @@ def inspect_file(path: Path) -> FileState:
             f"{SCHEMA_VERSION}); upgrade cryqueue to open it"
         )
     if version < 1:  # every cryqueue writes 1 or more, with its application id, at once
-        raise DatabaseRefused(
-            f"{path} is damaged (its schema version reads {version}, which no cryqueue "
-            "writes); check it with 'cryqueue doctor' or restore a backup with "
-            "'cryqueue restore BACKUP'"
-        )
+        detail = f"its schema version reads {version}, which no cryqueue writes"
+        raise damaged(path, detail, DatabaseRefused)
     return FileState(schema_version=version, is_new=False)
 
 
