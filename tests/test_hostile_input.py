@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from cryqueue.domain.errors import CryqueueError, UsageError
 from cryqueue.domain.films import FilmFacts
+from cryqueue.interop import import_sources
 from cryqueue.interop import json_format as json_io
 from cryqueue.library import Library
 
@@ -270,7 +271,7 @@ def test_hostile_json_documents_are_refused(text: str | bytes, reason: str) -> N
 def test_a_file_over_the_size_limit_is_refused_before_parsing(
     monkeypatch: pytest.MonkeyPatch, cli: Any, tmp_path: Path, db_dump: Any
 ) -> None:
-    monkeypatch.setattr(json_io, "MAX_IMPORT_BYTES", 1000)
+    monkeypatch.setattr(import_sources, "MAX_BYTES", 1000)
     big = tmp_path / "big.json"
     big.write_text(json.dumps({"format": "cryqueue", "version": 1, "films": [GOOD] * 100}))
     before = db_dump()
