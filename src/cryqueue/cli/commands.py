@@ -6,28 +6,15 @@ app launch loads Textual."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from rich.cells import cell_len
-
 from cryqueue import __version__
-from cryqueue.domain import validate
 from cryqueue.domain.errors import CryqueueError, UsageError
-from cryqueue.domain.films import FilmFacts, rating_text, tear_scale, watched_text
-from cryqueue.domain.import_report import summary_lines
-from cryqueue.domain.search import films_tagged, fold, search_entries, tag_index
 from cryqueue.domain.text import visible
-from cryqueue.interop.markdown import markdown_text
-from cryqueue.storage.fast_read import Peek
-from cryqueue.storage.files import default_export_name, is_stream, write_export
-from cryqueue.storage.paths import default_db_path
-from cryqueue.storage.schema import inspect_file
-from cryqueue.storage.snapshots import backup_beside, backup_to
 
 if TYPE_CHECKING:
     from cryqueue.domain.films import FilmDetails, FilmEntry
@@ -218,6 +205,7 @@ def _show(text: str) -> None:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
+    from cryqueue.storage.paths import default_db_path  # lazy: start-up
 
     given = getattr(args, "db", None)
     return Path(given).expanduser() if given else default_db_path()
@@ -226,6 +214,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 def _launch_app(args: argparse.Namespace) -> int:
     """Open the app. A library that needs no set-up is peeked at with sqlite3 for the first
     frame, and opened for real (loading SQLAlchemy) just after it is on screen."""
+    from cryqueue.storage.fast_read import Peek  # lazy: start-up
 
     path = _db_path(args)
     peek = Peek.open(path)
@@ -250,6 +239,8 @@ def _launch_app(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from cryqueue.storage.fast_read import Peek  # lazy: start-up
+
     if args.command in FILE_COMMANDS:
         return FILE_COMMANDS[args.command](_db_path(args), args)
     if args.command in ("list", "search") or (
@@ -276,6 +267,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def cmd_list(library: LibraryReader, args: argparse.Namespace) -> int:
+    from cryqueue.domain.search import films_tagged, search_entries, tag_index  # lazy: start-up
+
     watched: WatchFilter = "watched" if args.watched else "unwatched" if args.unwatched else "all"
     entries = library.films(watched)
     if args.tag:
@@ -294,6 +287,7 @@ def cmd_list(library: LibraryReader, args: argparse.Namespace) -> int:
 
 def cmd_search(library: LibraryReader, args: argparse.Namespace) -> int:
     """Best match first: exact title, title prefix, anywhere, initial consonants, typo."""
+    from cryqueue.domain.search import search_entries  # lazy: start-up
 
     entries = search_entries(library.films(), args.query)
     if args.format == "json":
@@ -348,6 +342,7 @@ def cmd_tears(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_rate(library: Library, args: argparse.Namespace) -> int:
+    from cryqueue.domain.films import rating_text  # lazy: start-up
 
     film = library.find(args.title)
     _before, stars = library.swap_rating(film.id, args.stars)
@@ -372,6 +367,8 @@ def cmd_tag(library: Library, args: argparse.Namespace) -> int:
 
 
 def _checked_tag(value: str) -> str:
+    from cryqueue.domain import validate  # lazy: start-up
+    from cryqueue.domain.search import fold  # lazy: start-up
 
     return fold(validate.tag(value))
 
@@ -412,6 +409,8 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_add(library: Library, args: argparse.Namespace) -> int:
+    from cryqueue.domain import validate  # lazy: start-up
+    from cryqueue.domain.films import FilmFacts  # lazy: start-up
 
     cast = tuple(name.strip() for name in (args.cast or "").split(",") if name.strip())
     entry = library.add_film(
@@ -438,6 +437,8 @@ def cmd_remove(library: Library, args: argparse.Namespace) -> int:
 def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
     """Markdown comes from a peek when the library is ready (no SQLAlchemy to load); JSON,
     which carries the source lists too, from the library."""
+    from cryqueue.interop.markdown import markdown_text  # lazy: start-up
+    from cryqueue.storage.files import default_export_name, is_stream, write_export
 
     watched: WatchFilter = "watched" if args.watched_only else "all"
     if args.include_notes and args.format != "letterboxd":
@@ -462,6 +463,7 @@ def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
 def cmd_import(library: Library, args: argparse.Namespace) -> int:
     """One transaction: a file that cannot be read changes nothing; a row that cannot be read
     is skipped and counted by reason (with --strict, it refuses the import instead)."""
+    from cryqueue.domain.import_report import summary_lines  # lazy: start-up
 
     path = Path(args.path).expanduser()
     batch = library.read_import(path, args.format, args.ranking)
@@ -486,6 +488,8 @@ SHOWN_SKIPS = 20
 
 
 def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
+    from cryqueue.storage.schema import inspect_file  # lazy: start-up
+    from cryqueue.storage.snapshots import backup_beside, backup_to  # lazy: start-up
 
     if inspect_file(db_path).is_new:
         raise CryqueueError(f"{db_path} does not exist yet; there is nothing to back up")
@@ -574,12 +578,16 @@ def _progress_line(label: str) -> Callable[[str, int, int], None] | None:
 
 
 def _print_json(document: Any) -> None:
+    import json  # lazy: start-up
 
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 def format_table(entries: Sequence[FilmEntry]) -> str:
     """An aligned plain-text table; widths count Hangul as two cells."""
+    from rich.cells import cell_len  # lazy: start-up
+
+    from cryqueue.domain.films import tear_scale  # lazy: start-up
 
     header = ("#", "Title", "Original title", "Year", "Watched", "Tears")
     rows = [
@@ -608,6 +616,7 @@ def format_table(entries: Sequence[FilmEntry]) -> str:
 
 
 def format_details(details: FilmDetails) -> str:
+    from cryqueue.domain.films import rating_text, watched_text  # lazy: start-up
 
     e = details.entry
     lines = [f"#{e.rank}  {e.title}"]
