@@ -25,9 +25,14 @@ def test_a_db_path_with_url_syntax_is_that_file(cli: Cli, tmp_path: Path, name: 
     code, out, err = cli("list", "--watched", db=target)  # through the first-frame reader
     assert code == 0, err
     assert "Il Mare" in out
+    code, out, err = cli("doctor", db=target)  # through a read-only URI of its own
+    assert code == 0 and "healthy" in out, out + err
+    code, _out, err = cli("backup", tmp_path / "copy.bak", db=target)
+    assert code == 0, err
     top = tmp_path / "p"
     made = sorted(p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_file())
-    assert made == [name]
+    assert [m for m in made if not m.endswith(("-wal", "-shm"))] == [name]
+    assert (tmp_path / "copy.bak").is_file()
 
 
 def _sql(path: Path, *statements: str) -> None:
