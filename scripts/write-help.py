@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 os.environ["COLUMNS"] = "80"
-from cryqueue.cli.commands import build_parser
+from cryqueue.cli.parser import build_parser
 
 TARGET = Path(__file__).resolve().parent.parent / "src" / "cryqueue" / "cli" / "help_text.py"
 text = build_parser().format_help()

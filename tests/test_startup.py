@@ -107,8 +107,8 @@ def test_entry_point_answers_version_and_help_with_only_sys_loaded(
 
 
 def test_pre_rendered_help_matches_argparse(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cryqueue.cli.commands import build_parser
     from cryqueue.cli.help_text import TOP_LEVEL_HELP
+    from cryqueue.cli.parser import build_parser
 
     monkeypatch.setenv("COLUMNS", "80")
     assert build_parser().format_help() == TOP_LEVEL_HELP, (
