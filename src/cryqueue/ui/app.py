@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.actions import ActionParseResult
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
@@ -300,16 +301,12 @@ class CryqueueApp(App[None]):
         in a worker thread when the library is big, so the app stays responsive."""
         keep = self._keep(keep_id)
         if self._big:
-            self.run_worker(
-                functools.partial(self._read_listing, keep, self._changes),
-                thread=True,
-                exclusive=True,
-                group="listing",
-                description="read the list",  # the default is a repr of 100,000 rows
-            )
+            self._read_listing(keep, self._changes)
         else:
             self._set_listing(self.library.listing(), keep)
 
+    # The description: the default is a repr of the arguments (100,000 rows).
+    @work(thread=True, exclusive=True, group="listing", description="read the list")
     def _read_listing(self, keep: int | None, changes: int) -> None:
         # A newer read (exclusive group) or quitting cancels this one: it stops within
         # milliseconds instead of keeping the app from closing until a million rows are read.
@@ -352,16 +349,11 @@ class CryqueueApp(App[None]):
         keep = self._keep(keep_id)
         choice = (self.view, self.sort, self.search_text)
         if self._big:
-            self.run_worker(
-                functools.partial(self._select_rows, self.listing, choice, keep),
-                thread=True,
-                exclusive=True,
-                group="view",
-                description="filter and sort the list",
-            )
+            self._select_rows(self.listing, choice, keep)
         else:
             self._show_rows(select(self.listing, *choice, self._consensus_places), keep)
 
+    @work(thread=True, exclusive=True, group="view", description="filter and sort the list")
     def _select_rows(
         self, listing: Listing, choice: tuple[WatchFilter, SortOrder, str], keep: int | None
     ) -> None:
@@ -901,20 +893,12 @@ class CryqueueApp(App[None]):
             chosen,
         )
 
-    def _import_worker(self, work: Callable[[Path], None], path: Path) -> None:
-        self.run_worker(
-            functools.partial(self._reporting, work, path),
-            thread=True,
-            exclusive=True,
-            group="import",
-            description="import a file",
-        )
-
-    def _reporting(self, work: Callable[[Path], None], path: Path) -> None:
+    @work(thread=True, exclusive=True, group="import", description="import a file")
+    def _import_worker(self, task: Callable[[Path], None], path: Path) -> None:
         """Run import work in a thread; a failure is a notification, never the app's end
         (the import's transaction has been rolled back by then)."""
         try:
-            work(path)
+            task(path)
         except CryqueueError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
         except Exception as exc:  # anything else must not close the app
