@@ -34,7 +34,7 @@ def _private_data_dirs(
 ) -> None:
     """No test may read or write the user's real database, config or data folders."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("CRYQUEUE_DB", str(home / "env-db" / "cryqueue.storage.database"))
+    monkeypatch.setenv("CRYQUEUE_DB", str(home / "env-db" / "cryqueue.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
 

@@ -3,9 +3,10 @@ database as it is now: a toggle reads the stored viewings, a move the stored nei
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -103,3 +104,45 @@ def test_move_past_follows_the_stored_ranking(pair: tuple[Library, Library]) -> 
     assert mine.move_past(fifth, order[1], up=False) == (1, 3)
     assert [f.id for f in mine.films()][:3] == [order[0], order[1], fifth]
     assert mine.move_past(fifth, order[0], up=True) == (3, 1)
+
+
+def test_a_failed_commit_never_hides_the_next_writer(
+    pair: tuple[Library, Library], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlmodel import Session
+
+    from cryqueue.domain.errors import CryqueueError
+
+    mine, theirs = pair
+    real_commit = Session.commit
+
+    def full_disk(self: Session) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Session, "commit", full_disk)
+    with pytest.raises(CryqueueError, match="disk is full"):
+        mine.set_tears(film_id(mine, "Il Mare"), 3)  # counted itself, then never committed
+    monkeypatch.setattr(Session, "commit", real_commit)
+    theirs.set_tears(film_id(theirs, "Always"), 2)  # takes the generation mine had counted
+    assert mine.changed_elsewhere()
+
+
+def test_a_look_says_sqlite_errors_in_words_and_waits_out_a_busy_file(
+    pair: tuple[Library, Library], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryqueue.domain.errors import CryqueueError
+    from cryqueue.storage import change_watch
+
+    mine, _theirs = pair
+
+    def fails(message: str) -> Callable[[sqlite3.Connection], int]:
+        def data_version(_conn: sqlite3.Connection) -> int:
+            raise sqlite3.OperationalError(message)
+
+        return data_version
+
+    monkeypatch.setattr(change_watch, "_data_version", fails("database is locked"))
+    assert mine.changed_elsewhere() is False  # not now: the next look will tell
+    monkeypatch.setattr(change_watch, "_data_version", fails("disk I/O error"))
+    with pytest.raises(CryqueueError, match="disk I/O error"):
+        mine.changed_elsewhere()

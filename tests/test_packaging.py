@@ -60,7 +60,7 @@ def test_packaging_installed_wheel_lists_the_catalog_from_another_folder(tmp_pat
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
         "PYTHONPATH": str(site),
-        "CRYQUEUE_DB": str(tmp_path / "data" / "cryqueue.storage.database"),
+        "CRYQUEUE_DB": str(tmp_path / "data" / "cryqueue.db"),
     }
     listed = subprocess.run(
         [sys.executable, "-c",

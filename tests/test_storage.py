@@ -30,7 +30,7 @@ def mode(path: Path) -> int:
 
 
 def test_new_database_and_its_folder_are_private(tmp_path: Path) -> None:
-    path = tmp_path / "data" / "cryqueue.storage.database"
+    path = tmp_path / "data" / "cryqueue.db"
     Library.open(path).close()
     assert mode(path) == 0o600
     assert mode(path.parent) == 0o700
@@ -61,7 +61,7 @@ def test_default_path_honours_xdg_data_home(
 ) -> None:
     monkeypatch.delenv("CRYQUEUE_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert paths.default_db_path() == tmp_path / "xdg" / "cryqueue" / "cryqueue.storage.database"
+    assert paths.default_db_path() == tmp_path / "xdg" / "cryqueue" / "cryqueue.db"
 
 
 def test_cli_uses_xdg_data_home_without_db_or_env(
@@ -71,7 +71,7 @@ def test_cli_uses_xdg_data_home_without_db_or_env(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     code, _out, err = cli("watch", "Il Mare", "--on", "2024-05-01", db=None)
     assert (code, err) == (0, "")
-    expected = tmp_path / "xdg" / "cryqueue" / "cryqueue.storage.database"
+    expected = tmp_path / "xdg" / "cryqueue" / "cryqueue.db"
     assert mode(expected) == 0o600
     assert mode(expected.parent) == 0o700
     lib = Library.open(expected)

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from cryqueue.domain.films import FilmFacts
@@ -233,3 +234,24 @@ async def test_a_deeply_nested_config_is_reported_and_the_app_starts(
         await pilot.pause()
         assert app.is_running
         assert any("using the defaults" in n.message for n in app._notifications)
+
+
+async def test_a_failing_read_in_a_handler_is_said_and_keys_still_work(
+    make_app: Callable[[], CryqueueApp], library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryqueue.domain.errors import CryqueueError
+    from cryqueue.ui.screens.dialogs import FilmFormDialog
+
+    def busy() -> dict[int, int]:
+        raise CryqueueError("the database stayed busy (another cryqueue is writing)")
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        messages(app)
+        monkeypatch.setattr(library, "consensus_places", busy)
+        await pilot.press("s")  # sorting by consensus reads the lists' places
+        await pilot.press("slash", "x")  # a keystroke in the filter re-reads them too
+        await pilot.pause()
+        assert sum("stayed busy" in m for m in messages(app)) >= 2
+        await pilot.press("escape", "a")  # the app still takes keys
+        assert isinstance(app.screen, FilmFormDialog)

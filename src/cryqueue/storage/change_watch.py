@@ -10,9 +10,20 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from cryqueue.domain.errors import sqlite_failure
+
 GENERATION_KEY = "generation"
+LOOK_TIMEOUT = 0.05  # seconds a look waits for a writer before trying again later
+
+
+class WatchBusy(Exception):
+    """Another process holds the file just now; look again on the next tick."""
+
+
 _BUMP_SQL = (
     "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE "
     "SET value = CAST(value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER)"
@@ -23,9 +34,8 @@ _READ_SQL = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?"
 class ChangeWatch:
     """This process's view of who last changed one database file."""
 
-    def __init__(self, path: Path, timeout: float) -> None:
+    def __init__(self, path: Path) -> None:
         self._path = path
-        self._timeout = timeout
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._version: int | None = None  # data_version when last asked; None: not watching
@@ -33,33 +43,51 @@ class ChangeWatch:
         self._wrote = False  # this process committed since the last look
         self._elsewhere = False  # a commit of ours found another writer's before it
 
-    def committing(self, conn: sqlite3.Connection, changes_before: int) -> None:
+    def committing(self, conn: sqlite3.Connection, changes_before: int) -> int | None:
         """Count a write transaction that changed something, just before it commits (the
-        caller holds the write lock, so nobody else can commit in between)."""
+        caller holds the write lock, so nobody else can commit in between). Returns the
+        generation to hand to `committed` once the commit succeeded; None if nothing changed."""
         if conn.total_changes == changes_before:
-            return  # nothing changed: the file stays as it was, generation included
+            return None  # nothing changed: the file stays as it was, generation included
         (generation,) = conn.execute(_BUMP_SQL, (GENERATION_KEY,)).fetchone()
+        return int(generation)
+
+    def committed(self, generation: int | None) -> None:
+        """The commit counted by `committing` is in the file: it was ours."""
+        if generation is None:
+            return
         with self._lock:
             if self._generation is not None and generation != self._generation + 1:
                 self._elsewhere = True
             self._generation = generation
             self._wrote = True
 
+    def lost_count(self) -> None:
+        """A commit failed after counting itself: which generation is ours is no longer
+        known, so the next look reads everything again rather than miss another writer."""
+        with self._lock:
+            self._elsewhere = True
+
     def start(self) -> None:
         """Take the library as it is now as seen: later changes by others are reported."""
-        with self._lock:
-            conn = self._connection()
+        with self._lock, self._reading() as conn:
             self._version = _data_version(conn)
             self._generation = _generation(conn)
             self._wrote = self._elsewhere = False
 
     def changed_elsewhere(self) -> bool:
-        """Whether another process committed since the last look (one cheap query when not)."""
-        if self._version is None:
-            self.start()
+        """Whether another process committed since the last look (one cheap query when not).
+        A writer holding the file past a moment counts as nothing yet: the next look sees it."""
+        try:
+            if self._version is None:
+                self.start()
+                return False
+            return self._look()
+        except WatchBusy:
             return False
-        with self._lock:
-            conn = self._connection()
+
+    def _look(self) -> bool:
+        with self._lock, self._reading() as conn:
             version = _data_version(conn)
             elsewhere, self._elsewhere = self._elsewhere, False
             if version == self._version:
@@ -80,13 +108,25 @@ class ChangeWatch:
                 self._conn = None
             self._version = None
 
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection; SQLite's errors as one-line messages (busy: not now, look later)."""
+        try:
+            yield self._connection()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise WatchBusy from None
+            raise sqlite_failure(exc, self._path) from None
+        except sqlite3.Error as exc:
+            raise sqlite_failure(exc, self._path) from None
+
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             # A plain path, never a URI: the name is taken literally. This connection only
             # reads, each query in its own short transaction, so it never holds up a writer.
             self._conn = sqlite3.connect(
                 str(self._path),
-                timeout=self._timeout,
+                timeout=LOOK_TIMEOUT,  # on the app's thread: never wait long
                 isolation_level=None,
                 check_same_thread=False,
             )

@@ -27,7 +27,7 @@ class Database:
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
         self.engine = engine
-        self.watch = ChangeWatch(path, BUSY_TIMEOUT_MS / 1000)
+        self.watch = ChangeWatch(path)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -41,6 +41,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction that takes the write lock up front (BEGIN IMMEDIATE), so two
         writers queue on the busy timeout instead of failing on a lock upgrade."""
+        counted: int | None = None  # this commit's generation, once counted
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 session.connection(execution_options={"cryqueue_write": True})
@@ -48,11 +49,14 @@ class Database:
                 changes = driver.total_changes
                 yield session
                 session.flush()
-                self.watch.committing(driver, changes)
+                counted = self.watch.committing(driver, changes)
                 session.commit()
             except (SADatabaseError, sqlite3.Error) as exc:
                 session.rollback()
+                if counted is not None:
+                    self.watch.lost_count()
                 raise _failure(exc, self.path) from None
+            self.watch.committed(counted)
 
     def close(self) -> None:
         self.watch.close()

@@ -16,7 +16,7 @@ def default_db_path() -> Path:
         return Path(override).expanduser()
     from platformdirs import user_data_path  # only when a default folder is needed
 
-    return user_data_path(APP_NAME, appauthor=False) / "cryqueue.storage.database"
+    return user_data_path(APP_NAME, appauthor=False) / "cryqueue.db"
 
 
 def config_dir() -> Path:

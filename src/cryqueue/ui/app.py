@@ -9,11 +9,11 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.actions import ActionParseResult
@@ -61,6 +61,7 @@ SORTS: tuple[tuple[SortOrder, str], ...] = (
 NARROW_WIDTH = 70
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
 FIRST_PAGE = 200  # rows painted before the whole list is read
 BACKGROUND_AT = 5_000  # lists this long are read and filtered in a worker thread
@@ -206,13 +207,26 @@ class CryqueueApp(App[None]):
             self._failed(exc)
             return True
 
-    def _handle_exception(self, error: Exception) -> None:
-        # The backstop for what is not an action (a dialog's answer, a timer): Textual ends
-        # the app on any exception that reaches it; a CryqueueError is the user's to read.
-        if isinstance(error, CryqueueError):
-            self._failed(error)
-        else:
-            super()._handle_exception(error)
+    @contextlib.contextmanager
+    def _said(self) -> Iterator[None]:
+        """Where a handler that is not an action (a dialog's answer, a timer, a keystroke in
+        the filter) reads the library: a failure is a notification. (An exception reaching
+        Textual from a handler would stop the app's message loop.)"""
+        try:
+            yield
+        except CryqueueError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+
+    def _guarded(self, callback: Callable[[T], None]) -> Callable[[T], None]:
+        """A dialog's answer, its failures said the same way as an action's."""
+
+        def answered(result: T) -> None:
+            try:
+                callback(result)
+            except CryqueueError as exc:
+                self._failed(exc)
+
+        return answered
 
     def notify(
         self,
@@ -303,7 +317,8 @@ class CryqueueApp(App[None]):
         if self._big:
             self._read_listing(keep, self._changes)
         else:
-            self._set_listing(self.library.listing(), keep)
+            with self._said():
+                self._set_listing(self.library.listing(), keep)
 
     # The description: the default is a repr of the arguments (100,000 rows).
     @work(thread=True, exclusive=True, group="listing", description="read the list")
@@ -351,13 +366,18 @@ class CryqueueApp(App[None]):
         if self._big:
             self._select_rows(self.listing, choice, keep)
         else:
-            self._show_rows(select(self.listing, *choice, self._consensus_places), keep)
+            with self._said():
+                self._show_rows(select(self.listing, *choice, self._consensus_places), keep)
 
     @work(thread=True, exclusive=True, group="view", description="filter and sort the list")
     def _select_rows(
         self, listing: Listing, choice: tuple[WatchFilter, SortOrder, str], keep: int | None
     ) -> None:
-        rows = select(listing, *choice, self._consensus_places)
+        try:
+            rows = select(listing, *choice, self._consensus_places)
+        except CryqueueError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+            return
         self.call_from_thread(self._rows_selected, listing, choice, rows, keep)
 
     def _rows_selected(
@@ -388,8 +408,13 @@ class CryqueueApp(App[None]):
         """The header's status line; `recount=False` reuses the figures (a filter keystroke
         changes what is shown, not what is in the library)."""
         if recount or self._stats is None:
-            self._stats = listing_stats(self.listing.rows) if self.listing else self.library.stats()
+            with self._said():
+                self._stats = (
+                    listing_stats(self.listing.rows) if self.listing else self.library.stats()
+                )
         stats = self._stats
+        if stats is None:
+            return
         tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
         parts = [
             f"watched {stats.watched} of {stats.total}",
@@ -733,7 +758,7 @@ class CryqueueApp(App[None]):
                 self.reload(keep_id=entry.id)
                 self.notify(f"Added {entry.label} at #{entry.rank}.")
 
-        self.push_screen(FilmFormDialog("Add a film", submit), added)
+        self.push_screen(FilmFormDialog("Add a film", submit), self._guarded(added))
 
     def action_edit_film(self) -> None:
         row = self._current()
@@ -753,7 +778,9 @@ class CryqueueApp(App[None]):
             if entry is not None:
                 self.reload(keep_id=entry.id)
 
-        self.push_screen(FilmFormDialog(f"Edit {start.label}", submit, start), edited)
+        self.push_screen(
+            FilmFormDialog(f"Edit {start.label}", submit, start), self._guarded(edited)
+        )
 
     def action_remove_film(self) -> None:
         row = self._current()
@@ -766,7 +793,7 @@ class CryqueueApp(App[None]):
 
         self.push_screen(
             ConfirmDialog(f"Remove “{row.title}” ({row.year}) and its notes and viewings?"),
-            answered,
+            self._guarded(answered),
         )
 
     def _remove(self, row: ListRow) -> None:
@@ -826,7 +853,7 @@ class CryqueueApp(App[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
             self.search_text = event.value
-            self.apply_view()
+            self.apply_view()  # its reads say their failures (_said)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
@@ -890,7 +917,7 @@ class CryqueueApp(App[None]):
                 str(folder) + os.sep,
                 submit,
             ),
-            chosen,
+            self._guarded(chosen),
         )
 
     @work(thread=True, exclusive=True, group="import", description="import a file")
@@ -919,7 +946,7 @@ class CryqueueApp(App[None]):
             if yes:
                 self._import_worker(functools.partial(self._import, batch=batch), path)
 
-        self.call_from_thread(self.push_screen, ConfirmDialog(question), answered)
+        self.call_from_thread(self.push_screen, ConfirmDialog(question), self._guarded(answered))
 
     def _import(self, path: Path, batch: ImportBatch) -> None:
 
