@@ -117,6 +117,7 @@ DAMAGE = {
     "cast that is not a list": "UPDATE film SET cast_json = '{\"a\": 1}' WHERE id = 3",
     "a viewing on a week date": "INSERT INTO viewing (film_id, watched_on) VALUES (3, '2020-W01-1')",
     "a viewing on no date": "INSERT INTO viewing (film_id, watched_on) VALUES (3, 'yesterday')",
+    "a viewing stored as a number": "INSERT INTO viewing (film_id, watched_on) VALUES (3, 20240101)",
 }
 
 
@@ -135,7 +136,7 @@ def test_row_damage_is_one_line_found_and_mended(cli: Cli, db_path: Path, damage
     code, out, _err = cli("doctor")
     assert code != 0 and "fixable" in out, out
     code, out, err = cli("doctor", "--repair")
-    assert code == 0 and "mended 1" in out, out + err
+    assert code == 0 and ("mended 1" in out or "removed 1" in out), out + err
     code, out, err = cli("list", "--format", "json")
     assert code == 0, err
     code, out, _err = cli("doctor")
@@ -402,3 +403,67 @@ def test_one_rule_of_film_identity_for_add_and_import(
     fresh = tmp_path / "fresh.db"
     assert cli("import", export, db=fresh)[0] == 0
     assert cli("list", "--format", "json", db=fresh)[1] == cli("list", "--format", "json")[1]
+
+
+def test_a_viewing_removed_by_repair_leaves_its_film_watched(cli: Cli, db_path: Path) -> None:
+    _sql(db_path, "INSERT INTO viewing (film_id, watched_on) VALUES (3, 'yesterday')")
+    code, out, _err = cli("doctor", "--repair")
+    assert code == 0 and "removed 1 viewings whose date is not a date" in out, out
+    conn = sqlite3.connect(db_path)
+    (title,) = conn.execute("SELECT title FROM film WHERE id = 3").fetchone()
+    conn.close()
+    code, out, _err = cli("list", "--watched")
+    assert code == 0 and title in out, out
+
+
+def test_doctor_and_restore_refuse_a_library_from_a_newer_cryqueue(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    newer = tmp_path / "newer.bak"
+    assert cli("backup", newer)[0] == 0
+    _sql(
+        newer,
+        "PRAGMA user_version = 3",
+        "CREATE TRIGGER t3 AFTER UPDATE ON film BEGIN SELECT 1; END",
+    )
+    code, out, _err = cli("doctor", db=newer)
+    assert code != 0 and "newer cryqueue" in out and "healthy" not in out, out
+    code, _out, err = cli("restore", newer)
+    assert code == 1 and "cannot be restored" in err, err
+
+
+def test_a_trigger_named_like_sqlites_own_is_still_foreign(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "wipe.bak"
+    assert cli("backup", backup)[0] == 0
+    _sql(backup, "CREATE TRIGGER sqlitexwipe AFTER UPDATE ON film BEGIN DELETE FROM viewing; END")
+    code, _out, err = cli("restore", backup)
+    assert code == 1 and "sqlitexwipe" in err, err
+
+
+def test_a_big_korean_csv_is_read_as_utf8(cli: Cli, tmp_path: Path) -> None:
+    rows = "".join(f"2023-01-01,눈물의 영화 {n},2001,u,4\n" for n in range(3000))  # > 64 KiB
+    path = tmp_path / "ratings.csv"
+    path.write_text("Date,Name,Year,Letterboxd URI,Rating\n" + rows, encoding="utf-8")
+    assert path.stat().st_size > 65536
+    code, out, err = cli("import", path, "--dry-run")
+    assert code == 0 and "3000 added" in out and "Windows-1252" not in out, out + err
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped() -> None:
+    from cryqueue.domain.text import visible
+
+    name = b"caf\xe9.csv".decode("utf-8", "surrogateescape")
+    shown = visible(name)
+    assert shown == "caf\\udce9.csv"
+    shown.encode("utf-8")  # a strict UTF-8 terminal can print it
+
+
+def test_doctor_checks_every_text_column_the_app_reads(cli: Cli, db_path: Path) -> None:
+    _sql(db_path, "UPDATE film SET search_norm = CAST(X'FF' AS TEXT) WHERE id = 3")
+    code, out, _err = cli("doctor")
+    assert code != 0 and "search norm is not UTF-8" in out, out
+    code, out, _err = cli("doctor", "--repair")
+    assert code == 0 and "mended 1" in out, out
+    assert "healthy" in cli("doctor")[1]

@@ -44,8 +44,10 @@ def search_columns(
 
 # What a terminal would act on instead of showing: C0 and C1 controls (ESC starts the OSC 52,
 # clear-screen and colour sequences), DEL, and the bidirectional overrides that reorder text.
-_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSHOWABLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (bytes of a file name that were not UTF-8) cannot even be written to a UTF-8
+# terminal: they are shown as escapes too.
+_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSHOWABLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def visible(text: str, *, lines: bool = False) -> str:

@@ -68,7 +68,7 @@ def _sniff(name: str, data: bytes) -> ImportFormat:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"[") or name.casefold().endswith(".json"):
         return "cryqueue"
-    text = decode(name, data[:65536], [])
+    text = decode(name, _sample(data), [])
     if imdb.looks_like(text):
         return "imdb"
     if letterboxd.kind_of(name, text) is not None:
@@ -76,6 +76,19 @@ def _sniff(name: str, data: bytes) -> ImportFormat:
     raise UsageError(
         f"cannot tell what kind of file {name} is; give --format cryqueue, letterboxd or imdb"
     )
+
+
+SAMPLE = 65536  # bytes enough to tell a file's kind by its header
+
+
+def _sample(data: bytes) -> bytes:
+    """The start of a file, cut after a line break so that no character is cut in two (a cut
+    inside a Hangul syllable would make valid UTF-8 look like Windows-1252). UTF-16 is
+    read whole: its line breaks are two bytes."""
+    if len(data) <= SAMPLE or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data
+    cut = data.rfind(b"\n", 0, SAMPLE)
+    return data[: cut + 1] if cut >= 0 else data[:SAMPLE]
 
 
 def _expect(fmt: ImportFormat, wanted: ImportFormat, what: str) -> None:

@@ -74,10 +74,11 @@ def check(path: Path) -> Report:
     try:
         state = inspect_file(path)
     except DatabaseRefused as exc:
-        if _stated_version(path) is None:  # not ours, or unreadable: nothing more to say
+        stated = _stated_version(path)
+        if stated is None or stated >= 1:  # not ours, unreadable, newer: nothing more to say
             report.problems.append(str(exc))
             return report
-        state = schema.FileState(schema_version=_stated_version(path) or 0, is_new=False)
+        state = schema.FileState(schema_version=stated, is_new=False)  # a version below 1
     if state.is_new:
         report.problems.append(f"{path} does not exist yet or is empty; nothing to check")
         return report
@@ -150,7 +151,9 @@ def _word_list(value: bytes | None) -> bool:
 
 
 def _day(value: bytes | None) -> bool:
-    return iso_day(value.decode("utf-8", "replace") if value else None) is not None
+    if not isinstance(value, bytes):  # NULL, or a number SQLite's affinity made of '20240101'
+        return False
+    return iso_day(value.decode("utf-8", "replace")) is not None
 
 
 def _title(value: bytes | None) -> bool:
@@ -159,7 +162,11 @@ def _title(value: bytes | None) -> bool:
 
 # Values cryqueue cannot read back: what they are, where, the test, and the repair (SQL with
 # ? for the rowid; None: the bytes are decoded with replacement characters and written back).
-TEXT_COLUMNS = ("title", "original_title", "director", "network", "synopsis", "note")
+# Every text column of a film that cryqueue reads (lists and dates are checked below).
+TEXT_COLUMNS = (
+    "title", "original_title", "original_language", "kind", "director", "network", "country",
+    "imdb_id", "synopsis", "key", "title_norm", "original_norm", "search_norm", "note",
+)  # fmt: skip
 DAMAGE: dict[str, tuple[str, str, Callable[[bytes | None], bool], str | None]] = {
     **{
         f"films whose {column.replace('_', ' ')} is not UTF-8 text": ("film", column, _utf8, None)
@@ -349,7 +356,29 @@ def _repair_rows(conn: sqlite3.Connection) -> list[str]:
                 f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
                 [(v.decode("utf-8", "replace"), r) for v, r in zip(values, bad, strict=True)],
             )
+        elif fix.startswith("DELETE FROM viewing"):
+            done.append(_remove_viewings(conn, fix, bad, what))
+            continue
         else:
             conn.executemany(fix, [(r,) for r in bad])
         done.append(f"mended {len(bad)} {what}")
     return done
+
+
+def _remove_viewings(conn: sqlite3.Connection, fix: str, rowids: list[int], what: str) -> str:
+    """Remove unreadable viewings; a film left with none is still watched, on a day not
+    recorded (the backup keeps the dates as they were)."""
+    marks = ", ".join("?" * len(rowids))
+    films = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT DISTINCT film_id FROM viewing WHERE rowid IN ({marks})", rowids
+        )
+    ]
+    conn.executemany(fix, [(r,) for r in rowids])
+    conn.executemany(
+        "UPDATE film SET watched_undated = 1 WHERE id = ? "
+        "AND NOT EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id)",
+        [(f,) for f in films],
+    )
+    return f"removed {len(rowids)} {what} (their films stay watched)"

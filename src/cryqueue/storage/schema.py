@@ -118,7 +118,9 @@ def shape_of(conn: sqlite3.Connection) -> Shape:
     indexes: set[tuple[str, tuple[str, ...], bool]] = set()
     extras: set[tuple[str, str]] = set()
     objects = conn.execute(
-        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        # SQLite's own objects; LIKE 'sqlite_%' would also pass over 'sqlitexwipe' ('_' is a
+        # wildcard), letting a foreign trigger through
+        "SELECT type, name FROM sqlite_master WHERE substr(name, 1, 7) <> 'sqlite_'"
     ).fetchall()
     for kind, name in objects:
         if kind == "table":
