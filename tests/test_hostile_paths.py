@@ -467,3 +467,38 @@ def test_doctor_checks_every_text_column_the_app_reads(cli: Cli, db_path: Path) 
     code, out, _err = cli("doctor", "--repair")
     assert code == 0 and "mended 1" in out, out
     assert "healthy" in cli("doctor")[1]
+
+
+def test_a_carriage_return_inside_a_value_is_not_an_open_quote(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "ratings.csv"
+    path.write_bytes(
+        b"Date,Name,Year,Letterboxd URI,Rating\n"
+        b'2023-01-01,"Il Mare\rRemastered",2000,u,4\n'
+        b"2023-01-01,Always,2011,u,5\n"
+    )
+    code, out, err = cli("import", path, "--dry-run")
+    assert code == 0 and "never closed" not in err, out + err
+
+
+def test_export_refuses_a_hard_link_to_the_library(cli: Cli, db_path: Path) -> None:
+    link = db_path.parent / "ranking.md"
+    os.link(db_path, link)  # the same file under another name, as a case variant would be
+    before = db_path.read_bytes()
+    code, _out, err = cli("export", "-o", link)
+    assert code == 1 and "your library's database" in err, err
+    assert db_path.read_bytes() == before
+
+
+def test_many_small_zip_bombs_add_up_like_one(cli: Cli, db_path: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "letterboxd.zip"
+    header = b"Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+    row = b"2023-01-01,Il Mare,2000,https://boxd.it/x,4,,,2023-01-01\n"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n in range(3):  # each under the one-member limit, together far past the ratio
+            archive.writestr(f"lists/list-{n}.csv", header + row * 180_000)
+    before = db_path.read_bytes()
+    code, _out, err = cli("import", bomb)
+    assert code == 2 and "ZIP bomb" in err, err
+    assert db_path.read_bytes() == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -170,7 +171,9 @@ def records(file: str, text: str) -> Iterator[tuple[int, list[str]]]:
 def _refuse_open_quote(file: str, text: str, last: int, separator: str) -> None:
     """A quote opened in the last record and never closed swallows the rest of the file into
     one value: that is a broken file, named at the line the quote opens on, not a skipped row."""
-    tail = "\n".join(text.split("\n")[last - 1 :])
+    # Lines as csv counted them (CR, LF or CRLF each end one), from the last record's start.
+    lines = io.StringIO(text, newline="")
+    tail = "".join(itertools.islice(lines, last - 1, None))
     try:
         for _fields in csv.reader(io.StringIO(tail, newline=""), delimiter=separator, strict=True):
             pass

@@ -21,6 +21,7 @@ ImportFormat = Literal["auto", "cryqueue", "letterboxd", "imdb"]
 # claim any size): far above the largest real export, far below what would exhaust memory.
 MAX_BYTES = 1 << 30  # one file, or all the files of a folder or ZIP together
 MAX_MEMBER = 256 << 20  # one file unpacked from a ZIP
+MAX_ZIP_BYTES = 256 << 20  # all of a ZIP's files unpacked (a Letterboxd export is a few MB)
 MAX_RATIO = 100  # unpacked size over packed size, for a member over RATIO_FROM bytes
 RATIO_FROM = 16 << 20
 CHUNK = 1 << 20
@@ -34,14 +35,15 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
         _expect(fmt, "letterboxd", f"{path} is a folder")
         files, ignored = _folder_files(path)
         return letterboxd.parse(files, ranking, ignored=ignored)
-    data = _read(path)
-    if zipfile.is_zipfile(path):
+    _refuse_non_regular(path)
+    if zipfile.is_zipfile(path):  # read member by member, never whole
         _expect(fmt, "letterboxd", f"{path.name} is a ZIP file")
         try:
             files, ignored = _zip_files(path)
             return letterboxd.parse(files, ranking, ignored=ignored)
         except UsageError as exc:
             raise UsageError(f"{path.name}: {exc}") from None
+    data = _read(path)
     if data.startswith(b"PK\x03\x04"):
         raise UsageError(
             f"{path.name} is a damaged or incomplete ZIP file; download the export again"
@@ -96,16 +98,22 @@ def _expect(fmt: ImportFormat, wanted: ImportFormat, what: str) -> None:
         raise UsageError(f"{what}; only a Letterboxd export comes as one, not --format {fmt}")
 
 
-def _read(path: Path) -> bytes:
-    """A regular file's bytes, read up to MAX_BYTES (a device, pipe or socket is refused before
-    it is opened: /dev/zero never ends, and a pipe with no writer never starts)."""
+def _refuse_non_regular(path: Path) -> None:
+    """A device, pipe or socket is refused before it is opened: /dev/zero never ends, and a
+    pipe with no writer never starts."""
     if path.exists() and not path.is_file():
         raise UsageError(
             f"{path} is not a regular file (a device, pipe or socket); give an export file"
         )
+
+
+def _read(path: Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes, read up to `limit` (MAX_BYTES unless said)."""
+    limit = MAX_BYTES if limit is None else limit
+    _refuse_non_regular(path)
     try:
         with path.open("rb") as handle:
-            return _bounded(handle.read, MAX_BYTES, f"{path.name} is larger than 1 GiB")
+            return _bounded(handle.read, limit, f"{path.name} is larger than {limit >> 20} MiB")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
@@ -164,9 +172,14 @@ def _folder_files(folder: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str
             wanted.append(entry)
         else:
             ignored.append((name, why))
-    files = [(p.relative_to(folder).as_posix(), _read(p)) for p in wanted]
-    if sum(len(data) for _name, data in files) > MAX_BYTES:
-        raise UsageError(f"{folder} holds more than 1 GiB of CSV files; import them in parts")
+    files: list[tuple[str, bytes]] = []
+    budget = MAX_BYTES  # for all the files together, counted as they are read
+    for path in wanted:
+        if budget <= 0:
+            raise UsageError(f"{folder} holds more than 1 GiB of CSV files; import them in parts")
+        data = _read(path, budget)
+        budget -= len(data)
+        files.append((path.relative_to(folder).as_posix(), data))
     return files, ignored
 
 
@@ -198,7 +211,9 @@ def _zip_files(path: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str
                 else:
                     ignored.append((inner, why))
             files: list[tuple[str, bytes]] = []
-            budget = MAX_BYTES
+            # All members together may unpack to MAX_ZIP_BYTES, and to at most MAX_RATIO times
+            # the archive's size: many small bombs add up like one big one.
+            budget = min(MAX_ZIP_BYTES, max(RATIO_FROM, MAX_RATIO * path.stat().st_size))
             for inner, info in wanted:
                 data = _unpacked(archive, info, budget)
                 budget -= len(data)

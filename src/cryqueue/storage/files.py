@@ -200,11 +200,13 @@ def is_library_file(path: Path, library: Path) -> bool:
     spellings of the path), its -wal, -shm or -journal file, or a backup beside it."""
     target = Path(os.path.realpath(path))
     db = Path(os.path.realpath(library))
-    if target.parent != db.parent:
+    if target.exists() and db.exists() and os.path.samefile(target, db):
+        return True  # another spelling of it (a case-insensitive filesystem, a hard link)
+    if os.path.normcase(target.parent) != os.path.normcase(db.parent):
         return False
-    name = target.name
-    journals = {db.name + suffix for suffix in ("", "-wal", "-shm", "-journal")}
-    return name in journals or (name.startswith(db.name + ".") and name.endswith(".bak"))
+    name, base = target.name.casefold(), db.name.casefold()  # case-insensitive filesystems
+    journals = {base + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    return name in journals or (name.startswith(base + ".") and name.endswith(".bak"))
 
 
 def _fsync_dir(folder: Path) -> None:
