@@ -146,3 +146,25 @@ def test_a_look_says_sqlite_errors_in_words_and_waits_out_a_busy_file(
     monkeypatch.setattr(change_watch, "_data_version", fails("disk I/O error"))
     with pytest.raises(CryqueueError, match="disk I/O error"):
         mine.changed_elsewhere()
+
+
+def test_a_restore_is_seen_by_an_open_library(
+    pair: tuple[Library, Library], tmp_path: Path
+) -> None:
+    from cryqueue.maintenance.restore import restore
+    from cryqueue.storage.snapshots import backup_to
+
+    mine, _theirs = pair
+    mine.changed_elsewhere()
+    backup = backup_to(tmp_path / "cq.db", tmp_path / "before.bak")
+    mine.set_tears(film_id(mine, "Il Mare"), 3)  # our own commit, not looked at yet
+    conn = sqlite3.connect(tmp_path / "cq.db")
+    (ours,) = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    conn.close()
+    conn = sqlite3.connect(backup)  # a backup whose count happens to be ours
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (ours,))
+    conn.commit()
+    conn.close()
+    restore(backup, tmp_path / "cq.db")
+    assert mine.changed_elsewhere()
+    assert mine.find("Il Mare").tear_level is None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cryqueue.domain.errors import CryqueueError
 from cryqueue.maintenance.doctor import check
+from cryqueue.storage.change_watch import GENERATION_KEY
 from cryqueue.storage.files import write_file
 from cryqueue.storage.paths import ensure_private_dir
 from cryqueue.storage.snapshots import (
@@ -58,13 +59,28 @@ def _copy_into(source: Path, target: Path) -> None:
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(target, timeout=30)
     try:
+        before = _generation(dst)
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = WAL")
+        # Past both counts, so an open app never takes the restore for its own last commit.
+        dst.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+            "SET value = excluded.value",
+            (GENERATION_KEY, str(max(before, _generation(dst)) + 1)),
+        )
+        dst.commit()
     except sqlite3.Error as exc:
         raise CryqueueError(f"cannot restore into {target}: {exc}; nothing was changed") from None
     finally:
         dst.close()
         src.close()
+
+
+def _generation(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", (GENERATION_KEY,)
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _set_aside(db_path: Path) -> Path:
