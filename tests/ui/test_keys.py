@@ -554,6 +554,24 @@ async def test_changes_wait_while_an_import_writes(make_app: MakeApp, library: L
         assert library.find("A Moment to Remember").watched
 
 
+async def test_notes_undo_and_add_wait_while_an_import_writes(
+    make_app: MakeApp, library: Library
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")  # something to undo
+        app._importing = True  # as while the import worker holds the library
+        await pilot.press("n", *"mine", "escape")  # leaving the notes saves them, or would
+        assert library.find("A Moment to Remember").note == ""
+        assert app.notes.text == "mine", "the text stays in the editor"
+        await pilot.press("ctrl+z", "a")
+        assert library.find("A Moment to Remember").tear_level == 3
+        assert app.screen is app.screen_stack[0], "no add form while importing"
+        app._importing = False
+        app.notes.save_now()  # what the import's end does
+        assert library.find("A Moment to Remember").note == "mine"
+
+
 async def test_a_huge_note_is_shown_in_part_and_never_cut_short(
     make_app: MakeApp, library: Library
 ) -> None:

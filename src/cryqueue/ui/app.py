@@ -497,10 +497,16 @@ class CryqueueApp(App[None]):
         """The highlighted film, for an action that changes it; None (with a bell, or a word on
         why) when there is none, an import holds the library or another cryqueue removed it.
         Another cryqueue's changes are read first, so the screen catches up before a change."""
-        if self._importing:
-            self.notify("An import is running; try again when it has finished.", timeout=4)
+        if self._import_running():
             return None
         return self._highlighted()
+
+    def _import_running(self) -> bool:
+        """While an import holds the library, a change would wait on its lock with the app
+        frozen: say so instead (the change can be made again once it has finished)."""
+        if self._importing:
+            self.notify("An import is running; try again when it has finished.", timeout=4)
+        return self._importing
 
     def _highlighted(self) -> ListRow | None:
         """The highlighted film, once the screen has caught up with other writers."""
@@ -713,6 +719,9 @@ class CryqueueApp(App[None]):
         self._films.focus()
 
     def _save_note(self, film_id: int, text: str, base: str) -> str | None:
+        if self._importing:  # the editor keeps the text; saved when the import ends
+            self.notify("The note will be saved when the import has finished.", timeout=4)
+            return None
         try:
             stored = self.library.set_note(film_id, without_controls(text), expected=base)
         except CryqueueError as exc:
@@ -739,6 +748,8 @@ class CryqueueApp(App[None]):
     # Add, edit, remove -------------------------------------------------------------------------
 
     def action_add_film(self) -> None:
+        if self._import_running():
+            return
         def submit(facts: FilmFacts) -> FilmEntry:
             entry = self.library.add_film(facts)
             cell: dict[str, Any] = {"id": entry.id}
@@ -817,9 +828,13 @@ class CryqueueApp(App[None]):
     # Undo --------------------------------------------------------------------------------------
 
     def action_undo(self) -> None:
+        if self._import_running():
+            return
         self._replay(self.history.undo, "Undid", "Nothing to undo.")
 
     def action_redo(self) -> None:
+        if self._import_running():
+            return
         self._replay(self.history.redo, "Redid", "Nothing to redo.")
 
     def _replay(
@@ -956,6 +971,7 @@ class CryqueueApp(App[None]):
             summary = self.library.import_batch(batch)
         finally:
             self._importing = False
+            self.call_from_thread(self.notes.save_now)  # a note typed meanwhile
         headline = summary_lines(summary, path.name, examples=0)[0]
         message = f"{headline} The library before it is kept as {backup.name}."
         self.call_from_thread(self._imported, message)
