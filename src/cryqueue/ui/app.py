@@ -750,6 +750,7 @@ class CryqueueApp(App[None]):
     def action_add_film(self) -> None:
         if self._import_running():
             return
+
         def submit(facts: FilmFacts) -> FilmEntry:
             entry = self.library.add_film(facts)
             cell: dict[str, Any] = {"id": entry.id}
