@@ -252,6 +252,8 @@ class CryqueueApp(App[None]):
         """On a timer: show another cryqueue's changes within about a second."""
         if self._importing:
             return  # the import's own commits; the list is read again when it ends
+        if not self.is_running or not self.screen_stack or not self.screen_stack[0].query("#films"):
+            return  # quitting: the main screen is gone, nothing to show changes on
         try:
             changed = self.library.changed_elsewhere()
         except CryqueueError:
