@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import logging
 import os
 import signal
 import threading
@@ -60,7 +58,6 @@ SORTS: tuple[tuple[SortOrder, str], ...] = (
 )
 NARROW_WIDTH = 70
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
 FIRST_PAGE = 200  # rows painted before the whole list is read
@@ -962,7 +959,7 @@ class CryqueueApp(App[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._import_worker(functools.partial(self._import, batch=batch), path)
+                self._import_worker(partial(self._import, batch=batch), path)
 
         self.call_from_thread(self.push_screen, ConfirmDialog(question), self._guarded(answered))
 
@@ -998,7 +995,7 @@ class CryqueueApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for title, help_text, action in palette():
-            yield SystemCommand(title, help_text, functools.partial(self.run_action, action))
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
 
 
 def _facts_of(entry: FilmEntry) -> FilmFacts:
