@@ -9,6 +9,7 @@ from textual.binding import Binding
 
 from cryqueue.ui.actions import COMMANDS, HELP, palette
 from cryqueue.ui.app import CryqueueApp
+from cryqueue.ui.screens.main import MainScreen
 from cryqueue.ui.widgets.film_list import FilmList
 
 from .conftest import SIZE
@@ -16,15 +17,15 @@ from .conftest import SIZE
 
 def bound_actions() -> set[str]:
     found = set()
-    for binding in [*FilmList.BINDINGS, *CryqueueApp.BINDINGS]:
+    for binding in [*FilmList.BINDINGS, *MainScreen.BINDINGS, *CryqueueApp.BINDINGS]:
         assert isinstance(binding, Binding)
-        found.add(binding.action.removeprefix("app."))
+        found.add(binding.action.removeprefix("app.").removeprefix("screen."))
     return found
 
 
 def test_every_bound_action_is_in_help_and_in_the_palette() -> None:
-    helped = {c.action for row in HELP for c in row.commands}
-    offered = {action for _title, _help, action in palette()}
+    helped = {c.action.removeprefix("app.") for row in HELP for c in row.commands}
+    offered = {c.action.removeprefix("app.") for c in palette()}
     navigation = {c.action for c in COMMANDS if c.local} | {"quit"}
     assert bound_actions() <= helped
     assert bound_actions() - navigation <= offered
@@ -35,4 +36,4 @@ async def test_the_palette_offers_every_command(make_app: Callable[[], CryqueueA
     app = make_app()
     async with app.run_test(size=SIZE):
         titles = {c.title for c in app.get_system_commands(app.screen)}
-    assert {title for title, _help, _action in palette()} <= titles
+    assert {c.palette[0] for c in palette() if c.palette} <= titles

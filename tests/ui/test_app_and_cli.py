@@ -26,9 +26,9 @@ async def test_cli_writes_while_the_app_writes(make_app, library: Library, tmp_p
         assert library.find("A Moment to Remember").tear_level == 3
         # the app shows the CLI's change, and its own next change to that film keeps it
         await pilot.press("end")
-        while app.film_list.current.title != "Il Mare":
+        while app.main.film_list.current.title != "Il Mare":
             await pilot.press("up")
-        assert app.film_list.current.watched
+        assert app.main.film_list.current.watched
         await pilot.press("2")
         entry = library.find("Il Mare")
         assert entry.watched and entry.tear_level == 2

@@ -18,7 +18,7 @@ from .conftest import SIZE, TODAY, MakeApp, highlighted, titles
 async def test_cursor_keys_move_highlight_and_details(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        films = app.film_list
+        films = app.main.film_list
         assert highlighted(films).title == "A Moment to Remember"
         await pilot.press("down", "j")
         assert films.cursor == 2
@@ -34,8 +34,8 @@ async def test_cursor_keys_move_highlight_and_details(make_app: MakeApp, library
         assert films.cursor == 0
         await pilot.press("down")
         await pilot.pause(0.2)  # the details follow once the cursor rests
-        assert "The Letter\n편지" in app.details.text
-        assert "#2 in your ranking" in app.details.text
+        assert "The Letter\n편지" in app.main.details.text
+        assert "#2 in your ranking" in app.main.details.text
 
 
 async def test_w_and_space_toggle_watched_today(make_app: MakeApp, library: Library) -> None:
@@ -45,7 +45,7 @@ async def test_w_and_space_toggle_watched_today(make_app: MakeApp, library: Libr
         assert library.find("A Moment to Remember").viewings == (TODAY,)
         await pilot.press("space")
         assert library.find("A Moment to Remember").viewings == ()
-        assert highlighted(app.film_list).watched is False
+        assert highlighted(app.main.film_list).watched is False
 
 
 async def test_shift_w_logs_a_viewing_on_a_chosen_date(make_app: MakeApp, library: Library) -> None:
@@ -72,7 +72,7 @@ async def test_digits_and_minus_set_tear_level(make_app: MakeApp, library: Libra
             assert library.find("A Moment to Remember").tear_level == int(key)
         await pilot.press("minus")
         assert library.find("A Moment to Remember").tear_level is None
-        assert highlighted(app.film_list).tear_level is None
+        assert highlighted(app.main.film_list).tear_level is None
 
 
 async def test_shift_arrows_and_jk_capitals_move_in_ranking(
@@ -82,15 +82,15 @@ async def test_shift_arrows_and_jk_capitals_move_in_ranking(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("shift+down")
         assert titles(library)[:2] == ["The Letter", "A Moment to Remember"]
-        assert highlighted(app.film_list).title == "A Moment to Remember"
-        assert highlighted(app.film_list).rank == 2
+        assert highlighted(app.main.film_list).title == "A Moment to Remember"
+        assert highlighted(app.main.film_list).rank == 2
         await pilot.press("J")
         assert titles(library)[2] == "A Moment to Remember"
         await pilot.press("K", "shift+up")
         assert titles(library)[0] == "A Moment to Remember"
         await pilot.press("shift+up")  # already at the top: nothing changes
         assert titles(library)[0] == "A Moment to Remember"
-        assert [r.rank for r in app.film_list.rows] == list(range(1, 18))
+        assert [r.rank for r in app.main.film_list.rows] == list(range(1, 18))
 
 
 async def test_t_b_and_m_move_to_top_bottom_and_position(
@@ -102,7 +102,7 @@ async def test_t_b_and_m_move_to_top_bottom_and_position(
         assert titles(library)[0] == "Ode to My Father"
         await pilot.press("b")
         assert titles(library)[-1] == "Ode to My Father"
-        assert highlighted(app.film_list).rank == 17
+        assert highlighted(app.main.film_list).rank == 17
         await pilot.press("m")
         app.screen.query_one(Input).value = "abc"
         await pilot.press("enter")
@@ -110,19 +110,19 @@ async def test_t_b_and_m_move_to_top_bottom_and_position(
         app.screen.query_one(Input).value = "3"
         await pilot.press("enter")
         assert titles(library)[2] == "Ode to My Father"
-        assert [r.title for r in app.film_list.rows] == titles(library)
+        assert [r.title for r in app.main.film_list.rows] == titles(library)
 
 
 async def test_notes_autosave_after_typing_stops(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
-        assert app.focused is app.notes
+        assert app.focused is app.main.notes
         await pilot.press(*"so sad")
         await pilot.pause(1.2)
         assert library.find("A Moment to Remember").note == "so sad"
         await pilot.press("escape")
-        assert app.film_list.has_focus
+        assert app.main.film_list.has_focus
 
 
 async def test_notes_saved_on_leaving_switching_and_quitting(
@@ -146,10 +146,10 @@ async def test_pasted_control_characters_are_dropped_from_a_note(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
-        app.notes.insert("red \x1b[31malert\x07 눈물\n")
+        app.main.notes.insert("red \x1b[31malert\x07 눈물\n")
         await pilot.press("escape")
         assert library.find("A Moment to Remember").note == "red [31malert 눈물\n"
-        assert app.notes.text == "red [31malert 눈물\n"
+        assert app.main.notes.text == "red [31malert 눈물\n"
 
 
 async def test_a_note_that_cannot_be_saved_stays_in_the_editor(
@@ -166,7 +166,7 @@ async def test_a_note_that_cannot_be_saved_stays_in_the_editor(
 
         monkeypatch.setattr(library, "set_note", busy)
         await pilot.press("escape")
-        assert app.notes.text == "precious"
+        assert app.main.notes.text == "precious"
         assert any("still in the editor" in n.message for n in app._notifications)
         monkeypatch.undo()
         await pilot.press("n", "!", "escape")  # the next save goes through
@@ -177,23 +177,23 @@ async def test_slash_filters_and_escape_clears(make_app: MakeApp, library: Libra
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"jun ji")
-        assert [r.title for r in app.film_list.rows] == [
+        assert [r.title for r in app.main.film_list.rows] == [
             "Il Mare",
             "My Sassy Girl",
             "Windstruck",
             "My Love from the Star",
         ]
         await pilot.press("enter")
-        assert app.film_list.has_focus
+        assert app.main.film_list.has_focus
         await pilot.press("w")  # acts on the filtered list's highlight
         assert library.find("Il Mare").watched
         await pilot.press("escape")
-        assert len(app.film_list.rows) == 17
+        assert len(app.main.film_list.rows) == 17
         await pilot.press("slash", *"늑대")
-        assert [r.title for r in app.film_list.rows] == ["A Werewolf Boy"]
+        assert [r.title for r in app.main.film_list.rows] == ["A Werewolf Boy"]
         await pilot.press("escape")
-        assert len(app.film_list.rows) == 17
-        assert not app.search_text
+        assert len(app.main.film_list.rows) == 17
+        assert not app.main.search_text
 
 
 async def test_f_cycles_view(make_app: MakeApp, library: Library) -> None:
@@ -201,16 +201,16 @@ async def test_f_cycles_view(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f")
-        assert "The Letter" not in [r.title for r in app.film_list.rows]
-        assert len(app.film_list.rows) == 16
+        assert "The Letter" not in [r.title for r in app.main.film_list.rows]
+        assert len(app.main.film_list.rows) == 16
         assert "to watch" in app.sub_title
         await pilot.press("f")
-        assert [r.title for r in app.film_list.rows] == ["The Letter"]
+        assert [r.title for r in app.main.film_list.rows] == ["The Letter"]
         await pilot.press("w")  # unwatching it in the 'watched' view removes it from view
         assert not library.find("The Letter").watched
-        assert app.film_list.rows == []
+        assert app.main.film_list.rows == []
         await pilot.press("f")
-        assert len(app.film_list.rows) == 17
+        assert len(app.main.film_list.rows) == 17
 
 
 async def test_s_cycles_sort_and_moving_needs_my_ranking(
@@ -222,14 +222,14 @@ async def test_s_cycles_sort_and_moving_needs_my_ranking(
         await pilot.press("s")
         assert "list consensus" in app.sub_title
         await pilot.press("s")
-        assert [r.year for r in app.film_list.rows] == sorted(
-            (r.year for r in app.film_list.rows), reverse=True
+        assert [r.year for r in app.main.film_list.rows] == sorted(
+            (r.year for r in app.main.film_list.rows), reverse=True
         )
         before = titles(library)
         await pilot.press("shift+up", "t")
         assert titles(library) == before, "no moving outside 'my ranking'"
         await pilot.press("s")
-        assert app.film_list.rows[0].title == "Always"
+        assert app.main.film_list.rows[0].title == "Always"
         await pilot.press("s")
         assert "my ranking" in app.sub_title
 
@@ -246,8 +246,10 @@ async def test_a_adds_a_film(make_app: MakeApp, library: Library) -> None:
         assert not isinstance(app.screen, FilmFormDialog)
         added = library.find("[REC] *x*")
         assert (added.year, added.cast, added.rank) == (2007, ("Manuela Velasco",), 18)
-        assert highlighted(app.film_list).title == "[REC] *x*"
-        line = app.film_list.render_line(app.film_list.cursor - int(app.film_list.scroll_y))
+        assert highlighted(app.main.film_list).title == "[REC] *x*"
+        line = app.main.film_list.render_line(
+            app.main.film_list.cursor - int(app.main.film_list.scroll_y)
+        )
         assert "[REC] *x*" in line.text
 
 
@@ -283,7 +285,7 @@ async def test_delete_removes_after_confirmation(make_app: MakeApp, library: Lib
         assert len(library.films()) == 17
         await pilot.press("delete", "y")
         assert "A Moment to Remember" not in titles(library)
-        assert len(app.film_list.rows) == 16
+        assert len(app.main.film_list.rows) == 16
 
 
 async def test_x_exports_markdown_and_reports_the_path(
@@ -404,7 +406,7 @@ async def test_changes_by_another_writer_are_shown_not_overwritten(
         assert "mine" in note and "theirs" in note
         await pilot.press("down")
         await pilot.pause()
-        assert highlighted(app.film_list).tear_level == 5
+        assert highlighted(app.main.film_list).tear_level == 5
         await pilot.press("w")  # a later change does not undo theirs
         assert library.find("The Letter").tear_level == 5
     other.close()
@@ -415,10 +417,10 @@ async def test_filter_understands_initial_consonants_and_typos(make_app: MakeApp
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"ㄴㄷㅅㄴ")
         await pilot.pause()
-        assert [r.title for r in app.film_list.rows] == ["A Werewolf Boy"]
+        assert [r.title for r in app.main.film_list.rows] == ["A Werewolf Boy"]
         await pilot.press("escape", "slash", *"windstrck")
         await pilot.pause()
-        assert [r.title for r in app.film_list.rows] == ["Windstruck"]
+        assert [r.title for r in app.main.film_list.rows] == ["Windstruck"]
 
 
 async def test_hash_edits_tags_slash_hash_filters_and_undo(
@@ -432,10 +434,10 @@ async def test_hash_edits_tags_slash_hash_filters_and_undo(
         await pilot.press("enter")
         assert library.find("A Moment to Remember").tags == ("Sad", "rainy day", "a")
         await pilot.pause(0.2)
-        assert "Tags: #Sad  #rainy day  #a" in app.details.text
+        assert "Tags: #Sad  #rainy day  #a" in app.main.details.text
         await pilot.press("slash", *"#rain")
         await pilot.pause(0.3)
-        assert [r.title for r in app.film_list.rows] == ["A Moment to Remember"]
+        assert [r.title for r in app.main.film_list.rows] == ["A Moment to Remember"]
         await pilot.press("escape")
         await pilot.pause(0.3)
         await pilot.press("#")
@@ -493,7 +495,7 @@ async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
         await pilot.pause(0.3)
         il_mare = library.find("Il Mare")
         assert (il_mare.rating, il_mare.tags) == (4.5, ("sea",))
-        assert "Hachi: A Dog's Tale" in [r.title for r in app.film_list.rows]
+        assert "Hachi: A Dog's Tale" in [r.title for r in app.main.film_list.rows]
         assert list(tmp_path.glob("cq.db.pre-import*.bak"))
 
 
@@ -544,12 +546,12 @@ async def test_the_import_question_counts_and_names_the_rows_it_would_skip(
 async def test_changes_wait_while_an_import_writes(make_app: MakeApp, library: Library) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app._importing = True  # as while the import worker holds the library
+        app.main.importing = True  # as while the import worker holds the library
         await pilot.press("w", "5")
         assert not library.find("A Moment to Remember").watched
         assert library.find("A Moment to Remember").tear_level is None
         assert any("An import is running" in n.message for n in app._notifications)
-        app._importing = False
+        app.main.importing = False
         await pilot.press("w")
         assert library.find("A Moment to Remember").watched
 
@@ -560,15 +562,15 @@ async def test_notes_undo_and_add_wait_while_an_import_writes(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")  # something to undo
-        app._importing = True  # as while the import worker holds the library
+        app.main.importing = True  # as while the import worker holds the library
         await pilot.press("n", *"mine", "escape")  # leaving the notes saves them, or would
         assert library.find("A Moment to Remember").note == ""
-        assert app.notes.text == "mine", "the text stays in the editor"
+        assert app.main.notes.text == "mine", "the text stays in the editor"
         await pilot.press("ctrl+z", "a")
         assert library.find("A Moment to Remember").tear_level == 3
         assert app.screen is app.screen_stack[0], "no add form while importing"
-        app._importing = False
-        app.notes.save_now()  # what the import's end does
+        app.main.importing = False
+        app.main.notes.save_now()  # what the import's end does
         assert library.find("A Moment to Remember").note == "mine"
 
 
@@ -582,9 +584,9 @@ async def test_a_huge_note_is_shown_in_part_and_never_cut_short(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down")
         await pilot.pause(0.2)
-        assert app.notes.read_only and len(app.notes.text) < 20_000
-        assert "2,000,000 characters" in str(app.notes.border_subtitle)
+        assert app.main.notes.read_only and len(app.main.notes.text) < 20_000
+        assert "2,000,000 characters" in str(app.main.notes.border_subtitle)
         await pilot.press("n", *"more", "escape", "up")
         await pilot.pause(0.2)
-        assert not app.notes.read_only, "an ordinary note is editable again"
+        assert not app.main.notes.read_only, "an ordinary note is editable again"
     assert library.get(film_id).note == huge

@@ -42,7 +42,7 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: floa
 
 
 def shown(app: CryqueueApp) -> list[str]:
-    return [row.title for row in app.film_list.rows]
+    return [row.title for row in app.main.film_list.rows]
 
 
 def messages(app: CryqueueApp) -> list[str]:
@@ -74,9 +74,9 @@ async def test_the_app_shows_another_writers_changes_within_a_second(
         assert await until(pilot, lambda: shown(app)[0] == "Il Mare"), "list order"
         assert await until(pilot, lambda: "watched 1 of 17" in app.sub_title), app.sub_title
         await pilot.press("home")
-        assert await until(pilot, lambda: "Il Mare" in app.details.text)
-        assert await until(pilot, lambda: app.notes.text == "from the other terminal")
-        assert app.film_list.current is not None and app.film_list.current.tear_level == 4
+        assert await until(pilot, lambda: "Il Mare" in app.main.details.text)
+        assert await until(pilot, lambda: app.main.notes.text == "from the other terminal")
+        assert app.main.film_list.current is not None and app.main.film_list.current.tear_level == 4
 
 
 async def test_a_note_being_edited_is_kept_beside_the_other_writers(
@@ -89,7 +89,7 @@ async def test_a_note_being_edited_is_kept_beside_the_other_writers(
         other.set_note(other.find("A Moment to Remember").id, "theirs")
         other.close()
         await pilot.pause(1.0)  # the app looks for changes meanwhile, and autosaves
-        assert app.notes.text.startswith("mine"), "the text being typed is never replaced"
+        assert app.main.notes.text.startswith("mine"), "the text being typed is never replaced"
         await pilot.press("escape")
         note = library.find("A Moment to Remember").note
         assert "mine" in note and "theirs" in note
@@ -102,7 +102,7 @@ async def test_a_move_on_a_stale_screen_never_undoes_another_writers_move(
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(4):
             await pilot.press("down")
-        moved = app.film_list.current
+        moved = app.main.film_list.current
         assert moved is not None and moved.rank == 5
         await cli(tmp_path / "cq.db", "move", moved.title, "--top")
         await pilot.press("K")  # the screen may still show it fifth: up must not mean "to 4"
@@ -125,7 +125,7 @@ async def test_ctrl_r_reloads_by_hand(
         other.close()
         messages(app)
         await pilot.press("ctrl+r")
-        assert app.film_list.rows[0].tear_level == 5
+        assert app.main.film_list.rows[0].tear_level == 5
         assert "Reloaded" in messages(app)[-1]
 
 
@@ -139,11 +139,11 @@ def keymap() -> list[tuple[str, str]]:
 async def back_to_the_list(pilot: Pilot[None], app: CryqueueApp) -> None:
     """Close whatever the key opened (a dialog, the filter, the notes)."""
     for _ in range(4):
-        if app.screen is app.screen_stack[0] and app.film_list.has_focus:
+        if app.screen is app.screen_stack[0] and app.main.film_list.has_focus:
             break
         await pilot.press("escape")
         if app.screen is app.screen_stack[0]:
-            app.film_list.focus()
+            app.main.film_list.focus()
         await pilot.pause()
 
 
@@ -156,14 +156,14 @@ async def test_every_key_on_a_film_another_writer_removed(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.watch_timer is not None
+        assert app.main.watch_timer is not None
         messages(app)
-        app.watch_timer.pause()  # the key lands before the app's next look: a stale screen
+        app.main.watch_timer.pause()  # the key lands before the app's next look: a stale screen
         first = True
         for key, action in keymap():
             await pilot.press("home")
             await pilot.pause(0.1)  # the details follow the cursor first: they would catch up
-            row = app.film_list.current
+            row = app.main.film_list.current
             assert row is not None
             if first:  # the real CLI once; then another connection, which is the same to SQLite
                 await cli(tmp_path / "cq.db", "remove", f"{row.title} ({row.year})")
@@ -178,7 +178,7 @@ async def test_every_key_on_a_film_another_writer_removed(
             assert app.screen is app.screen_stack[0], key
             if not action.startswith("app."):
                 await pilot.press("ctrl+r")  # this key did not look; the timer is paused
-            assert row.id not in {r.id for r in app.film_list.rows}, key
+            assert row.id not in {r.id for r in app.main.film_list.rows}, key
             if action.startswith("app."):  # a key for the highlighted film says it is gone
                 said = messages(app)[before:]
                 assert any(GONE in m for m in said), (key, said)

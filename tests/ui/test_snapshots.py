@@ -43,9 +43,9 @@ async def _no_blink(pilot: Pilot[None]) -> None:
         field.cursor_blink = False
     for area in app.screen_stack[0].query(TextArea):
         area.cursor_blink = False
-    while not app.started:  # the header and footer arrive just after the first frame
+    while not app.main.started:  # the header and footer arrive just after the first frame
         await pilot.pause(0.01)
-    app.show_highlighted()  # the details pane, which otherwise follows a moment later
+    app.main.show_highlighted()  # the details pane, which otherwise follows a moment later
     await pilot.pause()
 
 

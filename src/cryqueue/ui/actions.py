@@ -3,7 +3,8 @@ help screen's row are all derived from this table (before, each was written thre
 palette had drifted).
 
 `where` says where a key applies: "list" keys work while the ranked list has the focus and act
-on the highlighted film; "app" keys work anywhere on the main screen."""
+on the highlighted film (the main screen's actions); "screen" keys work anywhere on the main
+screen; "app" keys work on every screen."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from typing import Literal
 
 from textual.binding import Binding
 
-Where = Literal["app", "list"]
+Where = Literal["app", "screen", "list"]
 
 
 @dataclass(frozen=True)
 class Command:
     """One action and the keys bound to it."""
 
-    action: str  # an app action ("tears(3)"), or the list's own ("cursor(1)") when `local`
+    action: str  # a screen or app action ("tears(3)"), or the list's own ("cursor(1)")
     keys: str  # Textual key names, comma-separated
     footer: str  # the footer's label
     palette: tuple[str, str] | None = None  # (title, help) in the command palette
@@ -30,7 +31,7 @@ class Command:
     local: bool = False  # the list widget's own action (moving the highlight)
 
     def binding(self) -> Binding:
-        action = self.action if self.local or self.where == "app" else f"app.{self.action}"
+        action = f"screen.{self.action}" if self.where == "list" and not self.local else self.action
         return Binding(
             self.keys,
             action,
@@ -197,7 +198,7 @@ HELP: tuple[HelpRow, ...] = (
                 "slash",
                 "Filter",
                 ("Filter", "Filter the list as you type"),
-                where="app",
+                where="screen",
                 show=True,
             ),
         ),
@@ -211,7 +212,7 @@ HELP: tuple[HelpRow, ...] = (
                 "f",
                 "View",
                 ("Cycle view", "All films / to watch / watched"),
-                where="app",
+                where="screen",
                 show=True,
             ),
         ),
@@ -225,7 +226,7 @@ HELP: tuple[HelpRow, ...] = (
                 "s",
                 "Sort",
                 ("Cycle sort", "My ranking / list consensus / year / tear level"),
-                where="app",
+                where="screen",
                 show=True,
             ),
         ),
@@ -235,7 +236,12 @@ HELP: tuple[HelpRow, ...] = (
         "add / edit / remove a film",
         (
             Command(
-                "add_film", "a", "Add", ("Add a film", "Add your own film"), where="app", show=True
+                "add_film",
+                "a",
+                "Add",
+                ("Add a film", "Add your own film"),
+                where="screen",
+                show=True,
             ),
             Command("edit_film", "e", "Edit", ("Edit film", "Edit the highlighted film's facts")),
             Command(
@@ -252,7 +258,7 @@ HELP: tuple[HelpRow, ...] = (
                 "x",
                 "Export",
                 ("Export to Markdown", "Write your ranking to a Markdown file"),
-                where="app",
+                where="screen",
                 show=True,
             ),
         ),
@@ -266,7 +272,7 @@ HELP: tuple[HelpRow, ...] = (
                 "i",
                 "Import",
                 ("Import…", "Import a cryqueue, Letterboxd or IMDb file"),
-                where="app",
+                where="screen",
                 show=True,
             ),
         ),
@@ -275,8 +281,8 @@ HELP: tuple[HelpRow, ...] = (
         "ctrl+z  ctrl+y",
         "undo / redo",
         (
-            Command("undo", "ctrl+z", "Undo", ("Undo", "Undo the last change"), "app", True),
-            Command("redo", "ctrl+y", "Redo", ("Redo", "Redo what was undone"), "app"),
+            Command("undo", "ctrl+z", "Undo", ("Undo", "Undo the last change"), "screen", True),
+            Command("redo", "ctrl+y", "Redo", ("Redo", "Redo what was undone"), "screen"),
         ),
     ),
     HelpRow(
@@ -288,7 +294,7 @@ HELP: tuple[HelpRow, ...] = (
                 "ctrl+r",
                 "Reload",
                 ("Reload", "Read the library again, with other cryqueues' changes"),
-                "app",
+                "screen",
             ),
         ),
     ),
@@ -298,11 +304,11 @@ HELP: tuple[HelpRow, ...] = (
         "this help",
         (
             Command(
-                "help",
+                "app.help",
                 "question_mark",
                 "Help",
                 ("Help", "Show all keys"),
-                "app",
+                "screen",
                 True,
                 key_display="?",
             ),
@@ -312,7 +318,7 @@ HELP: tuple[HelpRow, ...] = (
         "q  ctrl+q",
         "quit",
         (
-            Command("quit", "q", "Quit", where="app", show=True),
+            Command("app.quit", "q", "Quit", where="screen", show=True),
             Command("quit", "ctrl+q", "Quit", where="app", priority=True),
         ),
     ),
@@ -329,9 +335,9 @@ def bindings(where: Where) -> list[BindingType]:
     return [c.binding() for c in COMMANDS if c.where == where]
 
 
-def palette() -> list[tuple[str, str, str]]:
-    """(title, help, action) of every command the palette offers."""
-    return [(*c.palette, c.action) for c in COMMANDS if c.palette is not None]
+def palette() -> list[Command]:
+    """Every command the palette offers."""
+    return [c for c in COMMANDS if c.palette is not None]
 
 
 def help_rows() -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ SaveNote = Callable[[int, str, str], str | None]
 
 
 class NotesEditor(TextArea):
-    BINDINGS = [Binding("escape", "app.focus_list", "Back to list")]
+    BINDINGS = [Binding("escape", "screen.focus_list", "Back to list")]
 
     def __init__(self, save: SaveNote, *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, tab_behavior="focus")

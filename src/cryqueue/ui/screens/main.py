@@ -1,0 +1,479 @@
+"""The main screen's changes: watched, tears, rating, tags, ranking moves, notes, adding,
+editing and removing films, undo, export and import. Each change is stored at once, recorded
+for undo, and shown; what is shown and how it keeps up lives in `main_view.py`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import work
+
+from cryqueue.domain.errors import CryqueueError
+from cryqueue.domain.films import FilmEntry, FilmFacts, ListRow, RemovedFilm, Viewings
+from cryqueue.domain.import_records import ImportBatch
+from cryqueue.domain.import_report import summary_lines
+from cryqueue.domain.reading import LibraryReader
+from cryqueue.domain.validate import without_controls
+from cryqueue.storage.paths import documents_dir
+from cryqueue.ui.history import Change, History
+from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, PromptDialog
+from cryqueue.ui.screens.main_view import SORTS, MainView
+
+PLAN_EXAMPLES = 5  # skipped rows and ignored files listed by name in the import question
+
+
+class MainScreen(MainView):
+    def __init__(self, peek: LibraryReader | None = None) -> None:
+        super().__init__(peek)
+        self.history = History()
+
+    def _current(self) -> ListRow | None:
+        """The highlighted film, for an action that changes it; None (with a bell, or a word on
+        why) when there is none, an import holds the library or another cryqueue removed it.
+        Another cryqueue's changes are read first, so the screen catches up before a change."""
+        if self._import_running():
+            return None
+        return self.highlighted()
+
+    def _import_running(self) -> bool:
+        """While an import holds the library, a change would wait on its lock with the app
+        frozen: say so instead (the change can be made again once it has finished)."""
+        if self.importing:
+            self.notify("An import is running; try again when it has finished.", timeout=4)
+        return self.importing
+
+    # Watched and tears -----------------------------------------------------------------------
+
+    def action_toggle_watched(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        before, after = self.library.toggle_watched(row.id, self.cq.today())
+        self._record_viewings(row.id, before, after, "watched" if after else "unwatched")
+
+    def _record_viewings(self, film_id: int, before: Viewings, after: Viewings, label: str) -> None:
+        self.history.record(
+            Change.setting(
+                label, film_id, partial(self.library.set_viewings, film_id), before, after
+            )
+        )
+        self.refresh_film(film_id)
+        self._after_view_change(film_id)
+
+    def _after_view_change(self, film_id: int) -> None:
+        """In the 'to watch' / 'watched' views a toggled film leaves the list."""
+        if self.view != "all" or self.sort == "tears":
+            self.apply_view(keep_id=film_id)
+
+    def action_watched_on(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def submit(value: str) -> str | None:
+            before = self.library.viewings(row.id)
+            day = self.library.mark_watched(row.id, value.strip() or None)
+            after = before.plus(day)
+            self._record_viewings(row.id, before, after, "watched")
+            return None
+
+        self.app.push_screen(
+            PromptDialog(
+                f"Watched “{row.title}” on…",
+                "Date (YYYY-MM-DD):",
+                self.cq.today().isoformat(),
+                submit,
+            )
+        )
+
+    def action_tears(self, level: int) -> None:
+        row = self._current()
+        if row is None:
+            return
+        value = None if level < 0 else level
+        before, value = self.library.swap_tears(row.id, value)
+
+        self.history.record(
+            Change.setting(
+                "tear level", row.id, partial(self.library.set_tears, row.id), before, value
+            )
+        )
+        self.refresh_film(row.id)
+        if self.sort == "tears":
+            self.apply_view(keep_id=row.id)
+
+    def action_rate(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        current = self.library.get(row.id, rank=row.rank).rating
+
+        def submit(value: str) -> str | None:
+            before, after = self.library.swap_rating(row.id, value)
+            rate = partial(self.library.swap_rating, row.id)
+            self.history.record(Change.setting("rating", row.id, rate, before, after))
+            self.refresh_film(row.id)
+            return None
+
+        shown = f"{current:g}" if current is not None else ""
+        self.app.push_screen(
+            PromptDialog(f"Rate “{row.title}”", "Stars, 0.5 to 5 (empty for none):", shown, submit)
+        )
+
+    def action_edit_tags(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        current = self.library.get(row.id, rank=row.rank).tags
+
+        def submit(value: str) -> str | None:
+            wanted = [t for t in value.split(",") if t.strip()]
+            before, after = self.library.retag(row.id, wanted, replace=True)
+            self.history.record(
+                Change.setting("tags", row.id, partial(self._set_tags, row.id), before, after)
+            )
+            self._tags_changed(row.id, after)
+            return None
+
+        self.app.push_screen(
+            PromptDialog(
+                f"Tags of “{row.title}”",
+                "Tags, separated by commas (filter with /#tag):",
+                ", ".join(current),
+                submit,
+            )
+        )
+
+    def _set_tags(self, film_id: int, tags: tuple[str, ...]) -> None:
+        self._tags_changed(film_id, self.library.set_tags(film_id, tags))
+
+    def _tags_changed(self, film_id: int, tags: tuple[str, ...]) -> None:
+        if self.listing is not None:
+            self.listing.set_tags(film_id, tags)
+        self.refresh_film(film_id)
+        if "#" in self.search_text:
+            self.apply_view(keep_id=film_id)
+
+    # Ranking ---------------------------------------------------------------------------------
+
+    def _ranking_order(self) -> bool:
+        if self.sort != "rank":
+            self.notify(
+                f"Moving works in “my ranking” order (now sorted by {SORTS[self.sort_index][1]}); "
+                "press s to switch.",
+                severity="warning",
+            )
+            return False
+        return True
+
+    def action_move(self, step: int) -> None:
+        row = self._current()
+        if row is None or not self._ranking_order():
+            return
+        films = self.film_list
+        at = films.cursor + step
+        if not 0 <= at < len(films.rows):
+            self.app.bell()
+            return
+        neighbour = films.rows[at].id
+        self._move(row, lambda: self.library.move_past(row.id, neighbour, up=step < 0))
+
+    def action_move_top(self) -> None:
+        row = self._current()
+        if row is not None and self._ranking_order():
+            self._move(row, lambda: self.library.reposition(row.id, 1))
+
+    def action_move_bottom(self) -> None:
+        row = self._current()
+        if row is not None and self._ranking_order():
+            total = self.library.stats().total  # not in memory: it may be loading
+            self._move(row, lambda: self.library.reposition(row.id, total))
+
+    def action_move_to(self) -> None:
+        row = self._current()
+        if row is None or not self._ranking_order():
+            return
+
+        def submit(value: str) -> str | None:
+            if not value.strip().isdigit() or int(value) < 1:
+                return "Give a position: a whole number from 1."
+            self._move(row, lambda: self.library.reposition(row.id, int(value)))
+            return None
+
+        self.app.push_screen(
+            PromptDialog(f"Move “{row.title}” to…", "Position:", str(row.rank), submit)
+        )
+
+    def _move(self, row: ListRow, reposition: Callable[[], tuple[int, int]]) -> None:
+        """Make a move (`reposition` returns the old and new places, as stored) undoable and
+        show it: in memory when the screen agreed with the database, else by reading again."""
+        old, new = reposition()
+        if new == old:
+            if old != row.rank:
+                self.catch_up()  # the screen was behind; the film stays where others put it
+            return
+        self._changes += 1
+
+        self.history.record(
+            Change.setting("move", row.id, partial(self.library.move_to, row.id), old, new)
+        )
+        if old == row.rank and self.listing is not None:
+            self.listing.move(row.id, new)
+            self.film_list.move_row(row.id, new)
+            self._details_soon()
+        else:
+            self.reload(keep_id=row.id)  # another cryqueue reordered meanwhile
+
+    # Notes -----------------------------------------------------------------------------------
+
+    def action_edit_note(self) -> None:
+        row = self.highlighted()
+        if row is not None:
+            self.show_highlighted()
+            if self.notes.film_id != row.id:  # pressed before the details ever followed
+                self._show_film(row)
+            self.notes.focus()
+
+    def _save_note(self, film_id: int, text: str, base: str) -> str | None:
+        if self.importing:  # the editor keeps the text; saved when the import ends
+            self.notify("The note will be saved when the import has finished.", timeout=4)
+            return None
+        try:
+            stored = self.library.set_note(film_id, without_controls(text), expected=base)
+        except CryqueueError as exc:
+            self.notify(
+                f"note not saved: {exc}; your text is still in the editor",
+                severity="error",
+                timeout=8,
+            )
+            return None
+
+        self.history.record(
+            Change.setting("note", film_id, partial(self.library.set_note, film_id), base, stored)
+        )
+        if self.listing is not None:
+            self.listing.set_note(film_id, stored)
+        if stored != text and stored != without_controls(text):
+            self.notify(
+                "This note was also changed by another cryqueue; both versions are kept.",
+                severity="warning",
+                timeout=8,
+            )
+        return stored
+
+    # Add, edit, remove -------------------------------------------------------------------------
+
+    def action_add_film(self) -> None:
+        if self._import_running():
+            return
+
+        def submit(facts: FilmFacts) -> FilmEntry:
+            entry = self.library.add_film(facts)
+            cell: dict[str, Any] = {"id": entry.id}
+
+            def undo() -> None:
+                cell["removed"] = self.library.remove_film(cell["id"])
+
+            def redo() -> int:
+                cell["id"] = self.library.restore_film(cell["removed"])
+                return int(cell["id"])
+
+            self.history.record(Change("add", undo, redo))
+            return entry
+
+        def added(entry: FilmEntry | None) -> None:
+            if entry is not None:
+                self.reload(keep_id=entry.id)
+                self.notify(f"Added {entry.label} at #{entry.rank}.")
+
+        self.app.push_screen(FilmFormDialog("Add a film", submit), self.guarded(added))
+
+    def action_edit_film(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        start = self.library.get(row.id)
+        before = _facts_of(start)
+
+        def submit(facts: FilmFacts) -> FilmEntry:
+            entry = self.library.edit_film(row.id, facts)
+
+            edit = partial(self.library.edit_film, row.id)
+            self.history.record(Change.setting("edit", row.id, edit, before, facts))
+            return entry
+
+        def edited(entry: FilmEntry | None) -> None:
+            if entry is not None:
+                self.reload(keep_id=entry.id)
+
+        self.app.push_screen(
+            FilmFormDialog(f"Edit {start.label}", submit, start), self.guarded(edited)
+        )
+
+    def action_remove_film(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(row)
+
+        self.app.push_screen(
+            ConfirmDialog(f"Remove “{row.title}” ({row.year}) and its notes and viewings?"),
+            self.guarded(answered),
+        )
+
+    def _remove(self, row: ListRow) -> None:
+        self.notes.save_now()
+        cell: dict[str, Any] = {"removed": self.library.remove_film(row.id)}
+
+        def undo() -> int:
+            removed: RemovedFilm = cell["removed"]
+            cell["id"] = self.library.restore_film(removed)
+            return int(cell["id"])
+
+        def redo() -> None:
+            cell["removed"] = self.library.remove_film(cell["id"])
+
+        self.history.record(Change("remove", undo, redo))
+        self.notes.film_id = None
+        self.film_list.remove_row(row.id)  # at once; the ranks below it follow with the read
+        self.catch_up()
+        self.notify(f"Removed {row.title} ({row.year}). Press ctrl+z to undo.")
+
+    # Undo --------------------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        if self._import_running():
+            return
+        self._replay(self.history.undo, "Undid", "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        if self._import_running():
+            return
+        self._replay(self.history.redo, "Redid", "Nothing to redo.")
+
+    def _replay(
+        self, step: Callable[[], tuple[Change, int | None] | None], verb: str, empty: str
+    ) -> None:
+        self.notes.save_now()
+        done = step()
+        if done is None:
+            self.notify(empty)
+            return
+        change, focus = done
+        self.notes.film_id = None  # the note shown may have changed underneath
+        self.reload(keep_id=focus)
+        self.notify(f"{verb} {change.label}.")
+
+    # Export and import -----------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        folder = self.cq.export_dir or documents_dir()
+        # Not at the top: the app's first frame is drawn before SQLAlchemy (library) loads.
+        from cryqueue.library import default_export_name
+
+        default = str(folder / default_export_name("markdown"))
+
+        def submit(value: str) -> str | None:
+            if not value.strip():
+                return "Give a file path."
+            try:
+                target = self.library.export_file(Path(value.strip()))
+            except CryqueueError as exc:
+                return str(exc)
+            self.notify(f"Exported your ranking to {target}", title="Export", timeout=8)
+            return None
+
+        self.app.push_screen(PromptDialog("Export to Markdown", "Save as:", default, submit))
+
+    def action_import_file(self) -> None:
+        """Ask for a file; read it and work out what importing it would do (in a thread: a big
+        file takes seconds); show that and import on a yes. A backup is made first: an import
+        is one transaction, but not one ctrl+z."""
+        folder = self.cq.export_dir or documents_dir()
+
+        def submit(value: str) -> str | None:
+            path = Path(value.strip()).expanduser()
+            if not value.strip() or not path.exists():
+                return f"{path} does not exist; give a file, a Letterboxd ZIP or its folder."
+            return None
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self._import_worker(self._plan_import, Path(value.strip()).expanduser())
+
+        self.app.push_screen(
+            PromptDialog(
+                "Import from cryqueue, Letterboxd or IMDb",
+                "File, Letterboxd ZIP or folder:",
+                str(folder) + os.sep,
+                submit,
+            ),
+            self.guarded(chosen),
+        )
+
+    @work(thread=True, exclusive=True, group="import", description="import a file")
+    def _import_worker(self, task: Callable[[Path], None], path: Path) -> None:
+        """Run import work in a thread; a failure is a notification, never the app's end
+        (the import's transaction has been rolled back by then)."""
+        try:
+            task(path)
+        except CryqueueError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+        except Exception as exc:  # anything else must not close the app
+            message = f"the import failed ({exc}); nothing was changed"
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
+
+    def _plan_import(self, path: Path) -> None:
+        self.app.call_from_thread(self.notify, f"Reading {path.name}…", timeout=3)
+        batch = self.library.read_import(path)
+        plan = self.library.import_batch(batch, dry_run=True)
+        lines = summary_lines(plan, path.name, dry_run=True, examples=PLAN_EXAMPLES)
+        question = "\n".join(
+            [*lines, "", f"Import it ({batch.described})? A backup is made first."]
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._import_worker(partial(self._import, batch=batch), path)
+
+        self.app.call_from_thread(
+            self.app.push_screen, ConfirmDialog(question), self.guarded(answered)
+        )
+
+    def _import(self, path: Path, batch: ImportBatch) -> None:
+        self.importing = True
+        try:
+            backup = self.library.backup_beside("pre-import")
+            summary = self.library.import_batch(batch)
+        finally:
+            self.importing = False
+            self.app.call_from_thread(self.notes.save_now)  # a note typed meanwhile
+        headline = summary_lines(summary, path.name, examples=0)[0]
+        message = f"{headline} The library before it is kept as {backup.name}."
+        self.app.call_from_thread(self._imported, message)
+
+    def _imported(self, message: str) -> None:
+        self._changes += 1
+        self.reload()
+        self.notify(message, title="Import", timeout=10)
+
+
+def _facts_of(entry: FilmEntry) -> FilmFacts:
+    return FilmFacts(
+        title=entry.title,
+        year=entry.year,
+        original_title=entry.original_title,
+        kind=entry.kind,
+        director=entry.director,
+        network=entry.network,
+        cast=entry.cast,
+        runtime_minutes=entry.runtime_minutes,
+        synopsis=entry.synopsis,
+    )

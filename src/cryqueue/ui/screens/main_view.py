@@ -1,0 +1,457 @@
+"""What the main screen shows and how it keeps up: the three panes, the list read from the
+library (in a worker when it is big), the view, sort and filter, the details that follow the
+cursor, the header's status line and other writers' changes. The actions that change films
+build on this in `main.py`."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus, Key
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
+from cryqueue.domain.films import ListRow, Stats
+from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, listing_stats, select
+from cryqueue.domain.reading import LibraryReader
+from cryqueue.ui.actions import bindings
+from cryqueue.ui.widgets.details import DetailsPane
+from cryqueue.ui.widgets.film_list import FilmList
+from cryqueue.ui.widgets.notes import NotesEditor
+
+if TYPE_CHECKING:
+    from cryqueue.library import Library
+
+VIEWS: tuple[tuple[WatchFilter, str], ...] = (
+    ("all", "all films"),
+    ("unwatched", "to watch"),
+    ("watched", "watched"),
+)
+SORTS: tuple[tuple[SortOrder, str], ...] = (
+    ("rank", "my ranking"),
+    ("consensus", "list consensus"),
+    ("year", "year"),
+    ("tears", "tear level"),
+)
+NARROW_WIDTH = 70
+
+T = TypeVar("T")
+DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
+FIRST_PAGE = 200  # rows painted before the whole list is read
+BACKGROUND_AT = 5_000  # lists this long are read and filtered in a worker thread
+WATCH_EVERY = 0.5  # seconds between looks for another cryqueue's changes
+
+
+class Host(Protocol):
+    """What the main screen needs of the app that shows it."""
+
+    @property
+    def library(self) -> Library: ...
+
+    today: Callable[[], date]
+    export_dir: Path | None
+
+
+class MainView(Screen[None]):
+    BINDINGS = bindings("screen")
+    HORIZONTAL_BREAKPOINTS = [  # the class -narrow stacks the panes more tightly
+        (0, "-narrow"),
+        (NARROW_WIDTH, "-wide"),
+    ]
+
+    def __init__(self, peek: LibraryReader | None = None) -> None:
+        """`peek` paints the first frame; the library (SQLAlchemy behind it) opens just after."""
+        super().__init__()
+        self._peek = peek
+        self.view_index = 0
+        self.sort_index = 0
+        self.search_text = ""
+        self._details_timer: Timer | None = None
+        self._status_timer: Timer | None = None
+        self.listing: Listing | None = None  # every film, once read; the list shows a view of it
+        self._consensus: dict[int, int] | None = None
+        self._stats: Stats | None = None
+        self._changes = 0  # bumped by every change: a list read that started before is stale
+        self.importing = False  # an import is writing: changes wait instead of blocking the app
+        self.started = False  # True once everything after the first frame is in place
+        self.watch_timer: Timer | None = None  # looks for other writers' changes
+
+    @property
+    def cq(self) -> Host:
+        return cast(Host, self.app)
+
+    @property
+    def library(self) -> Library:
+        return self.cq.library
+
+    # Layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        # The header and footer (some 80 ms of widgets) are mounted just after the first frame,
+        # into rows kept for them, so the list shows sooner and nothing moves when they arrive.
+        yield Static(" 💧 cryqueue", id="header-slot")
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield FilmList(id="films")
+                yield Input(placeholder="filter: title, cast, director…", id="search")
+            with Vertical(id="right"):
+                yield DetailsPane(id="details")
+                yield NotesEditor(self._save_note, id="notes")
+        yield Static("", id="footer-slot")
+
+    def on_mount(self) -> None:
+        self.query_one("#left").border_title = "Ranking"
+        self.details.border_title = "Details"
+        self.notes.border_title = "Notes"
+        first: LibraryReader = self._peek or self.library
+        self.film_list.set_rows(first.first_rows(FIRST_PAGE))
+        self._stats = first.stats()
+        self.update_status(recount=False)
+        self.film_list.focus()
+        self.call_after_refresh(self._finish_start)
+
+    async def _finish_start(self) -> None:
+        """After the first frame: the header and footer, the library, the whole list."""
+        if not self.is_attached:
+            return  # quitting already
+        await self.mount(Header(icon="💧"), before=self.query_one("#header-slot"))
+        await self.mount(Footer(), after=self.query_one("#footer-slot"))
+        await self.query_one("#header-slot").remove()
+        await self.query_one("#footer-slot").remove()
+        self.refresh_bindings()  # the footer lists the keys once it hears of them
+        if self._peek is not None:
+            self._peek.close()
+            self._peek = None
+        # Opened here, on the app's thread, before any worker needs it; changes by others
+        # are watched from before the list is read, so none falls between the two.
+        self.library.watch_changes()
+        self.reload()
+        self.watch_timer = self.set_interval(WATCH_EVERY, self._look_for_changes)
+        self.started = True
+
+    @property
+    def film_list(self) -> FilmList:
+        return self.query_one("#films", FilmList)
+
+    @property
+    def notes(self) -> NotesEditor:
+        return self.query_one("#notes", NotesEditor)
+
+    @property
+    def details(self) -> DetailsPane:
+        return self.query_one("#details", DetailsPane)
+
+    def _save_note(self, film_id: int, text: str, base: str) -> str | None:
+        """Store a note, returning what was stored (None: not saved, the text stays in the
+        editor). Saving is a change: `MainScreen` makes it."""
+        raise NotImplementedError
+
+    # Failures and other writers ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def said(self) -> Iterator[None]:
+        """Where a handler that is not an action (a dialog's answer, a timer, a keystroke in
+        the filter) reads the library: a failure is a notification. (An exception reaching
+        Textual from a handler would stop the app's message loop.)"""
+        try:
+            yield
+        except CryqueueError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+
+    def guarded(self, callback: Callable[[T], None]) -> Callable[[T], None]:
+        """A dialog's answer, its failures said the same way as an action's."""
+
+        def answered(result: T) -> None:
+            try:
+                callback(result)
+            except CryqueueError as exc:
+                self.failed(exc)
+
+        return answered
+
+    def failed(self, error: CryqueueError) -> None:
+        self.notify(str(error), severity="error", timeout=6)
+        if isinstance(error, LookupFailed):  # the film went: show the list as it is now
+            self.catch_up()
+
+    def _look_for_changes(self) -> None:
+        """On a timer: show another cryqueue's changes within about a second."""
+        if self.importing:
+            return  # the import's own commits; the list is read again when it ends
+        if not self.is_attached or not self.app.is_running:
+            return  # quitting: nothing to show changes on
+        try:
+            changed = self.library.changed_elsewhere()
+        except CryqueueError:
+            return  # busy: look again on the next tick
+        if changed:
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """Read the list, counts, details and note as the database has them now (a note being
+        edited is kept, and merged when saved)."""
+        self._changes += 1
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.catch_up()
+        self.notify("Reloaded the library.", timeout=2)
+
+    # Data ----------------------------------------------------------------------------------
+
+    @property
+    def view(self) -> WatchFilter:
+        return VIEWS[self.view_index][0]
+
+    @property
+    def sort(self) -> SortOrder:
+        return SORTS[self.sort_index][0]
+
+    def reload(self, keep_id: int | None = None) -> None:
+        """Read the whole list afresh (at start, after an undo or another writer's reorder);
+        in a worker thread when the library is big, so the app stays responsive."""
+        keep = self._keep(keep_id)
+        if self._big:
+            self._read_listing(keep, self._changes)
+        else:
+            with self.said():
+                self._set_listing(self.library.listing(), keep)
+
+    # The description: the default is a repr of the arguments (100,000 rows).
+    @work(thread=True, exclusive=True, group="listing", description="read the list")
+    def _read_listing(self, keep: int | None, changes: int) -> None:
+        # A newer read (exclusive group) or quitting cancels this one: it stops within
+        # milliseconds instead of keeping the app from closing until a million rows are read.
+        worker = get_current_worker()
+        try:
+            listing = self.library.listing(stop=lambda: worker.is_cancelled)
+            listing.prepare(stop=lambda: worker.is_cancelled)  # indexes built off the app thread
+        except Abandoned:
+            return
+        except CryqueueError as exc:  # a damaged library: say so, keep what is on screen
+            self.app.call_from_thread(self.failed, exc)
+            return
+        self.app.call_from_thread(self._listing_read, listing, keep, changes)
+
+    def _listing_read(self, listing: Listing, keep: int | None, changes: int) -> None:
+        if changes != self._changes:  # something changed while reading: read again
+            self.reload(self._keep(keep))
+        else:
+            self._set_listing(listing, self._keep(keep))
+
+    def _set_listing(self, listing: Listing, keep: int | None) -> None:
+        self.listing = listing
+        self._consensus = None
+        self._stats = None
+        self.apply_view(keep)
+
+    @property
+    def _big(self) -> bool:
+        known = len(self.listing.rows) if self.listing else len(self.film_list.rows)
+        return known >= BACKGROUND_AT or (self.listing is None and known >= FIRST_PAGE)
+
+    def _keep(self, keep_id: int | None) -> int | None:
+        current = self.film_list.current
+        return keep_id if keep_id is not None else (current.id if current else None)
+
+    def apply_view(self, keep_id: int | None = None) -> None:
+        """Show the view, sort and filter chosen, from the list in memory."""
+        if self.listing is None:
+            return
+        keep = self._keep(keep_id)
+        choice = (self.view, self.sort, self.search_text)
+        if self._big:
+            self._select_rows(self.listing, choice, keep)
+        else:
+            with self.said():
+                self._show_rows(select(self.listing, *choice, self._consensus_places), keep)
+
+    @work(thread=True, exclusive=True, group="view", description="filter and sort the list")
+    def _select_rows(
+        self, listing: Listing, choice: tuple[WatchFilter, SortOrder, str], keep: int | None
+    ) -> None:
+        try:
+            rows = select(listing, *choice, self._consensus_places)
+        except CryqueueError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+            return
+        self.app.call_from_thread(self._rows_selected, listing, choice, rows, keep)
+
+    def _rows_selected(
+        self,
+        listing: Listing,
+        choice: tuple[WatchFilter, SortOrder, str],
+        rows: list[ListRow],
+        keep: int | None,
+    ) -> None:
+        if listing is self.listing and choice == (self.view, self.sort, self.search_text):
+            self._show_rows(rows, keep)  # else a newer keystroke's result is on its way
+
+    def _show_rows(self, rows: list[ListRow], keep: int | None) -> None:
+        films = self.film_list
+        films.set_rows(rows, keep, total=len(self.listing.rows) if self.listing else None)
+        if not films.rows:
+            self._show_film(None)
+        else:
+            self._details_soon()
+        self.update_status(recount=False)
+
+    def _consensus_places(self) -> dict[int, int]:
+        if self._consensus is None:
+            self._consensus = self.library.consensus_places()
+        return self._consensus
+
+    def update_status(self, recount: bool = True) -> None:
+        """The header's status line; `recount=False` reuses the figures (a filter keystroke
+        changes what is shown, not what is in the library)."""
+        if recount or self._stats is None:
+            with self.said():
+                self._stats = (
+                    listing_stats(self.listing.rows) if self.listing else self.library.stats()
+                )
+        stats = self._stats
+        if stats is None:
+            return
+        tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
+        parts = [
+            f"watched {stats.watched} of {stats.total}",
+            f"avg tears {tears}",
+            VIEWS[self.view_index][1],
+            f"sorted by {SORTS[self.sort_index][1]}",
+        ]
+        if self.search_text:
+            parts.append(f"filter “{self.search_text}”")
+        self.app.sub_title = " · ".join(parts)
+
+    def _status_soon(self) -> None:
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        self._status_timer = self.set_timer(DETAILS_DELAY, self.update_status)
+
+    # The highlighted film ------------------------------------------------------------------
+
+    def on_film_list_highlighted(self, message: FilmList.Highlighted) -> None:
+        """The list moves at once; the details and notes follow when the cursor rests, so that
+        holding a key scrolls smoothly through 100,000 films."""
+        self._details_soon()
+
+    def _details_soon(self) -> None:
+        if self._details_timer is not None:
+            self._details_timer.stop()
+        self._details_timer = self.set_timer(DETAILS_DELAY, self.show_highlighted)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, NotesEditor):  # never type into the previous film's note
+            self.show_highlighted()
+
+    def show_highlighted(self) -> None:
+        """Bring the details and notes up to the highlighted film now, if they lag behind."""
+        if self._details_timer is None:
+            return
+        self._details_timer.stop()
+        self._details_timer = None
+        if self.is_attached:  # not while the app is closing
+            self._show_film(self.film_list.current)
+
+    def _show_film(self, row: ListRow | None) -> None:
+        if row is None:
+            self.details.show(None)
+            self.notes.show_note(None, "")
+            return
+        try:
+            details = self.library.details(row.id)
+        except LookupFailed:  # removed by another cryqueue
+            self.catch_up()
+            return
+        except CryqueueError as exc:  # damaged: reading again would fail again
+            self.details.show(None)
+            self.failed(exc)
+            return
+        self.details.show(details)
+        if self.notes.film_id != row.id or not self.notes.dirty:
+            self.notes.show_note(row.id, details.entry.note)
+        fresh = details.entry.list_row()
+        if fresh != row and fresh.rank == row.rank:  # changed by another cryqueue meanwhile
+            if self.listing is not None:
+                self.listing.replace(fresh)
+            self.film_list.replace_row(fresh)
+
+    def refresh_film(self, film_id: int) -> None:
+        """After a change to one film: its line at once; the details and status a moment later.
+        The line is read back, so it shows what is stored, whoever stored it."""
+        self._changes += 1
+        films = self.film_list
+        shown = films.row_of(film_id)
+        known = self.listing.get(film_id) if self.listing else None
+        rank = known.rank if known else shown.rank if shown else None
+        row = self.library.get(film_id, rank=rank).list_row()
+        if self.listing is not None:
+            self.listing.replace(row)
+        films.replace_row(row)
+        current = films.current
+        if current and current.id == film_id:
+            self._details_soon()
+        self._status_soon()
+
+    def highlighted(self) -> ListRow | None:
+        """The highlighted film, once the screen has caught up with other writers; None (with
+        a bell) when there is none."""
+        row = self.film_list.current
+        if row is None:
+            self.app.bell()
+            return None
+        if self.started and self.library.changed_elsewhere():
+            self.catch_up()
+            if not self.library.exists(row.id):
+                raise LookupFailed(
+                    f"{row.title} ({row.year}) is no longer in the library; "
+                    "another cryqueue removed it"
+                )
+        return row
+
+    def action_focus_list(self) -> None:
+        self.film_list.focus()
+
+    # View, sort, filter ----------------------------------------------------------------------
+
+    def action_cycle_view(self) -> None:
+        self.view_index = (self.view_index + 1) % len(VIEWS)
+        self.apply_view()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.apply_view()
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("visible")
+        search.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.search_text = event.value
+            self.apply_view()  # its reads say their failures (said)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.film_list.focus()
+
+    def on_key(self, event: Key) -> None:
+        search = self.query_one("#search", Input)
+        if event.key == "escape" and (search.has_focus or self.search_text):
+            event.stop()
+            search.value = ""
+            search.remove_class("visible")
+            self.search_text = ""
+            self.apply_view()
+            self.film_list.focus()
