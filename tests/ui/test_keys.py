@@ -351,6 +351,11 @@ async def test_undo_and_redo_every_kind_of_change(make_app: MakeApp, library: Li
         assert "Slip" in titles(library)
         await pilot.press("ctrl+z")
         assert "Slip" not in titles(library)
+        # and comes and goes again, under whatever id it came back with
+        await pilot.press("ctrl+y")
+        assert "Slip" in titles(library)
+        await pilot.press("ctrl+z")
+        assert "Slip" not in titles(library)
 
 
 async def test_question_mark_opens_help(make_app: MakeApp) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")  # what `remove` hands back to put a film back exactly as it was
 
 MAX_STEPS = 200
 
@@ -34,6 +35,38 @@ class Change:
             return run
 
         return cls(label, to(before), to(after))
+
+    @classmethod
+    def presence(cls, label: str, film: Presence[R], *, added: bool) -> Change:
+        """Adding or removing a whole film: undo takes out what was added, or puts back what
+        was removed (under a new id, which later steps follow)."""
+        if added:
+            return cls(label, film.take_out, film.put_back)
+        return cls(label, film.put_back, film.take_out)
+
+
+class Presence(Generic[R]):
+    """A film that comes and goes: its id while present, what put it back while absent."""
+
+    def __init__(
+        self,
+        remove: Callable[[int], R],
+        restore: Callable[[R], int],
+        *,
+        film_id: int | None = None,
+        removed: R | None = None,
+    ) -> None:
+        self._remove, self._restore = remove, restore
+        self.film_id, self.removed = film_id, removed
+
+    def take_out(self) -> None:
+        assert self.film_id is not None
+        self.removed = self._remove(self.film_id)
+
+    def put_back(self) -> int:
+        assert self.removed is not None
+        self.film_id = self._restore(self.removed)
+        return self.film_id
 
 
 class History:

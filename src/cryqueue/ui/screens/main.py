@@ -8,18 +8,17 @@ import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from textual import work
 
 from cryqueue.domain.errors import CryqueueError
-from cryqueue.domain.films import FilmEntry, FilmFacts, ListRow, RemovedFilm, Viewings
+from cryqueue.domain.films import FilmEntry, FilmFacts, ListRow, Viewings
 from cryqueue.domain.import_records import ImportBatch
 from cryqueue.domain.import_report import summary_lines
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.domain.validate import without_controls
 from cryqueue.storage.paths import documents_dir
-from cryqueue.ui.history import Change, History
+from cryqueue.ui.history import Change, History, Presence
 from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, PromptDialog
 from cryqueue.ui.screens.main_view import SORTS, MainView
 
@@ -273,16 +272,8 @@ class MainScreen(MainView):
 
         def submit(facts: FilmFacts) -> FilmEntry:
             entry = self.library.add_film(facts)
-            cell: dict[str, Any] = {"id": entry.id}
-
-            def undo() -> None:
-                cell["removed"] = self.library.remove_film(cell["id"])
-
-            def redo() -> int:
-                cell["id"] = self.library.restore_film(cell["removed"])
-                return int(cell["id"])
-
-            self.history.record(Change("add", undo, redo))
+            film = Presence(self.library.remove_film, self.library.restore_film, film_id=entry.id)
+            self.history.record(Change.presence("add", film, added=True))
             return entry
 
         def added(entry: FilmEntry | None) -> None:
@@ -330,17 +321,9 @@ class MainScreen(MainView):
 
     def _remove(self, row: ListRow) -> None:
         self.notes.save_now()
-        cell: dict[str, Any] = {"removed": self.library.remove_film(row.id)}
-
-        def undo() -> int:
-            removed: RemovedFilm = cell["removed"]
-            cell["id"] = self.library.restore_film(removed)
-            return int(cell["id"])
-
-        def redo() -> None:
-            cell["removed"] = self.library.remove_film(cell["id"])
-
-        self.history.record(Change("remove", undo, redo))
+        removed = self.library.remove_film(row.id)
+        film = Presence(self.library.remove_film, self.library.restore_film, removed=removed)
+        self.history.record(Change.presence("remove", film, added=False))
         self.notes.film_id = None
         self.film_list.remove_row(row.id)  # at once; the ranks below it follow with the read
         self.catch_up()
