@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Log
 
 from cryqueue.library import Library
 from cryqueue.ui.app import CryqueueApp
@@ -492,7 +492,7 @@ async def test_i_imports_a_letterboxd_file_after_showing_what_it_will_do(
         await pilot.pause(0.2)
         assert isinstance(app.screen, ConfirmDialog)
         assert "Would import diary.csv: 1 added, 1 matched, 0 skipped" in str(
-            app.screen.query_one("Label").render()
+            app.screen.query_one("#question").render()
         )
         assert library.find("Il Mare").rating is None  # nothing yet
         await pilot.press("y")
@@ -543,7 +543,8 @@ async def test_the_import_question_counts_and_names_the_rows_it_would_skip(
         assert isinstance(app.screen, ConfirmDialog)
         question = str(app.screen.query_one(".dialog-title").render())
         assert "Would import ratings.csv: 1 added, 0 matched, 1 skipped" in question, question
-        assert "ratings.csv line 2" in question and "star rating" in question, question
+        plan = "\n".join(app.screen.query_one(Log).lines)
+        assert "ratings.csv line 2" in plan and "star rating" in plan, plan
         await pilot.press("n")
     assert [(f.title, f.rating) for f in library.films()] == before
 

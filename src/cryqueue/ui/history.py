@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from cryqueue.domain.errors import UsageError
+
 T = TypeVar("T")
 R = TypeVar("R")  # what `remove` hands back to put a film back exactly as it was
 
@@ -19,6 +21,17 @@ class Change:
     label: str
     undo: Callable[[], int | None]
     redo: Callable[[], int | None]
+    final: str | None = None  # a step that cannot be undone here: why, and what to do instead
+
+    @classmethod
+    def barrier(cls, label: str, why: str) -> Change:
+        """A step undo stops at (an import): ctrl+z says `why` instead of reaching past it to
+        an older, unrelated change."""
+
+        def nothing() -> None:
+            return None
+
+        return cls(label, nothing, nothing, final=why)
 
     @classmethod
     def setting(
@@ -80,8 +93,12 @@ class History:
         self._undone.clear()
 
     def undo(self) -> tuple[Change, int | None] | None:
+        """The last change undone, and the film to highlight; None when there is none. A
+        barrier stays where it is and says why (UsageError)."""
         if not self._done:
             return None
+        if self._done[-1].final is not None:
+            raise UsageError(self._done[-1].final)
         change = self._done.pop()
         focus = change.undo()
         self._undone.append(change)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from rich.table import Table
 from rich.text import Text
@@ -10,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Log, Static
 
+from cryqueue.domain import validate
 from cryqueue.domain.errors import CryqueueError
 from cryqueue.domain.films import FilmEntry, FilmFacts
 from cryqueue.domain.text import visible
@@ -22,6 +25,14 @@ def shown(text: str) -> Text:
     """Text from anywhere (a file's name, a title, an error quoting a row) as plain text:
     no markup, control characters made visible."""
     return Text(visible(text, lines=True))
+
+
+def say_error(where: Static, message: str) -> None:
+    """Every dialog's error the same way, in the CLI's words: whole (wrapped, never cut),
+    just above the buttons, so it shows however far the form is scrolled."""
+    message = message.strip()
+    where.update(shown(message))
+    where.set_class(bool(message), "shown")
 
 
 # A dialog's submit callback returns an error message to show, or None when it succeeded; a
@@ -42,13 +53,15 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(shown(self.title_text), classes="dialog-title")
-            yield Label(shown(self.label_text))
-            yield Input(value=self.value, id="prompt-input")
-            yield Label("", id="prompt-error", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Label(shown(self.title_text), classes="dialog-title")
+                yield Label(shown(self.label_text))
+                yield Input(value=self.value, id="prompt-input")
+            with Vertical(classes="dialog-foot"):
+                yield Static("", id="prompt-error", classes="dialog-error")
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button("OK", variant="primary", id="ok")
+                    yield Button("Cancel", id="cancel")
 
     def on_input_submitted(self) -> None:
         self._accept()
@@ -66,7 +79,8 @@ class PromptDialog(ModalScreen[str | None]):
         except CryqueueError as exc:
             error = str(exc)
         if error:
-            self.query_one("#prompt-error", Label).update(shown(error))
+            say_error(self.query_one("#prompt-error", Static), error)
+            self.query_one("#prompt-input", Input).focus()
         else:
             self.dismiss(value)
 
@@ -75,24 +89,46 @@ class PromptDialog(ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; `details` (an import's plan, say) scroll below it, however many."""
+
     BINDINGS = [
         Binding("escape,n", "answer(False)", "No"),
         Binding("y", "answer(True)", "Yes"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, details: Sequence[str] = ()) -> None:
         super().__init__()
-        self.question = question
+        self.question, self.details = question, details
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(shown(self.question), classes="dialog-title")
-            with Horizontal(classes="dialog-buttons"):
+        with Vertical(classes="dialog confirm" + (" with-details" if self.details else "")):
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(shown(self.question), id="question", classes="dialog-title")
+            if self.details:
+                yield Log(id="details", classes="dialog-details", auto_scroll=False)
+            with Horizontal(classes="dialog-foot dialog-buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")
 
     def on_mount(self) -> None:
+        if self.details:
+            self.call_after_refresh(self._show_details)  # once the log knows its width
         self.query_one("#no", Button).focus()
+
+    def _show_details(self) -> None:
+        """A Log draws only the lines on screen (100,000 cost nothing to show) but does not
+        wrap: a long line (a skip's reason) is wrapped here, its rest indented."""
+        log = self.query_one(Log)
+        width = max(log.scrollable_content_region.width - 1, 20)
+        lines: list[str] = []
+        for line in self.details:
+            text = visible(line)
+            if len(text) <= width:
+                lines.append(text)
+            else:
+                lines += textwrap.wrap(text, width, subsequent_indent="    ")
+        log.write_lines(lines)
+        log.scroll_home(animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -101,13 +137,23 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-FORM_FIELDS = (
-    ("title", "Title"),
-    ("year", "Year"),
-    ("original_title", "Original title"),
-    ("kind", "Kind (film or series)"),
-    ("director", "Director"),
-    ("cast", "Cast (comma-separated)"),
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in value.split(",") if n.strip())
+
+
+# The form's fields in order, each with the library's own check of it: the first field at fault
+# is named and focused (an empty form names the missing title first).
+FORM_FIELDS: tuple[tuple[str, str, Callable[[str], object]], ...] = (
+    ("title", "Title", validate.title),
+    ("year", "Year", validate.year),
+    (
+        "original_title",
+        "Original title",
+        partial(validate.optional_text, what="the original title"),
+    ),
+    ("kind", "Kind (film or series)", lambda value: validate.kind(value.strip() or "film")),
+    ("director", "Director", partial(validate.optional_text, what="the director")),
+    ("cast", "Cast (comma-separated)", lambda value: validate.cast(_names(value))),
 )
 
 
@@ -133,18 +179,23 @@ class FilmFormDialog(ModalScreen[FilmEntry | None]):
             "cast": ", ".join(s.cast) if s else "",
         }
         with Vertical(classes="dialog film-form"):
-            yield Label(shown(self.heading), classes="dialog-title")
-            with Grid(classes="form-grid"):
-                for name, label in FORM_FIELDS:
-                    yield Label(label)
-                    yield Input(value=values[name], id=f"field-{name}")
-            yield Label("", id="form-error", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Label(shown(self.heading), classes="dialog-title")
+                with Grid(classes="form-grid"):
+                    for name, label, _check in FORM_FIELDS:
+                        yield Label(label)
+                        yield Input(value=values[name], id=f"field-{name}", compact=True)
+            with Vertical(classes="dialog-foot"):
+                yield Static("", id="form-error", classes="dialog-error")
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button("Save", variant="primary", id="save")
+                    yield Button("Cancel", id="cancel")
+
+    def _field(self, name: str) -> Input:
+        return self.query_one(f"#field-{name}", Input)
 
     def _value(self, name: str) -> str:
-        return self.query_one(f"#field-{name}", Input).value
+        return self._field(name).value
 
     def on_input_submitted(self) -> None:
         self._save()
@@ -155,27 +206,32 @@ class FilmFormDialog(ModalScreen[FilmEntry | None]):
         else:
             self.dismiss(None)
 
+    def _fault(self, name: str, message: str) -> None:
+        say_error(self.query_one("#form-error", Static), message)
+        self._field(name).focus()
+
     def _save(self) -> None:
-        error = self.query_one("#form-error", Label)
-        year = self._value("year").strip()
-        if not year.isdigit():
-            error.update("Year must be a number, like 2004.")
-            return
+        for name, _label, check in FORM_FIELDS:
+            try:
+                check(self._value(name))
+            except CryqueueError as exc:
+                self._fault(name, str(exc))
+                return
         facts = FilmFacts(
             title=self._value("title"),
-            year=int(year),
+            year=validate.year(self._value("year")),
             original_title=self._value("original_title") or None,
             kind=self._value("kind").strip() or "film",
             director=self._value("director") or None,
-            cast=tuple(n.strip() for n in self._value("cast").split(",") if n.strip()),
+            cast=_names(self._value("cast")),
             runtime_minutes=self.start.runtime_minutes if self.start else None,
             synopsis=self.start.synopsis if self.start else "",
             network=self.start.network if self.start else None,
         )
         try:
             saved = self.submit(facts)
-        except CryqueueError as exc:
-            error.update(shown(str(exc)))
+        except CryqueueError as exc:  # the library's own refusal, e.g. a film already there
+            self._fault("title", str(exc))
             return
         self.dismiss(saved)
 

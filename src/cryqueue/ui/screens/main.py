@@ -22,8 +22,6 @@ from cryqueue.ui.history import Change, History, Presence
 from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, PromptDialog
 from cryqueue.ui.screens.main_view import SORTS, MainView
 
-PLAN_EXAMPLES = 5  # skipped rows and ignored files listed by name in the import question
-
 
 class MainScreen(MainView):
     def __init__(self, peek: LibraryReader | None = None) -> None:
@@ -417,17 +415,19 @@ class MainScreen(MainView):
         self.app.call_from_thread(self.notify, f"Reading {path.name}…", timeout=3)
         batch = self.library.read_import(path)
         plan = self.library.import_batch(batch, dry_run=True)
-        lines = summary_lines(plan, path.name, dry_run=True, examples=PLAN_EXAMPLES)
-        question = "\n".join(
-            [*lines, "", f"Import it ({batch.described})? A backup is made first."]
+        headline, *more = summary_lines(plan, path.name, dry_run=True, examples=None)
+        question = (
+            f"{headline}\n\nImport it ({batch.described})? A backup is made first; the "
+            "import is one step that ctrl+z does not undo (restore the backup instead)."
         )
+        details = [*plan.lines, *(line.strip() for line in more)]
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._import_worker(partial(self._import, batch=batch), path)
 
         self.app.call_from_thread(
-            self.app.push_screen, ConfirmDialog(question), self.guarded(answered)
+            self.app.push_screen, ConfirmDialog(question, details), self.guarded(answered)
         )
 
     def _import(self, path: Path, batch: ImportBatch) -> None:
@@ -440,9 +440,16 @@ class MainScreen(MainView):
             self.app.call_from_thread(self.notes.save_now)  # a note typed meanwhile
         headline = summary_lines(summary, path.name, examples=0)[0]
         message = f"{headline} The library before it is kept as {backup.name}."
-        self.app.call_from_thread(self._imported, message)
+        self.app.call_from_thread(self._imported, message, backup)
 
-    def _imported(self, message: str) -> None:
+    def _imported(self, message: str, backup: Path) -> None:
+        self.history.record(
+            Change.barrier(
+                "import",
+                "an import cannot be undone here; to go back to the library before it, quit "
+                f"and run: cryqueue restore {backup} (with the same --db, if you gave one)",
+            )
+        )
         self._changes += 1
         self.reload()
         self.notify(message, title="Import", timeout=10)

@@ -1,0 +1,127 @@
+"""The first hour of a newcomer: dialogs that fit, errors shown whole at the field at fault,
+an import that shows its whole plan and says it cannot be undone with ctrl+z."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Log, Static
+
+from cryqueue.library import Library
+from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, PromptDialog
+
+from .conftest import MakeApp
+from .test_keys import import_through_the_dialog
+
+
+def _shown(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_an_empty_add_form_names_the_missing_title_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, FilmFormDialog)
+        await pilot.click("#save")
+        error = app.screen.query_one("#form-error", Static)
+        assert "title is empty" in _shown(error)
+        assert app.screen.focused is app.screen.query_one("#field-title", Input)
+
+
+async def test_a_bad_year_is_named_and_its_field_focused(
+    make_app: MakeApp, library: Library
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        app.screen.query_one("#field-title", Input).value = "Slip"
+        app.screen.query_one("#field-year", Input).value = "twenty"
+        await pilot.click("#save")
+        assert "not a number" in _shown(app.screen.query_one("#form-error", Static))
+        assert app.screen.focused is app.screen.query_one("#field-year", Input)
+    assert "Slip" not in [f.title for f in library.films()]
+
+
+async def test_every_form_field_and_the_buttons_can_be_seen_at_80x24_and_60x20(
+    make_app: MakeApp,
+) -> None:
+    for size in ((80, 24), (60, 20)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("a")
+            dialog = app.screen
+            screen = dialog.region
+            for button in ("#save", "#cancel"):
+                assert screen.contains_region(dialog.query_one(button).region), (size, button)
+            for name in ("title", "year", "original_title", "kind", "director", "cast"):
+                field = dialog.query_one(f"#field-{name}", Input)
+                field.focus()
+                await pilot.pause()
+                assert field.region.height > 0 and screen.contains_region(field.region), (
+                    size,
+                    name,
+                )
+
+
+async def test_a_long_error_is_shown_whole(make_app: MakeApp, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "and-another-one-below-it" / "ranking.md"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        error = app.screen.query_one("#prompt-error", Static)
+        text = _shown(error)
+        assert str(target.parent) in text and text.endswith("choose another path")
+        assert error.region.height > 1, "wrapped over several lines, not cut at the width"
+        assert app.screen.region.contains_region(error.region)
+
+
+async def test_the_import_question_lists_additions_matches_and_skips(
+    make_app: MakeApp, library: Library, tmp_path: Path
+) -> None:
+    diary = tmp_path / "diary.csv"
+    diary.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+        "2023-02-01,Il Mare,2000,u,4.5,,sea,2023-01-31\n"
+        "2023-02-02,Hachi: A Dog's Tale,2009,u,5,,,2023-02-01\n"
+        "2023-02-03,,2009,u,5,,,2023-02-01\n",
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await import_through_the_dialog(pilot, app, diary)
+        assert isinstance(app.screen, ConfirmDialog)
+        lines = app.screen.query_one(Log).lines
+        assert any(line.startswith("add") and "Hachi" in line for line in lines), lines
+        assert any(line.startswith("match") and "Il Mare" in line for line in lines), lines
+        assert any(line.startswith("skipped") for line in lines), lines
+        assert "ctrl+z does not undo" in _shown(app.screen.query_one("#question", Static))
+        yes = app.screen.query_one("#yes")
+        assert app.screen.region.contains_region(yes.region)
+
+
+async def test_ctrl_z_after_an_import_says_so_and_undoes_nothing_older(
+    make_app: MakeApp, library: Library, tmp_path: Path
+) -> None:
+    diary = tmp_path / "diary.csv"
+    diary.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n2023-02-01,Il Mare,2000,u,4.5\n", encoding="utf-8"
+    )
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")  # an older change the import must not let ctrl+z reach
+        first = library.find("A Moment to Remember")
+        assert first.tear_level == 3
+        await import_through_the_dialog(pilot, app, diary)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert library.find("Il Mare").rating == 4.5
+        await pilot.press("ctrl+z")
+        assert library.find("A Moment to Remember").tear_level == 3
+        assert library.find("Il Mare").rating == 4.5
+        messages = [n.message for n in app._notifications]
+        assert any("cannot be undone" in m and "cryqueue restore" in m for m in messages)
