@@ -55,7 +55,7 @@ def _tears(level: int) -> Command:
     return Command(
         f"tears({level})",
         str(level),
-        "Tears 0-5" if level == 0 else f"Tears {level}",
+        "Tears" if level == 0 else f"Tears {level}",
         (f"Tear level {level}", f"Set the highlighted film's tear level to {level}"),
         show=level == 0,
         key_display="0-5" if level == 0 else None,
@@ -333,6 +333,17 @@ BindingType = Binding | tuple[str, str] | tuple[str, str, str]  # what Textual's
 def bindings(where: Where) -> list[BindingType]:
     """The bindings of the keys that apply `where`, in the table's order."""
     return [c.binding() for c in COMMANDS if c.where == where]
+
+
+# The footer shows these first, in this order, so that a narrow terminal still shows how to get
+# help and quit and the keys a newcomer needs; the other shown keys follow in the table's order.
+FOOTER_FIRST = ("help", "quit", "toggle_watched", "tears(0)", "edit_note", "search", "add_film")
+
+
+def footer_place(action: str) -> int:
+    """Where a bound action (with or without its `app.`/`screen.` namespace) goes in the footer."""
+    name = action.rpartition(".")[2]
+    return FOOTER_FIRST.index(name) if name in FOOTER_FIRST else len(FOOTER_FIRST)
 
 
 def palette() -> list[Command]:

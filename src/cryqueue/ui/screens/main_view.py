@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Key
 from textual.screen import Screen
@@ -24,7 +25,7 @@ from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
 from cryqueue.domain.films import ListRow, Stats
 from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from cryqueue.domain.reading import LibraryReader
-from cryqueue.ui.actions import bindings
+from cryqueue.ui.actions import bindings, footer_place
 from cryqueue.ui.widgets.details import DetailsPane
 from cryqueue.ui.widgets.film_list import FilmList
 from cryqueue.ui.widgets.notes import NotesEditor
@@ -85,6 +86,12 @@ class MainView(Screen[None]):
         self.importing = False  # an import is writing: changes wait instead of blocking the app
         self.started = False  # True once everything after the first frame is in place
         self.watch_timer: Timer | None = None  # looks for other writers' changes
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's keys, the essential ones first (see `actions.FOOTER_FIRST`)."""
+        found = super().active_bindings
+        return dict(sorted(found.items(), key=lambda item: footer_place(item[1].binding.action)))
 
     @property
     def cq(self) -> Host:
