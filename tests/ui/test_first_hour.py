@@ -125,3 +125,49 @@ async def test_ctrl_z_after_an_import_says_so_and_undoes_nothing_older(
         assert library.find("Il Mare").rating == 4.5
         messages = [n.message for n in app._notifications]
         assert any("cannot be undone" in m and "cryqueue restore" in m for m in messages)
+
+
+async def test_the_filter_has_a_prompt_and_a_match_count_and_leads_the_header(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"love")
+        await pilot.pause()
+        assert "Filter" in _shown(app.screen.query_one("#filter-prompt", Static))
+        count = _shown(app.screen.query_one("#filter-count", Static))
+        assert count == f"{len(app.main.film_list.rows)} of 17", count
+        assert app.sub_title.startswith("filter “love”")
+
+
+async def test_a_move_in_a_filtered_view_says_it_passed_hidden_films(
+    make_app: MakeApp, library: Library
+) -> None:
+    library.mark_watched(library.find("A Moment to Remember").id, "2025-01-01")
+    library.mark_watched(library.find("Il Mare").id, "2025-01-01")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f", "f")  # watched only: #1 and #7
+        await pilot.pause()
+        assert [r.title for r in app.main.film_list.rows] == ["A Moment to Remember", "Il Mare"]
+        await pilot.press("shift+down")
+        await pilot.pause()
+        assert library.find("A Moment to Remember").rank == 7
+        messages = [n.message for n in app._notifications]
+        assert any("past 5 films this view hides" in m for m in messages), messages
+
+
+async def test_w_on_a_film_with_viewings_says_how_many_it_forgot(
+    make_app: MakeApp, library: Library
+) -> None:
+    film_id = library.find("A Moment to Remember").id
+    library.mark_watched(film_id, "2025-01-01")
+    library.mark_watched(film_id, "2025-02-01")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("w")
+        assert not library.find("A Moment to Remember").watched
+        messages = [n.message for n in app._notifications]
+        assert any("2 viewings forgotten; ctrl+z to undo" in m for m in messages), messages
+        await pilot.press("ctrl+z")
+        assert len(library.find("A Moment to Remember").viewings) == 2

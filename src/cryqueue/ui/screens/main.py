@@ -17,6 +17,7 @@ from cryqueue.domain.import_records import ImportBatch
 from cryqueue.domain.import_report import summary_lines
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.domain.validate import without_controls
+from cryqueue.domain.wording import counted, viewings_forgotten
 from cryqueue.storage.paths import documents_dir
 from cryqueue.ui.history import Change, History, Presence
 from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, PromptDialog
@@ -51,6 +52,9 @@ class MainScreen(MainView):
             return
         before, after = self.library.toggle_watched(row.id, self.cq.today())
         self._record_viewings(row.id, before, after, "watched" if after else "unwatched")
+        if not after:  # every viewing went: never silently
+            forgotten = viewings_forgotten(len(before.days), before.undated)
+            self.notify(f"{row.title}: {forgotten}; ctrl+z to undo.")
 
     def _record_viewings(self, film_id: int, before: Viewings, after: Viewings, label: str) -> None:
         self.history.record(
@@ -218,6 +222,13 @@ class MainScreen(MainView):
         self.history.record(
             Change.setting("move", row.id, partial(self.library.move_to, row.id), old, new)
         )
+        passed = abs(new - old) - 1
+        if passed > 0 and (self.search_text or self.view != "all"):
+            self.notify(
+                f"{row.title} moved from #{old} to #{new}, past {counted(passed, 'film')} "
+                "this view hides.",
+                timeout=4,
+            )
         if old == row.rank and self.listing is not None:
             self.listing.move(row.id, new)
             self.film_list.move_row(row.id, new)

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
@@ -110,7 +110,12 @@ class MainView(Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield FilmList(id="films")
-                yield Input(placeholder="filter: title, cast, director…", id="search")
+                with Horizontal(id="filter-bar"):
+                    yield Label("Filter /", id="filter-prompt")
+                    yield Input(
+                        placeholder="title, cast, director, #tag…", id="search", compact=True
+                    )
+                    yield Label("", id="filter-count")
             with Vertical(id="right"):
                 yield DetailsPane(id="details")
                 yield NotesEditor(self._save_note, id="notes")
@@ -306,7 +311,11 @@ class MainView(Screen[None]):
 
     def _show_rows(self, rows: list[ListRow], keep: int | None) -> None:
         films = self.film_list
-        films.set_rows(rows, keep, total=len(self.listing.rows) if self.listing else None)
+        total = len(self.listing.rows) if self.listing else None
+        films.set_rows(rows, keep, total=total)
+        if self.search_text:
+            shown = f"{len(rows):,} of {total:,}" if total is not None else f"{len(rows):,}"
+            self.query_one("#filter-count", Label).update(shown)
         if not films.rows:
             self._show_film(None)
         else:
@@ -330,14 +339,14 @@ class MainView(Screen[None]):
         if stats is None:
             return
         tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
-        parts = [
+        # The filter first: the header is cut at the terminal's width, the filter never.
+        parts = [f"filter “{self.search_text}”"] if self.search_text else []
+        parts += [
             f"watched {stats.watched} of {stats.total}",
             f"avg tears {tears}",
             VIEWS[self.view_index][1],
             f"sorted by {SORTS[self.sort_index][1]}",
         ]
-        if self.search_text:
-            parts.append(f"filter “{self.search_text}”")
         self.app.sub_title = " · ".join(parts)
 
     def _status_soon(self) -> None:
@@ -440,9 +449,8 @@ class MainView(Screen[None]):
         self.apply_view()
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("visible")
-        search.focus()
+        self.query_one("#filter-bar").add_class("visible")
+        self.query_one("#search", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
@@ -458,7 +466,7 @@ class MainView(Screen[None]):
         if event.key == "escape" and (search.has_focus or self.search_text):
             event.stop()
             search.value = ""
-            search.remove_class("visible")
+            self.query_one("#filter-bar").remove_class("visible")
             self.search_text = ""
             self.apply_view()
             self.film_list.focus()
