@@ -171,3 +171,34 @@ async def test_w_on_a_film_with_viewings_says_how_many_it_forgot(
         assert any("2 viewings forgotten; ctrl+z to undo" in m for m in messages), messages
         await pilot.press("ctrl+z")
         assert len(library.find("A Moment to Remember").viewings) == 2
+
+
+async def test_the_palette_goes_to_a_film_and_shows_keys(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"letter", "enter")  # the film to reach is filtered out
+        await pilot.pause()
+        assert "Il Mare" not in [r.title for r in app.main.film_list.rows]
+        await pilot.press("ctrl+p")
+        await pilot.press(*"il mare")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        current = app.main.film_list.current
+        assert current is not None and current.title == "Il Mare"
+        assert not app.main.search_text, "the filter that hid it is cleared"
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["Toggle watched"].endswith("key w")
+
+
+async def test_the_theme_list_marks_the_theme_in_use(make_app: MakeApp) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.search_themes()
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, CommandPalette)
+        shown = [str(option.prompt) for option in app.screen.query("CommandList").first().options]
+        marked = [text for text in shown if "✓ current" in text]
+        assert len(marked) == 1 and app.theme in marked[0], shown

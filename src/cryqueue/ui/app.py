@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -25,6 +26,7 @@ from cryqueue.domain.reading import LibraryReader
 from cryqueue.domain.text import visible
 from cryqueue.storage.config import config_path, read_config, save_config
 from cryqueue.ui.actions import bindings, palette
+from cryqueue.ui.palette import FilmProvider, MarkedThemeProvider, key_help
 from cryqueue.ui.screens.dialogs import HelpScreen
 from cryqueue.ui.screens.main import MainScreen
 
@@ -38,6 +40,7 @@ class CryqueueApp(App[None]):
     CSS_PATH = "cryqueue.tcss"
     TITLE = "cryqueue"
     BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {FilmProvider}
 
     def __init__(
         self,
@@ -132,10 +135,15 @@ class CryqueueApp(App[None]):
         yield from super().get_system_commands(screen)
         for command in palette():
             assert command.palette is not None
-            title, help_text = command.palette
             # The main screen's commands run there, whichever screen the palette opened on.
             where = self if command.where == "app" else self.main
-            yield SystemCommand(title, help_text, partial(self.run_action, command.action, where))
+            run = partial(self.run_action, command.action, where)
+            yield SystemCommand(command.palette[0], key_help(command), run)
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[MarkedThemeProvider], placeholder="Search for themes…")
+        )
 
     async def action_quit(self) -> None:
         self.main.notes.save_now()

@@ -435,6 +435,20 @@ class MainView(Screen[None]):
                 )
         return row
 
+    def go_to(self, film_id: int) -> None:
+        """Highlight a film (the palette's 'go to'): in the list as shown if it is there, else
+        in the whole list, the view and filter cleared."""
+        films = self.film_list
+        if films.row_of(film_id) is None:
+            self.view_index = 0
+            self.search_text = ""
+            search = self.query_one("#search", Input)
+            with search.prevent(Input.Changed):  # or its echo would move the highlight back
+                search.value = ""
+            self.query_one("#filter-bar").remove_class("visible")
+        self.apply_view(keep_id=film_id)
+        films.focus()
+
     def action_focus_list(self) -> None:
         self.film_list.focus()
 
