@@ -19,6 +19,7 @@ from cryqueue.domain import listing, validate
 from cryqueue.domain.consensus import consensus_order
 from cryqueue.domain.errors import LookupFailed, UsageError
 from cryqueue.domain.films import (
+    FACT_FIELDS,
     FilmDetails,
     FilmEntry,
     FilmFacts,
@@ -51,6 +52,7 @@ from cryqueue.storage.fast_read import (
     read_films,
     rows_of,
     stats_of,
+    stored_columns,
     strings_of,
 )
 from cryqueue.storage.files import ExportFormat, write_export
@@ -636,17 +638,9 @@ def _checked_facts(facts: FilmFacts) -> dict[str, Any]:
 
 
 def film_columns(facts: FilmFacts) -> dict[str, Any]:
-    """The film's columns from facts already checked (as every `ImportRecord` is)."""
+    """The film's columns from facts already checked (as every `ImportRecord` is), by name."""
     return {
-        "title": facts.title,
-        "original_title": facts.original_title,
-        "year": facts.year,
-        "kind": facts.kind,
-        "director": facts.director,
-        "network": facts.network,
-        "cast_json": json.dumps(list(facts.cast), ensure_ascii=False),
-        "runtime_minutes": facts.runtime_minutes,
-        "synopsis": facts.synopsis,
+        **stored_columns({name: getattr(facts, name) for name in FACT_FIELDS}),
         **search_columns(
             facts.title, facts.original_title, facts.director, facts.network, facts.cast
         ),

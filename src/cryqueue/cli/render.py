@@ -80,23 +80,20 @@ def format_table(entries: Sequence[FilmEntry]) -> str:
 
 
 def format_details(details: FilmDetails) -> str:
-    from cryqueue.domain.films import rating_text, watched_text  # lazy: start-up
+    from cryqueue.domain.films import (  # lazy: start-up
+        cast_line,
+        facts_line,
+        rating_text,
+        watched_text,
+    )
 
     e = details.entry
     lines = [f"#{e.rank}  {e.title}"]
     if e.original_title and e.original_title != e.title:
         lines.append(f"    {e.original_title}")
-    made_by = f"directed by {e.director}" if e.director else ""
-    if e.network:
-        made_by = f"{e.network}" + (f", {made_by}" if made_by else "")
-    facts = [str(e.year), e.kind, made_by]
-    if e.runtime_minutes:
-        facts.append(f"{e.runtime_minutes} min")
-    if e.episodes:
-        facts.append(f"{e.episodes} episodes")
-    lines.append("    " + " · ".join(f for f in facts if f))
+    lines.append(f"    {facts_line(e, credits=', ')}")
     if e.cast:
-        lines.append(f"    with {', '.join(e.cast)}")
+        lines.append(f"    {cast_line(e)}")
     if e.synopsis:
         lines += ["", e.synopsis]
     lines.append("")

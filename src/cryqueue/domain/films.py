@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
+from operator import attrgetter
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 TEAR_MIN, TEAR_MAX = 0, 5
@@ -55,32 +58,16 @@ class FilmEntry:
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON object of `list --format json` and `export --format json`."""
-        return {
-            "rank": self.rank,
-            "title": self.title,
-            "original_title": self.original_title,
-            "year": self.year,
-            "kind": self.kind,
-            "director": self.director,
-            "network": self.network,
-            "cast": list(self.cast),
-            "runtime_minutes": self.runtime_minutes,
-            "episodes": self.episodes,
-            "country": self.country,
-            "imdb_id": self.imdb_id,
-            "synopsis": self.synopsis,
-            "watched": self.watched,
-            "watched_on": self.watched_on.isoformat() if self.watched_on else None,
-            "viewings": len(self.viewings),
-            "viewing_dates": [d.isoformat() for d in self.viewings],
-            "watched_undated": self.watched_undated,
-            "tear_level": self.tear_level,
-            "rating": self.rating,
-            "tags": list(self.tags),
-            "note": self.note,
-            "catalog_key": self.key,
-        }
+        """The documented JSON object of `list --format json` and `export --format json`: one
+        key per column of `COLUMNS`, in its order."""
+        values = list(_COLUMN_VALUES(self))
+        for index, convert in _CONVERTED:
+            values[index] = convert(values[index])
+        return dict(zip(COLUMN_KEYS, values, strict=False))  # as long by construction
+
+    def facts(self) -> FilmFacts:
+        """The facts a user gives for this film (what an edit form starts from)."""
+        return FilmFacts(**{name: getattr(self, name) for name in FACT_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -162,6 +149,9 @@ class FilmFacts:
     synopsis: str = ""
 
 
+FACT_FIELDS = tuple(f.name for f in fields(FilmFacts))
+
+
 def tear_scale(level: int | None, filled: str = "●", empty: str = "○") -> str:
     """The tear level as a five-symbol scale; unrated shows as an empty string."""
     if level is None:
@@ -212,3 +202,122 @@ class RankedItem(NamedTuple):
     @property
     def watched(self) -> bool:
         return bool(self.viewings) or self.watched_undated
+
+
+# The film's columns, declared once ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a film as users see it. `key` names it in `list --format json`, the JSON
+    export and (as its header) the CSV export, which all have every column, in `COLUMNS`'s
+    order; `label` names it to a reader ("Original title"; from the key unless given). `attr`
+    is the FilmEntry field or property it shows (its key unless given); `json` turns that
+    value into JSON (None: as it is); `fact` says a value in a details view's facts line
+    ("117 min"; None: as text), for the columns `FACT_LINE` names."""
+
+    key: str
+    attr: str = ""
+    label: str = ""
+    json: Callable[[Any], Any] | None = None
+    fact: Callable[[Any], str] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.attr:
+            object.__setattr__(self, "attr", self.key)
+        if not self.label:
+            object.__setattr__(self, "label", self.key.replace("_", " ").capitalize())
+
+
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _days(days: tuple[date, ...]) -> list[str]:
+    return [d.isoformat() for d in days]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("rank"),
+    Column("title"),
+    Column("original_title"),
+    Column("year"),
+    Column("kind"),
+    Column("director", fact="directed by {}".format),
+    Column("network"),
+    Column("cast", json=list),
+    Column("runtime_minutes", label="Runtime", fact="{} min".format),
+    Column("episodes", fact="{} episodes".format),
+    Column("country"),
+    Column("imdb_id", label="IMDb id"),
+    Column("synopsis"),
+    Column("watched"),
+    Column("watched_on", json=_day),
+    Column("viewings", json=len),
+    Column("viewing_dates", "viewings", json=_days),
+    Column("watched_undated", label="Watched, day not recorded"),
+    Column("tear_level"),
+    Column("rating"),
+    Column("tags", json=list),
+    Column("note"),
+    Column("catalog_key", "key"),
+)
+# FilmEntry's fields that no column shows: the library's own handle on a film.
+INTERNAL_FIELDS = frozenset({"id"})
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+LABELS: Mapping[str, str] = MappingProxyType({c.key: c.label for c in COLUMNS})
+_BY_KEY = {c.key: c for c in COLUMNS}
+# A details view's facts line ("2000 · series · KBS2, directed by … · 16 episodes"): these
+# columns in this order, each said only when set (not None, 0 or empty); the columns of one
+# group (who made it) may be joined more closely. The cast has a line of its own (`cast_line`).
+FACT_LINE: tuple[tuple[Column, ...], ...] = tuple(
+    tuple(_BY_KEY[key] for key in group)
+    for group in (
+        ("year",),
+        ("kind",),
+        ("network", "director"),
+        ("runtime_minutes",),
+        ("episodes",),
+    )
+)
+FACT_SEPARATOR = " · "
+_COLUMN_VALUES = attrgetter(*(c.attr for c in COLUMNS))
+_CONVERTED = tuple((i, c.json) for i, c in enumerate(COLUMNS) if c.json is not None)
+
+
+def _json_defaults() -> dict[str, Any]:
+    defaults = {f.name: f.default for f in fields(FilmEntry) if f.default is not MISSING}
+    return {
+        c.key: c.json(defaults[c.attr]) if c.json else defaults[c.attr]
+        for c in COLUMNS
+        if c.attr in defaults
+    }
+
+
+# A film's JSON where nobody said otherwise: FilmEntry's defaults, as JSON (`kind` "film", `cast`
+# [], ...): what an import takes for a key a file leaves out. Never changed.
+JSON_DEFAULTS: Mapping[str, Any] = MappingProxyType(_json_defaults())
+
+
+def fact_parts(entry: FilmEntry, credits: str | None = None) -> list[str]:
+    """The parts of a details view's facts line. `credits` joins the columns of a group (the
+    network and the director) into one part, as the command line says 'KBS2, directed by …';
+    None keeps each a part of its own, as the app does."""
+    parts: list[str] = []
+    for group in FACT_LINE:
+        said = [(c.fact or str)(value) for c in group if (value := getattr(entry, c.attr))]
+        if credits is None:
+            parts += said
+        elif said:
+            parts.append(credits.join(said))
+    return parts
+
+
+def facts_line(entry: FilmEntry, credits: str | None = None) -> str:
+    """'2004 · film · directed by John H. Lee · 117 min': `fact_parts` as one line."""
+    return FACT_SEPARATOR.join(fact_parts(entry, credits))
+
+
+def cast_line(entry: FilmEntry) -> str:
+    """'with Son Ye-jin, Jung Woo-sung', or '' when the cast is not known."""
+    return f"with {', '.join(entry.cast)}" if entry.cast else ""

@@ -13,7 +13,7 @@ from typing import Any
 
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
-from cryqueue.domain.films import FilmEntry, FilmFacts
+from cryqueue.domain.films import JSON_DEFAULTS, FilmEntry, FilmFacts
 from cryqueue.domain.import_records import ImportRecord
 
 FORMAT_NAME = "cryqueue"
@@ -108,18 +108,19 @@ def _record(item: Any, number: int) -> ImportRecord:
 
 
 def _checked_record(item: dict[str, Any]) -> ImportRecord:
+    """A key left out takes the film's default (`JSON_DEFAULTS`); so does a null kind or synopsis."""
     title = _text(item, "title", required=True)
     assert title is not None
     year = item.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         raise UsageError("'year' must be a whole number")
-    cast = item.get("cast", [])
+    cast = item.get("cast", JSON_DEFAULTS["cast"])
     if not isinstance(cast, list) or not all(isinstance(c, str) for c in cast):
         raise UsageError("'cast' must be a list of names")
     tears = item.get("tear_level")
     if tears is not None and (not isinstance(tears, int) or isinstance(tears, bool)):
         raise UsageError("'tear_level' must be a whole number from 0 to 5, or null")
-    note = item.get("note", "")
+    note = item.get("note", JSON_DEFAULTS["note"])
     if not isinstance(note, str):
         raise UsageError("'note' must be text")
     dates = item.get("viewing_dates")
@@ -128,16 +129,16 @@ def _checked_record(item: dict[str, Any]) -> ImportRecord:
         dates = [watched_on] if watched_on is not None else []
     if not isinstance(dates, list) or not all(isinstance(d, str) for d in dates):
         raise UsageError("'viewing_dates' must be a list of YYYY-MM-DD dates")
-    tags = item.get("tags", [])
+    tags = item.get("tags", JSON_DEFAULTS["tags"])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise UsageError("'tags' must be a list of words")
     rating = item.get("rating")
     if rating is not None and (not isinstance(rating, int | float) or isinstance(rating, bool)):
         raise UsageError("'rating' must be a number from 0.5 to 5, or null")
-    undated = item.get("watched_undated", False)
+    undated = item.get("watched_undated", JSON_DEFAULTS["watched_undated"])
     if not isinstance(undated, bool):
         raise UsageError("'watched_undated' must be true or false")
-    kind = _text(item, "kind") or "film"
+    kind = _text(item, "kind") or JSON_DEFAULTS["kind"]
     facts = FilmFacts(
         title=validate.title(title),
         year=validate.year(year),
@@ -148,7 +149,10 @@ def _checked_record(item: dict[str, Any]) -> ImportRecord:
         cast=validate.cast(cast),
         runtime_minutes=_count(item, "runtime_minutes", maximum=10_000),
         synopsis=validate.clean_text(
-            _text(item, "synopsis") or "", "the synopsis", multiline=True, limit=20_000
+            _text(item, "synopsis") or JSON_DEFAULTS["synopsis"],
+            "the synopsis",
+            multiline=True,
+            limit=20_000,
         ),
     )
     return ImportRecord(

@@ -1,5 +1,6 @@
 """`export --format csv`: every field of every film, a row each in ranking order, for a
-spreadsheet. The columns are those of `list --format json`, so the two never drift apart."""
+spreadsheet. The columns are the film's `COLUMNS`, headed by their JSON keys, as in
+`list --format json`, so the two never drift apart."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from cryqueue.domain.films import FilmEntry
+from cryqueue.domain.films import COLUMN_KEYS, FilmEntry
 
 BOM = "\ufeff"  # so that spreadsheet programs read the file as UTF-8 (Hangul intact)
 # A cell starting with these is a formula to a spreadsheet; a leading ' keeps it text.
@@ -29,13 +30,6 @@ def cell(value: Any) -> str:
 def export_text(entries: Iterable[FilmEntry]) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    header: list[str] | None = None
-    for entry in entries:
-        document = entry.to_json()
-        if header is None:
-            header = list(document)
-            writer.writerow(header)
-        writer.writerow([cell(document[name]) for name in header])
-    if header is None:
-        writer.writerow(list(FilmEntry(0, 0, "", None, 0).to_json()))
+    writer.writerow(COLUMN_KEYS)
+    writer.writerows([cell(value) for value in entry.to_json().values()] for entry in entries)
     return BOM + out.getvalue()

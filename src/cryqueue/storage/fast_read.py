@@ -8,7 +8,7 @@ import dataclasses
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -36,6 +36,17 @@ ENTRY_FIELDS = tuple(
 ENTRY_SQL = "SELECT {} FROM film".format(
     ", ".join(f"{n}_json" if n in _JSON_FIELDS else n for n in ENTRY_FIELDS)
 )
+
+
+def stored_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Film fields by name (FilmEntry's, FilmFacts', CatalogFilm's) as the film table stores
+    them: a list as JSON text under `<field>_json`, the rest as they are."""
+    return {
+        f"{name}_json" if name in _JSON_FIELDS else name: (
+            json.dumps(list(value), ensure_ascii=False) if name in _JSON_FIELDS else value
+        )
+        for name, value in values.items()
+    }
 
 
 def strings_of(text: str, film_id: int, what: str) -> tuple[str, ...]:

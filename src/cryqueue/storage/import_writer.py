@@ -40,16 +40,30 @@ FilmKey = tuple[str, int]  # folded title, year
 PROGRESS_STEP = 5_000
 
 
+# What the ORM would fill in for a new film's columns (`Film`'s defaults): a bulk INSERT has
+# to say every column, and a new film's state starts from them.
+_DEFAULTS: dict[str, Any] = {
+    name: info.default
+    for name, info in Film.model_fields.items()
+    if name != "id" and not info.is_required() and info.default_factory is None
+}
+
+
 class _State(NamedTuple):
     """A film's fields that an import may change, as the library has them."""
 
     label: str
-    tear_level: int | None = None
-    rating: float | None = None
-    note: str = ""
-    tags_json: str = "[]"
-    watched_undated: bool = False
-    imdb_id: str | None = None
+    tear_level: int | None
+    rating: float | None
+    note: str
+    tags_json: str
+    watched_undated: bool
+    imdb_id: str | None
+
+    @classmethod
+    def new(cls, label: str) -> _State:
+        """The state of a film the import adds: the defaults of a new film."""
+        return cls(label, *(_DEFAULTS[name] for name in cls._fields[1:]))
 
 
 @dataclass
@@ -308,7 +322,7 @@ def _changes(
     now = sql_now()
     for film in films.values():
         if film.fid is None:
-            before, have = _State(film.label), NONE
+            before, have = _State.new(film.label), NONE
         else:
             before, have = known.state[film.fid], have_days.get(film.fid, NONE)
         _label, tears, rating, note, tags_json, undated, imdb_id = before
@@ -431,10 +445,6 @@ def _insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
 def sql_now() -> str:
     """Now, in SQLAlchemy's storage format for a DateTime on SQLite (UTC, no offset)."""
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-# Columns every new film needs in a bulk INSERT (the ORM would fill these in).
-_DEFAULTS: dict[str, Any] = {"key": None, "user_edited": False, "original_language": None}
 
 
 def _days_by_film(session: Session) -> dict[int, Counter[date]]:

@@ -4,7 +4,7 @@ edited facts and removals are left alone."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import fields
 
 from sqlmodel import Session, col, delete, select
 
@@ -13,7 +13,7 @@ from cryqueue.domain.consensus import consensus_order
 from cryqueue.domain.text import search_columns
 from cryqueue.storage import ranking
 from cryqueue.storage.database import Database
-from cryqueue.storage.fast_read import CATALOG_VERSION_KEY
+from cryqueue.storage.fast_read import CATALOG_VERSION_KEY, stored_columns
 from cryqueue.storage.models import DismissedCatalogFilm, Film, Meta, Relation, Source, SourceRank
 
 
@@ -38,22 +38,15 @@ def seed_catalog(db: Database, catalog: Catalog | None = None) -> bool:
 
 
 def catalog_facts(film: CatalogFilm) -> dict[str, object]:
+    """A catalog film's facts as the film table's columns, by name (its key is set apart)."""
     return {
-        "title": film.title,
-        "original_title": film.original_title,
-        "original_language": film.original_language,
-        "year": film.year,
-        "kind": film.kind,
-        "director": film.director,
-        "network": film.network,
-        "cast_json": json.dumps(list(film.cast), ensure_ascii=False),
-        "runtime_minutes": film.runtime_minutes,
-        "episodes": film.episodes,
-        "country": film.country,
-        "imdb_id": film.imdb_id,
-        "synopsis": film.synopsis,
+        **stored_columns({name: getattr(film, name) for name in _FACT_NAMES}),
         **search_columns(film.title, film.original_title, film.director, film.network, film.cast),
     }
+
+
+# CatalogFilm's fields that are the film's columns: all but its key and relations.
+_FACT_NAMES = tuple(f.name for f in fields(CatalogFilm) if f.name not in ("key", "relations"))
 
 
 def _apply(session: Session, catalog: Catalog) -> None:

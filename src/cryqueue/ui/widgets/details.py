@@ -9,7 +9,14 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from cryqueue.domain.films import FilmDetails, rating_text, tear_scale, watched_text
+from cryqueue.domain.films import (
+    FilmDetails,
+    cast_line,
+    facts_line,
+    rating_text,
+    tear_scale,
+    watched_text,
+)
 
 
 def render_details(details: FilmDetails) -> RenderableType:
@@ -17,19 +24,9 @@ def render_details(details: FilmDetails) -> RenderableType:
     heading = Text(e.title, style="bold")
     if e.original_title and e.original_title != e.title:
         heading.append("\n" + e.original_title, style="italic")
-    made_by = []
-    if e.network:
-        made_by.append(e.network)
-    if e.director:
-        made_by.append(f"directed by {e.director}")
-    facts = [str(e.year), e.kind, *made_by]
-    if e.runtime_minutes:
-        facts.append(f"{e.runtime_minutes} min")
-    if e.episodes:
-        facts.append(f"{e.episodes} episodes")
-    parts: list[RenderableType] = [heading, Text(" · ".join(facts), style="dim")]
+    parts: list[RenderableType] = [heading, Text(facts_line(e), style="dim")]
     if e.cast:
-        parts.append(Text("with " + ", ".join(e.cast)))
+        parts.append(Text(cast_line(e)))
     parts.append(Text())
     state = Text()
     state.append(f"#{e.rank} in your ranking\n", style="bold")
