@@ -192,13 +192,13 @@ async def test_the_palette_goes_to_a_film_and_shows_keys(make_app: MakeApp) -> N
 
 
 async def test_the_theme_list_marks_the_theme_in_use(make_app: MakeApp) -> None:
-    from textual.command import CommandPalette
+    from textual.command import CommandList, CommandPalette
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         app.search_themes()
         await pilot.pause(0.5)
         assert isinstance(app.screen, CommandPalette)
-        shown = [str(option.prompt) for option in app.screen.query("CommandList").first().options]
+        shown = [str(option.prompt) for option in app.screen.query_one(CommandList).options]
         marked = [text for text in shown if "✓ current" in text]
         assert len(marked) == 1 and app.theme in marked[0], shown
