@@ -202,3 +202,33 @@ async def test_the_theme_list_marks_the_theme_in_use(make_app: MakeApp) -> None:
         shown = [str(option.prompt) for option in app.screen.query_one(CommandList).options]
         marked = [text for text in shown if "✓ current" in text]
         assert len(marked) == 1 and app.theme in marked[0], shown
+
+
+async def test_below_70_columns_the_panes_stack(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        films = app.screen.query_one("#left").region
+        details = app.screen.query_one("#details").region
+        notes = app.screen.query_one("#notes").region
+        assert films.width == 60 and details.y >= films.bottom and notes.y == details.y
+        assert details.width >= 25 and notes.width >= 25
+
+
+async def test_at_40x10_the_list_works_and_notes_open_alone(
+    make_app: MakeApp, library: Library
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        films = app.main.film_list
+        assert films.region.height >= 5
+        await pilot.press("down", "down", "w")
+        assert library.find("Ode to My Father").watched
+        await pilot.press("n", *"sea")
+        await pilot.pause()
+        assert app.main.notes.region.height >= 5, "the notes take the list's place"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.main.film_list.has_focus and films.region.height >= 5
+    assert library.find("Ode to My Father").note == "sea"

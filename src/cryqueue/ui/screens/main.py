@@ -244,6 +244,7 @@ class MainScreen(MainView):
             self.show_highlighted()
             if self.notes.film_id != row.id:  # pressed before the details ever followed
                 self._show_film(row)
+            self.add_class("-editing")  # a terminal too short for both shows the notes alone
             self.notes.focus()
 
     def _save_note(self, film_id: int, text: str, base: str) -> str | None:

@@ -45,6 +45,7 @@ SORTS: tuple[tuple[SortOrder, str], ...] = (
     ("tears", "tear level"),
 )
 NARROW_WIDTH = 70
+SHORT_HEIGHT = 16
 
 T = TypeVar("T")
 DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
@@ -65,10 +66,8 @@ class Host(Protocol):
 
 class MainView(Screen[None]):
     BINDINGS = bindings("screen")
-    HORIZONTAL_BREAKPOINTS = [  # the class -narrow stacks the panes more tightly
-        (0, "-narrow"),
-        (NARROW_WIDTH, "-wide"),
-    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]  # -narrow: stacked
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]  # -short: one pane
 
     def __init__(self, peek: LibraryReader | None = None) -> None:
         """`peek` paints the first frame; the library (SQLAlchemy behind it) opens just after."""
@@ -369,6 +368,8 @@ class MainView(Screen[None]):
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         if isinstance(event.widget, NotesEditor):  # never type into the previous film's note
             self.show_highlighted()
+        else:
+            self.remove_class("-editing")
 
     def show_highlighted(self) -> None:
         """Bring the details and notes up to the highlighted film now, if they lag behind."""
@@ -450,6 +451,7 @@ class MainView(Screen[None]):
         films.focus()
 
     def action_focus_list(self) -> None:
+        self.remove_class("-editing")
         self.film_list.focus()
 
     # View, sort, filter ----------------------------------------------------------------------
