@@ -232,3 +232,38 @@ async def test_at_40x10_the_list_works_and_notes_open_alone(
         await pilot.pause()
         assert app.main.film_list.has_focus and films.region.height >= 5
     assert library.find("Ode to My Father").note == "sea"
+
+
+async def test_a_first_launch_says_what_to_do_until_the_first_film_is_ticked(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        left = app.screen.query_one("#left")
+        assert "w watched" in str(left.border_subtitle)
+        assert "press n or enter to write" in str(app.main.notes.placeholder)
+        await pilot.press("w")
+        await pilot.pause(0.2)
+        assert not left.border_subtitle
+
+
+async def test_p_shows_the_note_rendered_with_html_as_text(
+    make_app: MakeApp, library: Library
+) -> None:
+    from textual.widgets import Markdown
+
+    film_id = library.find("A Moment to Remember").id
+    library.set_note(film_id, "# Wept\n\nThe *letter* scene <b>again</b>")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.main.show_highlighted()
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        preview = app.screen.query_one("#notes-preview", Markdown)
+        assert preview.display and not app.main.notes.display
+        shown = " ".join(str(block.render()) for block in preview.query("MarkdownBlock"))
+        assert "Wept" in shown and "<b>again</b>" in shown, shown
+        assert "*letter*" not in shown, "Markdown is rendered, not shown raw"
+        await pilot.press("n")
+        assert app.main.notes.has_focus and not preview.display

@@ -190,6 +190,19 @@ HELP: tuple[HelpRow, ...] = (
         ),
     ),
     HelpRow(
+        "p",
+        "notes: rendered as Markdown / the editor",
+        (
+            Command(
+                "toggle_preview",
+                "p",
+                "Preview",
+                ("Preview notes", "Show the notes rendered as Markdown, or the editor again"),
+                where="screen",
+            ),
+        ),
+    ),
+    HelpRow(
         "/",
         "filter as you type (escape clears)",
         (

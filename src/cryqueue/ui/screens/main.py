@@ -245,6 +245,7 @@ class MainScreen(MainView):
             if self.notes.film_id != row.id:  # pressed before the details ever followed
                 self._show_film(row)
             self.add_class("-editing")  # a terminal too short for both shows the notes alone
+            self.remove_class("-preview")  # writing is in the editor
             self.notes.focus()
 
     def _save_note(self, film_id: int, text: str, base: str) -> str | None:

@@ -29,6 +29,7 @@ from cryqueue.ui.actions import bindings, footer_place
 from cryqueue.ui.widgets.details import DetailsPane
 from cryqueue.ui.widgets.film_list import FilmList
 from cryqueue.ui.widgets.notes import NotesEditor
+from cryqueue.ui.widgets.notes_preview import NotesPreview
 
 if TYPE_CHECKING:
     from cryqueue.library import Library
@@ -46,6 +47,7 @@ SORTS: tuple[tuple[SortOrder, str], ...] = (
 )
 NARROW_WIDTH = 70
 SHORT_HEIGHT = 16
+FIRST_STEPS = "w watched  0-5 tears  n notes  ? help"
 
 T = TypeVar("T")
 DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
@@ -118,12 +120,14 @@ class MainView(Screen[None]):
             with Vertical(id="right"):
                 yield DetailsPane(id="details")
                 yield NotesEditor(self._save_note, id="notes")
+                yield NotesPreview(id="notes-preview")
         yield Static("", id="footer-slot")
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "Ranking"
         self.details.border_title = "Details"
         self.notes.border_title = "Notes"
+        self.query_one(NotesPreview).border_title = "Notes (preview: p to edit)"
         first: LibraryReader = self._peek or self.library
         self.film_list.set_rows(first.first_rows(FIRST_PAGE))
         self._stats = first.stats()
@@ -337,6 +341,9 @@ class MainView(Screen[None]):
         stats = self._stats
         if stats is None:
             return
+        # Until the first film is ticked or rated, the list says in one line how to start.
+        fresh = stats.watched == 0 and stats.rated == 0
+        self.query_one("#left").border_subtitle = FIRST_STEPS if fresh else ""
         tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
         # The filter first: the header is cut at the terminal's width, the filter never.
         parts = [f"filter “{self.search_text}”"] if self.search_text else []
@@ -397,6 +404,8 @@ class MainView(Screen[None]):
         self.details.show(details)
         if self.notes.film_id != row.id or not self.notes.dirty:
             self.notes.show_note(row.id, details.entry.note)
+        if self.has_class("-preview"):
+            self.query_one(NotesPreview).show_note(self.notes.text)
         fresh = details.entry.list_row()
         if fresh != row and fresh.rank == row.rank:  # changed by another cryqueue meanwhile
             if self.listing is not None:
@@ -435,6 +444,15 @@ class MainView(Screen[None]):
                     "another cryqueue removed it"
                 )
         return row
+
+    def action_toggle_preview(self) -> None:
+        """The notes rendered as Markdown, or the editor again."""
+        self.notes.save_now()
+        self.toggle_class("-preview")
+        if self.has_class("-preview"):
+            self.query_one(NotesPreview).show_note(self.notes.text)
+            if self.notes.has_focus:
+                self.film_list.focus()
 
     def go_to(self, film_id: int) -> None:
         """Highlight a film (the palette's 'go to'): in the list as shown if it is there, else

@@ -10,6 +10,7 @@ from textual.timer import Timer
 from textual.widgets import TextArea
 
 SAVE_DELAY = 0.8  # seconds after the last key stroke
+PLACEHOLDER = "No notes yet: press n or enter to write (Markdown works; saved as you type)."
 # Longer notes (the CLI takes up to 2,000,000 characters) are shown in part, read-only: an
 # editor wrapping a megabyte froze the app for seconds whenever the cursor landed on the film.
 EDIT_MAX = 100_000
@@ -24,7 +25,7 @@ class NotesEditor(TextArea):
     BINDINGS = [Binding("escape", "screen.focus_list", "Back to list")]
 
     def __init__(self, save: SaveNote, *, id: str | None = None) -> None:
-        super().__init__(id=id, soft_wrap=True, tab_behavior="focus")
+        super().__init__(id=id, soft_wrap=True, tab_behavior="focus", placeholder=PLACEHOLDER)
         self._save = save
         self.film_id: int | None = None
         self.base = ""
