@@ -267,3 +267,47 @@ async def test_p_shows_the_note_rendered_with_html_as_text(
         assert "*letter*" not in shown, "Markdown is rendered, not shown raw"
         await pilot.press("n")
         assert app.main.notes.has_focus and not preview.display
+
+
+async def test_tab_cycles_list_details_notes_and_the_details_scroll_by_keys(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 16)) as pilot:
+        app.main.show_highlighted()
+        await pilot.press("tab")
+        details = app.main.details
+        assert details.has_focus
+        assert details.max_scroll_y > 0, "the fixture must not fit, or scrolling proves nothing"
+        await pilot.press("down", "down")
+        assert details.scroll_offset.y == 2
+        await pilot.press("tab")
+        assert app.main.notes.has_focus
+        await pilot.press("tab")
+        assert app.main.film_list.has_focus
+
+
+async def test_the_details_break_between_facts_never_inside_one(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for width in range(60, 101, 3):
+            await pilot.resize_terminal(width, 30)
+            app.main.show_highlighted()
+            await pilot.pause()
+            lines = app.main.details.text.splitlines()
+            assert "117 min" in "\n".join(lines), (width, lines)
+            assert any("directed by John H. Lee" in line for line in lines), (width, lines)
+
+
+async def test_a_new_theme_repaints_the_details_at_once(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.main.show_highlighted()
+        await pilot.pause()
+        details = app.main.details
+        before = details.render_line(0)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        after = details.render_line(0)
+        assert before.text == after.text
+        assert [s.style for s in before] != [s.style for s in after]

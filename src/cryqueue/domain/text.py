@@ -58,3 +58,23 @@ def visible(text: str, *, lines: bool = False) -> str:
     if not pattern.search(text):
         return text
     return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def wrap_parts(parts: list[str], width: int, separator: str = " · ") -> list[str]:
+    """Parts ('2004', 'directed by John H. Lee', '117 min') laid out in lines of `width`
+    terminal cells, breaking only between parts, so that '117 min' is never split; a part
+    wider than a line gets a line of its own (and is wrapped by whoever shows it)."""
+    from rich.cells import cell_len  # lazy: start-up (the CLI's --help never wraps)
+
+    lines: list[str] = []
+    line = ""
+    for part in parts:
+        joined = f"{line}{separator}{part}" if line else part
+        if line and cell_len(joined) > width:
+            lines.append(line)
+            line = part
+        else:
+            line = joined
+    if line:
+        lines.append(line)
+    return lines

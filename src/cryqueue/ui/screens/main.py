@@ -299,7 +299,7 @@ class MainScreen(MainView):
         if row is None:
             return
         start = self.library.get(row.id)
-        before = _facts_of(start)
+        before = start.facts()
 
         def submit(facts: FilmFacts) -> FilmEntry:
             entry = self.library.edit_film(row.id, facts)
@@ -466,17 +466,3 @@ class MainScreen(MainView):
         self._changes += 1
         self.reload()
         self.notify(message, title="Import", timeout=10)
-
-
-def _facts_of(entry: FilmEntry) -> FilmFacts:
-    return FilmFacts(
-        title=entry.title,
-        year=entry.year,
-        original_title=entry.original_title,
-        kind=entry.kind,
-        director=entry.director,
-        network=entry.network,
-        cast=entry.cast,
-        runtime_minutes=entry.runtime_minutes,
-        synopsis=entry.synopsis,
-    )

@@ -3,20 +3,34 @@ so that titles and synopses are shown literally (no markup)."""
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.table import Table
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cryqueue.domain.films import (
+    FACT_SEPARATOR,
     FilmDetails,
     cast_line,
-    facts_line,
+    fact_parts,
     rating_text,
     tear_scale,
     watched_text,
 )
+from cryqueue.domain.text import wrap_parts
+
+
+class Parts:
+    """Facts on as many lines as the width needs, broken only between facts."""
+
+    def __init__(self, parts: list[str], style: str = "") -> None:
+        self.parts, self.style = parts, style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = wrap_parts(self.parts, options.max_width, FACT_SEPARATOR)
+        yield Text("\n".join(lines), style=self.style)
 
 
 def render_details(details: FilmDetails) -> RenderableType:
@@ -24,7 +38,7 @@ def render_details(details: FilmDetails) -> RenderableType:
     heading = Text(e.title, style="bold")
     if e.original_title and e.original_title != e.title:
         heading.append("\n" + e.original_title, style="italic")
-    parts: list[RenderableType] = [heading, Text(facts_line(e), style="dim")]
+    parts: list[RenderableType] = [heading, Parts(fact_parts(e), style="dim")]
     if e.cast:
         parts.append(Text(cast_line(e)))
     parts.append(Text())
@@ -47,11 +61,13 @@ def render_details(details: FilmDetails) -> RenderableType:
     if e.synopsis:
         parts += [Text(), Text(e.synopsis)]
     if details.sources:
-        lists = Text("\nOn the lists\n", style="bold")
+        # A grid: the place in a column of its own, each list's long name wrapped beside it.
+        lists = Table.grid(padding=(0, 1, 0, 0))
+        lists.add_column(justify="right", style="bold", no_wrap=True)
+        lists.add_column()
         for place in details.sources:
-            where = f"#{place.rank}" if place.rank is not None else "mentioned"
-            lists.append(f"  {where:>9}  {place.source}\n")
-        parts.append(lists)
+            lists.add_row(f"#{place.rank}" if place.rank is not None else "named", place.source)
+        parts += [Text("\nOn the lists", style="bold"), lists, Text()]
     if details.related:
         related = Text("Related\n", style="bold")
         for rel in details.related:
@@ -62,10 +78,10 @@ def render_details(details: FilmDetails) -> RenderableType:
     return Group(*parts)
 
 
-class DetailsPane(ScrollView, can_focus=False):
+class DetailsPane(ScrollView, can_focus=True):
     """A Line API view of the rendered details: showing another film renders its text once and
     repaints the pane, without a layout pass over the screen (a Static in a scroll container
-    costs several times more per highlighted film)."""
+    costs several times more per highlighted film). Focusable (tab), it scrolls by keys."""
 
     DEFAULT_CSS = "DetailsPane { overflow-x: hidden; }"
 
@@ -93,6 +109,11 @@ class DetailsPane(ScrollView, can_focus=False):
 
     def on_resize(self) -> None:
         self._layout_lines()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._width = -1  # a new theme: the lines are drawn again in its colours
+        self.refresh()
 
     def _layout_lines(self) -> None:
         width = self.scrollable_content_region.width
