@@ -183,8 +183,8 @@ class Library:
             notes: dict[int, str] = {}
             tags: dict[int, tuple[str, ...]] = {}
             append = rows.append
-            for rank, (i, t, o, y, tl, key, note, tags_json, w) in enumerate(cursor, 1):
-                append(ListRow(i, rank, t, o, y, w == 1, tl))
+            for rank, (i, t, o, y, tl, key, note, tags_json, u, seen, r) in enumerate(cursor, 1):
+                append(ListRow(i, rank, t, o, y, u == 1 or seen is not None, tl, r, seen))
                 keys[i] = key
                 if note:
                     notes[i] = note

@@ -311,3 +311,34 @@ async def test_a_new_theme_repaints_the_details_at_once(make_app: MakeApp) -> No
         after = details.render_line(0)
         assert before.text == after.text
         assert [s.style for s in before] != [s.style for s in after]
+
+
+async def test_the_list_has_a_header_and_a_legend(make_app: MakeApp, library: Library) -> None:
+    library.mark_watched(library.find("Il Mare").id, "2025-01-01", tears=2)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = str(app.screen.query_one("#list-header").render())
+        assert "Title" in header and "Tears" in header
+        legend = str(app.screen.query_one("#left").border_subtitle)
+        assert "✔ watched" in legend and "· to watch" in legend
+
+
+async def test_a_wide_list_shows_watched_date_rating_and_tags(
+    make_app: MakeApp, library: Library
+) -> None:
+    film_id = library.find("A Moment to Remember").id
+    library.mark_watched(film_id, "2025-03-01", tears=5)
+    library.swap_rating(film_id, "4.5")
+    library.retag(film_id, ["rain"], replace=True)
+    app = make_app()
+    async with app.run_test(size=(220, 30)) as pilot:
+        await pilot.pause(0.3)
+        line = app.main.film_list.render_line(0).text
+        assert "A Moment to Remember 2004" in line, "the year follows the title"
+        assert "2025-03-01" in line and "4.5★" in line and "#rain" in line, line
+    narrow = make_app()
+    async with narrow.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        line = narrow.main.film_list.render_line(0).text
+        assert "A Moment to Remember" in line and "2025-03-01" not in line, line

@@ -52,9 +52,10 @@ class FilmEntry:
         return f"{self.title} ({self.year})"
 
     def list_row(self) -> ListRow:
+        seen = self.watched_on.isoformat() if self.watched_on else None
         return ListRow(
             self.id, self.rank, self.title, self.original_title, self.year, self.watched,
-            self.tear_level,
+            self.tear_level, self.rating, seen,
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
@@ -170,6 +171,8 @@ class ListRow(NamedTuple):
     year: int
     watched: bool
     tear_level: int | None
+    rating: float | None = None
+    last_seen: str | None = None  # the latest viewing's day, YYYY-MM-DD (shown, never parsed)
 
 
 @dataclass(frozen=True)

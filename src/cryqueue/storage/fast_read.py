@@ -24,7 +24,8 @@ from cryqueue.storage import schema
 WATCHED_SQL = "(watched_undated OR EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id))"
 LISTING_SQL = (
     "SELECT id, title, original_title, year, tear_level, search_norm, note, tags_json,"
-    f" {WATCHED_SQL} FROM film ORDER BY rank_key"
+    " watched_undated, (SELECT max(watched_on) FROM viewing WHERE viewing.film_id = film.id),"
+    " rating FROM film ORDER BY rank_key"
 )
 CATALOG_VERSION_KEY = "catalog_version"
 # A film's entry is read by FilmEntry's own field names (its columns, declared once there):
@@ -126,9 +127,10 @@ def read_films(
 
 
 def rows_of(cursor: sqlite3.Cursor) -> list[ListRow]:
+    """List rows from a cursor over LISTING_SQL."""
     return [
-        ListRow(i, rank, t, o, y, w == 1, tl)
-        for rank, (i, t, o, y, tl, _key, _note, _tags, w) in enumerate(cursor, 1)
+        ListRow(i, rank, t, o, y, u == 1 or seen is not None, tl, r, seen)
+        for rank, (i, t, o, y, tl, _key, _note, _tags, u, seen, r) in enumerate(cursor, 1)
     ]
 
 

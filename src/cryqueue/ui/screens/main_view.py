@@ -27,7 +27,7 @@ from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, listing_sta
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.ui.actions import bindings, footer_place
 from cryqueue.ui.widgets.details import DetailsPane
-from cryqueue.ui.widgets.film_list import FilmList
+from cryqueue.ui.widgets.film_list import LEGEND, FilmList, ListHeader
 from cryqueue.ui.widgets.notes import NotesEditor
 from cryqueue.ui.widgets.notes_preview import NotesPreview
 
@@ -110,7 +110,9 @@ class MainView(Screen[None]):
         yield Static(" 💧 cryqueue", id="header-slot")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield FilmList(id="films")
+                films = FilmList(id="films")
+                yield ListHeader(films, id="list-header")
+                yield films
                 with Horizontal(id="filter-bar"):
                     yield Label("Filter /", id="filter-prompt")
                     yield Input(
@@ -266,6 +268,7 @@ class MainView(Screen[None]):
 
     def _set_listing(self, listing: Listing, keep: int | None) -> None:
         self.listing = listing
+        self.film_list.tags = listing.tags
         self._consensus = None
         self._stats = None
         self.apply_view(keep)
@@ -343,7 +346,7 @@ class MainView(Screen[None]):
             return
         # Until the first film is ticked or rated, the list says in one line how to start.
         fresh = stats.watched == 0 and stats.rated == 0
-        self.query_one("#left").border_subtitle = FIRST_STEPS if fresh else ""
+        self.query_one("#left").border_subtitle = FIRST_STEPS if fresh else LEGEND
         tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
         # The filter first: the header is cut at the terminal's width, the filter never.
         parts = [f"filter “{self.search_text}”"] if self.search_text else []

@@ -3,23 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
-from cryqueue.domain.films import ListRow, tear_scale
+from cryqueue.domain.films import ListRow, rating_text, tear_scale
 from cryqueue.domain.listing import move_row
 from cryqueue.ui.actions import bindings
 
 WATCHED_MARK, UNWATCHED_MARK = "✔", "·"
+LEGEND = f"{WATCHED_MARK} watched  {UNWATCHED_MARK} to watch  ●○ tears"
+TITLE_ROOM = 48  # cells a title (with its year and original) keeps before other columns show
+TAGS_MAX = 30
 LINE_CACHE_SIZE = 2_000  # rendered lines kept: a few screens' worth
 
 
@@ -60,10 +66,12 @@ class FilmList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[ListRow] = []
-        self._lines: dict[tuple[ListRow, bool, int, int], Strip] = {}
+        self._lines: dict[tuple[ListRow, bool, int, int, tuple[str, ...] | None], Strip] = {}
+        self.header: ListHeader | None = None  # the column names over the list
         self._index_cache: dict[int, int] | None = {}
         self._rank_width = 2
         self._styles: dict[tuple[str, bool], Style] = {}
+        self.tags: Mapping[int, tuple[str, ...]] = {}  # the films' tags, shown when wide
 
     # Data ----------------------------------------------------------------------------------
 
@@ -80,6 +88,8 @@ class FilmList(ScrollView, can_focus=True):
         self._index_cache = None  # built when first needed: a filter keystroke never needs it
         top = total if total is not None else max((row.rank for row in self.rows), default=1)
         self._rank_width = max(2, len(str(top)))
+        if self.header is not None:
+            self.header.refresh()
         target = None
         if keep_id is not None:
             target = next((i for i, row in enumerate(self.rows) if row.id == keep_id), None)
@@ -153,6 +163,8 @@ class FilmList(ScrollView, can_focus=True):
         self.focus()
 
     def on_resize(self) -> None:
+        if self.header is not None:
+            self.header.refresh()
         self.virtual_size = Size(self.size.width, len(self.rows))
         if self.rows:
             self.cursor_into_view()
@@ -195,7 +207,7 @@ class FilmList(ScrollView, can_focus=True):
         row = self.rows[index]
         cursor = index == self.cursor
         # Scrolling by a line re-renders every visible line: the cache makes that a lookup.
-        key = (row, cursor, width, self._rank_width)
+        key = (row, cursor, width, self._rank_width, self.tags.get(row.id))
         strip = self._lines.get(key)
         if strip is None:
             if len(self._lines) > LINE_CACHE_SIZE:
@@ -206,32 +218,100 @@ class FilmList(ScrollView, can_focus=True):
         # than the rest of the line put together.
         return strip
 
+    def columns(self, width: int) -> Columns:
+        return Columns.fitting(width, self._rank_width)
+
     def _render_row(self, row: ListRow, cursor: bool, width: int) -> Strip:
         """Segments built by hand (a rich Text per line costs several times more)."""
         plain = self._style("", cursor)
+        dim = self._style("film-list--year", cursor)
+        cols = self.columns(width)
         rank = f"{row.rank:>{self._rank_width}} "
         mark = (WATCHED_MARK if row.watched else UNWATCHED_MARK) + " "
         year = f" {row.year}"
-        tears = " " + (tear_scale(row.tear_level) or "     ")
-        room = max(width - len(rank) - 2 - len(year) - len(tears), 1)
-        title = _fit(row.title, room)
+        # The year follows the title, so a title is cut only when the line is truly full.
+        title = _fit(row.title, max(cols.title - len(year), 1))
         segments = [
             Segment(rank, self._style("film-list--rank", cursor)),
             Segment(mark, self._style("film-list--watched", cursor)),
             Segment(title, plain),
+            Segment(year, dim),
         ]
-        used = cell_len(title)
+        used = cell_len(title) + len(year)
         original = row.original_title
-        if original and original != row.title and used + 3 <= room:
-            extra = _fit(f"  {original}", room - used)
+        if original and original != row.title and used + 4 <= cols.title:
+            extra = _fit(f"  {original}", cols.title - used)
             segments.append(Segment(extra, self._style("film-list--original", cursor)))
             used += cell_len(extra)
         segments += [
-            Segment(" " * (room - used), plain),
-            Segment(year, self._style("film-list--year", cursor)),
-            Segment(tears, self._style("film-list--tears", cursor)),
+            Segment(" " * (cols.title - used), plain),
+            Segment(
+                " " + (tear_scale(row.tear_level) or "     "),
+                self._style("film-list--tears", cursor),
+            ),
         ]
+        if cols.seen:
+            segments.append(Segment(f" {row.last_seen or '':<10}", dim))
+        if cols.rating:
+            segments.append(
+                Segment(f" {rating_text(row.rating):>4}", self._style("film-list--tears", cursor))
+            )
+        if cols.tags:
+            tags = " ".join(f"#{t}" for t in self.tags.get(row.id, ()))
+            segments.append(
+                Segment(" " + _fit(tags, cols.tags), self._style("film-list--original", cursor))
+            )
         return Strip(segments).adjust_cell_length(width, plain)
+
+    def header_text(self, width: int) -> str:
+        """The header row over the columns, from the same layout as the rows."""
+        cols = self.columns(width)
+        text = f"{'#':>{self._rank_width}} {WATCHED_MARK} {'Title · year · original':<{cols.title}}"
+        text += f" {'Tears':<5}"
+        if cols.seen:
+            text += f" {'Watched':<10}"
+        if cols.rating:
+            text += f" {'★':>4}"
+        if cols.tags:
+            text += " Tags"
+        return _fit(text, width)
+
+
+class ListHeader(Widget):
+    """The column names over the list, laid out by the list itself."""
+
+    DEFAULT_CSS = "ListHeader { height: 1; color: $text-muted; text-style: bold; }"
+
+    def __init__(self, films: FilmList, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.films = films
+        films.header = self
+
+    def render(self) -> Text:
+        return Text(self.films.header_text(self.films.scrollable_content_region.width))
+
+
+@dataclass(frozen=True)
+class Columns:
+    """How a line's width is shared: the title gets what the other columns leave, and the
+    watched date, rating and tags appear only when the title keeps room enough."""
+
+    title: int
+    seen: bool = False
+    rating: bool = False
+    tags: int = 0
+
+    @classmethod
+    def fitting(cls, width: int, rank_width: int) -> Columns:
+        fixed = rank_width + 1 + 2 + 6  # rank, mark, tears
+        room = width - fixed
+        seen = rating = room - 16 >= TITLE_ROOM
+        if seen:
+            room -= 16
+        tags = max(min(room - TITLE_ROOM - 1, TAGS_MAX), 0) if room >= TITLE_ROOM + 12 else 0
+        if tags:
+            room -= tags + 1
+        return cls(max(room, 1), seen, rating, tags)
 
 
 def _fit(text: str, cells: int) -> str:
