@@ -44,18 +44,21 @@ def _wait_for(predicate, socket: str, timeout: float = 20.0) -> str:  # type: ig
     raise AssertionError(f"the screen never showed what was expected; last screen:\n{screen}")
 
 
-def _launch(tmp_path: Path, db: Path, socket: str) -> Path:
-    """Start the app in a detached tmux session named 'app'; returns the file with its pid."""
+def _launch(tmp_path: Path, db: Path, socket: str, size: tuple[int, int] = (100, 30)) -> Path:
+    """Start the app in a detached tmux session named 'app'; returns the file with its pid.
+    Its home is inside tmp_path, so a default export folder is too."""
     pid_file = tmp_path / "app.pid"
     env_prefix = (
-        f"LANG=C.UTF-8 XDG_CONFIG_HOME={tmp_path / 'config'} "
-        f"XDG_DATA_HOME={tmp_path / 'data'} TERM=xterm-256color"
+        f"LANG=C.UTF-8 HOME={tmp_path} XDG_CONFIG_HOME={tmp_path / 'config'} "
+        f"XDG_DATA_HOME={tmp_path / 'data'} XDG_DOCUMENTS_DIR={tmp_path / 'Documents'} "
+        "TERM=xterm-256color"
     )
     command = (
         f"sh -c 'echo $$ > {pid_file}; exec env -u COLUMNS -u LINES {env_prefix} "
         f"{sys.executable} -m cryqueue --db {db}'; echo EXITED $?; sleep 30"
     )
-    _tmux("-u", "new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command, socket=socket)
+    width, height = (str(n) for n in size)
+    _tmux("-u", "new-session", "-d", "-s", "app", "-x", width, "-y", height, command, socket=socket)
     return pid_file
 
 
@@ -85,6 +88,69 @@ def test_app_in_tmux(tmp_path: Path) -> None:
         assert top.watched and top.tear_level == 4
     finally:
         library.close()
+
+
+def _keys(socket: str, *keys: str) -> None:
+    for key in keys:
+        _tmux("send-keys", "-t", "app", key, socket=socket)
+
+
+def _replace_input(socket: str, text: str, shown: str) -> None:
+    """Clear the dialog's input, which shows `shown`, and type `text`. The dialog is drawn a
+    moment before its input takes the focus, and keys sent before then are dropped: ctrl+u is
+    sent until the input is seen empty, then the text."""
+    _wait_for(lambda s: shown in s, socket)
+    deadline = time.monotonic() + 10
+    while shown in _tmux("capture-pane", "-p", "-t", "app", socket=socket):
+        assert time.monotonic() < deadline, "the input never took ctrl+u"
+        _keys(socket, "C-u")
+        time.sleep(0.2)
+    _tmux("send-keys", "-t", "app", "-l", text, socket=socket)
+    _wait_for(lambda s: text[-30:] in s, socket)
+
+
+def test_dialogs_import_and_export_at_80x24(tmp_path: Path) -> None:
+    db = tmp_path / "real.db"
+    Library.open(db).close()
+    diary = tmp_path / "diary.csv"
+    diary.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n"
+        "2023-02-01,Il Mare,2000,u,4.5\n2023-02-02,Hachi: A Dog's Tale,2009,u,5\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "shared.md"
+    socket = f"cryqueue-dialogs-{os.getpid()}"
+    _launch(tmp_path, db, socket, size=(80, 24))
+    try:
+        _wait_for(lambda s: "A Moment to Remember" in s, socket)
+        _keys(socket, "a")  # the film form shows every field and its buttons at 80x24
+        _wait_for(lambda s: "Cast (comma-separated)" in s and "Save" in s and "Cancel" in s, socket)
+        _keys(socket, "Escape")
+        _wait_for(lambda s: "Add a film" not in s, socket)
+        _keys(socket, "i")
+        _wait_for(lambda s: "Import from cryqueue" in s, socket)
+        _replace_input(socket, str(diary), shown=f"{tmp_path.name}{os.sep}")
+        _keys(socket, "Enter")
+        # the question, its buttons, and the plan listing each film
+        _wait_for(
+            lambda s: all(
+                t in s for t in ("Would import diary.csv", "Yes (y)", "Hachi", "Il Mare")
+            ),
+            socket,
+        )
+        _keys(socket, "y")
+        _wait_for(lambda s: "Imported diary.csv" in s, socket)
+        _keys(socket, "x")
+        _wait_for(lambda s: "Export to Markdown" in s, socket)
+        _replace_input(socket, str(target), shown="cryqueue-ranking.md")
+        _keys(socket, "Enter")
+        _wait_for(lambda s: "Exported your ranking" in s, socket)
+        _keys(socket, "q")
+        _wait_for(lambda s: "EXITED 0" in s, socket)
+    finally:
+        _tmux("kill-server", socket=socket)
+    text = target.read_text(encoding="utf-8")
+    assert "**Hachi: A Dog's Tale**" in text and "**Il Mare**" in text
 
 
 def _note_of(db: Path, title: str) -> str:

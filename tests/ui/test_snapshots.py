@@ -82,3 +82,45 @@ def test_narrow_terminal(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -
 
 def test_standard_terminal_80x24(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
     assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=_no_blink)
+
+
+def test_wide_terminal_120x40(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=_no_blink)
+
+
+def test_film_form_at_80x24(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
+    async def open_form(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await _no_blink(pilot)
+
+    assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=open_form)
+
+
+def test_film_form_at_60x20(snap_compare: SnapCompare, snapshot_app: CryqueueApp) -> None:
+    async def open_form(pilot: Pilot[None]) -> None:
+        await pilot.press("a", "enter")  # an empty form: the error names the title
+        await _no_blink(pilot)
+
+    assert snap_compare(snapshot_app, terminal_size=(60, 20), run_before=open_form)
+
+
+def test_import_question_at_80x24(
+    snap_compare: SnapCompare, snapshot_app: CryqueueApp, tmp_path: Path
+) -> None:
+    diary = tmp_path / "diary.csv"
+    diary.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n2023-01-01,X,2001,u,9\n"
+        "2023-01-01,Il Mare,2000,u,4\n2023-01-01,Hachi: A Dog's Tale,2009,u,5\n",
+        encoding="utf-8",
+    )
+
+    async def open_plan(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await pilot.press("i")
+        app.screen.query_one(Input).value = str(diary)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await _no_blink(pilot)
+
+    assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=open_plan)
