@@ -12,6 +12,7 @@ import pytest
 from rich.cells import cell_len
 
 from cryqueue import __version__
+from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import FilmEntry
 from cryqueue.library import Library
 
@@ -273,6 +274,28 @@ def test_watch_refuses_a_future_date(cli: Any, db_dump: Dump, seeded: Library) -
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     err = refused(cli, db_dump, "watch", "Always", "--on", tomorrow)
     assert "in the future" in err
+
+
+def test_watch_refuses_a_day_long_before_the_film(cli: Any, db_dump: Dump) -> None:
+    """Always is from 2011: a festival screening in 2010 is possible, 2009 is not."""
+    err = refused(cli, db_dump, "watch", "Always", "--on", "2009-12-31")
+    assert err == (
+        "cryqueue: date 2009-12-31 is more than a year before the film's year (2011); "
+        "give the day you watched it\n"
+    )
+    code, out, _err = cli("watch", "Always", "--on", "2010-01-01")
+    assert (code, out) == (0, "Watched Always (2011) on 2010-01-01.\n")
+
+
+def test_the_app_cannot_log_a_day_long_before_the_film_either(seeded: Library) -> None:
+    """The app's `w` (toggle, today) and `W` (a day typed) go through the library's rule."""
+    film = entry(seeded, "Always")
+    with pytest.raises(UsageError, match="more than a year before the film's year"):
+        seeded.mark_watched(film.id, "2001-05-05")
+    with pytest.raises(UsageError, match="more than a year before the film's year"):
+        seeded.toggle_watched(film.id, date(2009, 6, 1))
+    assert entry(seeded, "Always").viewings == ()
+    assert seeded.toggle_watched(film.id, date(2010, 6, 1))[1].days == (date(2010, 6, 1),)
 
 
 @pytest.mark.parametrize(

@@ -306,11 +306,14 @@ class Library:
         self, film_id: int, on: str | date | None = None, tears: int | str | None = None
     ) -> date:
         """Log a viewing (today unless `on` says otherwise), and the tear level if given, in one
-        transaction; a film can be watched many times."""
-        day = validate.viewing_date(on)
+        transaction; a film can be watched many times. A day after today, or more than a year
+        before the film's year, is refused (see `validate.viewing_date`)."""
+        today = date.today()
+        day = validate.viewing_date(on, today)
         level = validate.tear_level(tears)
         with self.db.write() as session:
             film = self._touch(session, film_id)
+            validate.viewing_date(day, today, film.year)
             if tears is not None:
                 film.tear_level = level
             session.add(Viewing(film_id=film_id, watched_on=day))
@@ -326,7 +329,8 @@ class Library:
 
     def toggle_watched(self, film_id: int, on: date) -> tuple[Viewings, Viewings]:
         """Forget a watched film's viewings, or log one `on` that day for a film not watched:
-        decided on the viewings stored now, in the same transaction. Returns before and after."""
+        decided on the viewings stored now, in the same transaction. Returns before and after.
+        `on` is the caller's today: a film more than a year from coming out is refused."""
         with self.db.write() as session:
             film = self._touch(session, film_id)
             before = Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
@@ -334,6 +338,7 @@ class Library:
                 film.watched_undated = False
                 session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
                 return before, Viewings()
+            validate.viewing_date(on, on, film.year)
             session.add(Viewing(film_id=film_id, watched_on=on))
             return before, Viewings((on,))
 

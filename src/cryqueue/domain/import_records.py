@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cryqueue.domain.films import FilmFacts
+from cryqueue.domain.validate import viewing_out_of_range
+from cryqueue.domain.wording import counted
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass builds a third slower, per record
@@ -71,6 +73,32 @@ def skip_counts(skipped: Iterable[Skip]) -> str:
     """'722 TV episodes, 3 without a year': the skips by group, largest first."""
     counts = Counter(skip.group for skip in skipped)
     return ", ".join(group.count(n) for group, n in counts.most_common())
+
+
+def viewings_kept_as_given(
+    records: Iterable[ImportRecord], today: date, shown: int = 5
+) -> list[str]:
+    """The summary's note on viewings that could not be logged by hand (more than a year
+    before the film's year, or after today: `validate.viewing_out_of_range`). An import keeps
+    what its file says, so they are kept, and named here (the first `shown` of them); [] when
+    there are none. A viewing repeated by several rows or files is named once."""
+    odd = list(
+        dict.fromkeys(
+            (record.facts.title, record.facts.year, day)
+            for record in records
+            for day in (*record.viewings, *record.rewatches)
+            if viewing_out_of_range(day, record.facts.year, today)
+        )
+    )
+    if not odd:
+        return []
+    named = ", ".join(f"{title} ({year}) on {day.isoformat()}" for title, year, day in odd[:shown])
+    more = f" and {len(odd) - shown} more" if len(odd) > shown else ""
+    verb = "was" if len(odd) == 1 else "were"
+    return [
+        f"{counted(len(odd), 'viewing')} dated more than a year before the film's year, or "
+        f"after today, {verb} kept as given: {named}{more}"
+    ]
 
 
 @dataclass

@@ -103,12 +103,16 @@ def iso_day(text: object) -> date | None:
     return day if day.isoformat() == text else None
 
 
-def viewing_date(value: str | date | None, today: date | None = None) -> date:
-    """A viewing date: ISO YYYY-MM-DD, not in the future; None means today."""
+def viewing_date(
+    value: str | date | None, today: date | None = None, film_year: int | None = None
+) -> date:
+    """A viewing date: ISO YYYY-MM-DD, not in the future; None means today. With `film_year`,
+    a viewing logged by hand may be at most a year before the film's year (a festival screening
+    comes first), never earlier (see `viewing_out_of_range`)."""
     today = today or date.today()
     if value is None:
-        return today
-    if isinstance(value, date):
+        parsed = today
+    elif isinstance(value, date):
         parsed = value
     else:
         day = iso_day(value.strip())
@@ -119,7 +123,19 @@ def viewing_date(value: str | date | None, today: date | None = None) -> date:
         raise UsageError(f"date {parsed.isoformat()} is in the future; give the day you watched it")
     if parsed.year < YEAR_MIN:
         raise UsageError(f"date {parsed.isoformat()} is too early; give the day you watched it")
+    if film_year is not None and viewing_out_of_range(parsed, film_year, today):
+        raise UsageError(
+            f"date {parsed.isoformat()} is more than a year before the film's year "
+            f"({film_year}); give the day you watched it"
+        )
     return parsed
+
+
+def viewing_out_of_range(day: date, film_year: int, today: date) -> bool:
+    """Whether a viewing on `day` cannot be right: more than a year before the film's year
+    (festival screenings come a year early at most) or after today. Logging one by hand is
+    refused; an import keeps what its file says and lists such viewings."""
+    return day.year < film_year - 1 or day > today
 
 
 def rating(value: float | int | str | None) -> float | None:

@@ -27,6 +27,7 @@ from cryqueue.domain.import_records import (
     ImportSummary,
     Skip,
     skip_counts,
+    viewings_kept_as_given,
 )
 from cryqueue.domain.search import fold, identity_names
 from cryqueue.domain.validate import tag_key
@@ -165,7 +166,7 @@ def import_batch(
         matched=len(films) - len(new),
         skipped=tuple(skipped),
         lines=tuple(lines),
-        notes=tuple(batch.notes),
+        notes=(*batch.notes, *viewings_kept_as_given(batch.records, date.today())),
         ignored=tuple(batch.ignored),
     )
     if dry_run:
