@@ -3,9 +3,13 @@ holds afterwards. Refused commands change nothing."""
 
 from __future__ import annotations
 
+import io
 import json
+import shlex
+import sys
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,6 +83,25 @@ def test_help_lists_every_command(cli: Any) -> None:
         assert command in out
 
 
+def test_help_groups_the_commands_by_task(cli: Any) -> None:
+    _code, out, _err = cli("--help", db=None)
+    groups: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        if line.endswith(":") and not line.startswith(" "):
+            title = line[:-1]
+            groups[title] = []
+        elif line.startswith("  ") and not line.startswith("   ") and groups:
+            groups[title].append(line.split()[0])
+    assert groups.pop("options")[0] == "-h,"
+    assert groups == {
+        "Your list": ["list", "search", "show", "watch", "unwatch", "tears", "rate", "tag",
+                      "note", "move"],
+        "Films": ["add", "remove"],
+        "Files": ["export", "import", "backup", "restore", "doctor"],
+    }  # fmt: skip
+    assert "positional arguments" not in out  # no second, ungrouped list
+
+
 def test_unknown_command_is_a_one_line_usage_error(cli: Any) -> None:
     code, out, err = cli("rate", "Always")
     assert (code, out) == (2, "")
@@ -109,6 +132,53 @@ def test_list_table_columns_line_up_with_hangul(cli: Any) -> None:
     columns |= {cell_len(line[: line.index(" 19")]) for line in lines[1:] if " 19" in line}
     header = cell_len(lines[0][: lines[0].index(" Year")])
     assert columns == {header}
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """`terminal(columns)`: stdout (and, with `stdin=`, stdin) look like a terminal that wide;
+    `stdin` is what the user will type."""
+
+    def make(columns: int, stdin: str | None = None) -> None:
+        monkeypatch.setenv("COLUMNS", str(columns))
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+        if stdin is not None:
+            typed = io.StringIO(stdin)
+            monkeypatch.setattr(typed, "isatty", lambda: True)
+            monkeypatch.setattr(sys, "stdin", typed)
+
+    return make
+
+
+@pytest.mark.parametrize("columns", [40, 45, 60])
+@pytest.mark.parametrize("command", [["list"], ["search", "the"]])
+def test_list_fits_a_narrow_terminal(
+    cli: Any, terminal: Callable[..., None], columns: int, command: list[str]
+) -> None:
+    """Titles are cut with an ellipsis; a row never wraps, and every row keeps its year."""
+    _code, piped, _err = cli(*command)
+    terminal(columns)
+    code, out, err = cli(*command)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == len(piped.splitlines())
+    assert max(cell_len(line) for line in lines) <= columns
+    assert "…" in out
+    for line, full in zip(lines[1:], piped.splitlines()[1:], strict=True):
+        assert line.split()[0] == full.split()[0]  # the rank
+        year = next(w for w in full.split() if w.isdigit() and len(w) == 4)
+        assert f"  {year}" in line
+
+
+def test_list_on_a_wide_terminal_and_in_a_pipe_keeps_whole_rows(
+    cli: Any, terminal: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "30")  # not a terminal: the width does not apply
+    _code, piped, _err = cli("list")
+    assert "…" not in piped
+    assert "Miracle in Cell No. 7  7번방의 선물" in piped
+    terminal(120)
+    assert cli("list")[1] == piped
 
 
 def test_list_table_shows_watched_and_tears(cli: Any) -> None:
@@ -213,6 +283,33 @@ def test_show_text_with_user_state(cli: Any) -> None:
     assert "Top 5 Korean Movies That Are Guaranteed To Make You Cry: #5" in out
 
 
+@pytest.mark.parametrize("columns", [30, 41, 50, 55, 64])
+def test_show_wraps_between_words_at_the_terminal_width(
+    cli: Any, terminal: Callable[..., None], columns: int
+) -> None:
+    cli("note", "Il Mare", "The mailbox. " * 12 + "\n\n- 눈물 " * 3)
+    _code, piped, _err = cli("show", "Il Mare")
+    terminal(columns)
+    code, out, _err = cli("show", "Il Mare")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(cell_len(line) for line in lines) <= columns
+    assert "96 min" in out  # never '96' at the end of one line and 'min' on the next
+    assert not any(line.rstrip().endswith("96") for line in lines)
+    assert "    시월애" in lines  # an indented line keeps its indent
+    # Nothing lost: the same words, only the facts' separators where the line breaks.
+    assert out.replace("·", "").split() == piped.replace("·", "").split()
+    if columns == 50:
+        assert "    2000 · film · directed by Lee Hyun-seung" in lines
+        assert "    96 min" in lines
+
+
+def test_show_in_a_pipe_is_not_wrapped(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "30")
+    _code, out, _err = cli("show", "Il Mare")
+    assert "    2000 · film · directed by Lee Hyun-seung · 96 min" in out.splitlines()
+
+
 def test_show_json(cli: Any) -> None:
     code, out, _err = cli("show", "The Lake House", "--format", "json")
     assert code == 0
@@ -315,9 +412,15 @@ def test_unwatch_forgets_every_viewing(cli: Any, seeded: Library) -> None:
     cli("watch", "Always", "--on", "2024-04-01")
     code, out, _err = cli("unwatch", "Always")
     assert code == 0
-    assert out == "Always (2011) is no longer watched (2 viewing(s) forgotten).\n"
+    assert out == "Always (2011) is no longer watched (2 viewings forgotten).\n"
     assert entry(seeded, "Always").viewings == ()
     assert films_json(cli, "--watched") == []
+
+
+def test_unwatch_counts_one_viewing_in_the_singular(cli: Any) -> None:
+    cli("watch", "Always", "--on", "2024-03-01")
+    code, out, _err = cli("unwatch", "Always")
+    assert (code, out) == (0, "Always (2011) is no longer watched (1 viewing forgotten).\n")
 
 
 def test_unwatch_an_unwatched_film(cli: Any, db_dump: Dump, seeded: Library) -> None:
@@ -514,8 +617,12 @@ def test_add_refuses_bad_facts(cli: Any, db_dump: Dump, seeded: Library, args: l
 
 def test_remove(cli: Any, seeded: Library) -> None:
     cli("watch", "Il Mare", "--on", "2024-01-01")
-    code, out, _err = cli("remove", "Il Mare")
-    assert (code, out) == (0, "Removed Il Mare (2000).\n")
+    code, out, err = cli("remove", "Il Mare")  # not on a terminal: nobody to ask
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        "Removed Il Mare (2000). To undo, restore the backup made just before (this also "
+        "undoes any change made since): cryqueue restore "
+    )
     films = films_json(cli)
     assert len(films) == 16
     assert "Il Mare" not in [f["title"] for f in films]
@@ -535,3 +642,72 @@ def test_remove_own_film(cli: Any) -> None:
 
 def test_remove_unknown_film_changes_nothing(cli: Any, db_dump: Dump, seeded: Library) -> None:
     refused(cli, db_dump, "remove", "Titanic")
+    assert list(seeded.db.path.parent.glob("*.bak")) == []
+
+
+def test_the_command_remove_prints_undoes_it(cli: Any, db_path: Path) -> None:
+    cli("watch", "Il Mare", "--on", "2024-01-01")
+    cli("note", "Il Mare", "the mailbox")
+    _code, out, _err = cli("remove", "Il Mare")
+    undo = shlex.split(out.split(": ", 1)[1])
+    assert undo[:2] == ["cryqueue", "restore"]
+    backup = Path(undo[2])
+    assert backup.parent == db_path.parent and backup.name.startswith("cq.db.pre-remove-")
+    assert cli(*undo[1:])[0] == 0
+    film = next(f for f in films_json(cli) if f["title"] == "Il Mare")
+    assert (film["rank"], film["viewing_dates"], film["note"]) == (7, ["2024-01-01"], "the mailbox")
+
+
+def test_remove_asks_first_on_a_terminal(
+    cli: Any, terminal: Callable[..., None], db_dump: Dump, db_path: Path
+) -> None:
+    cli("watch", "Il Mare", "--on", "2024-01-01")
+    cli("tears", "Il Mare", "5")
+    before = db_dump()
+    for answer in ("n\n", "\n", "", "maybe\n"):
+        terminal(80, stdin=answer)
+        code, out, err = cli("remove", "Il Mare")
+        assert err == "Remove Il Mare (2000) with its 1 viewing and tear level? [y/N] "
+        assert (code, out) == (1, "Kept Il Mare (2000); nothing was removed.\n")
+    assert db_dump() == before
+    assert list(db_path.parent.glob("*.bak")) == []
+    terminal(80, stdin="y\n")
+    code, out, err = cli("remove", "Il Mare")
+    assert code == 0 and out.startswith("Removed Il Mare (2000). To undo")
+    assert "Il Mare" not in titles(cli)
+
+
+def test_remove_yes_does_not_ask(cli: Any, terminal: Callable[..., None]) -> None:
+    terminal(80, stdin="")
+    code, out, err = cli("remove", "The Classic", "--yes")
+    assert (code, err) == (0, "")
+    assert out.startswith("Removed The Classic (2003). To undo")
+
+
+def test_a_title_shared_by_two_films_asks_for_the_year(cli: Any, db_dump: Dump) -> None:
+    err = refused(cli, db_dump, "tears", "be with you", "4")
+    assert err == (
+        "cryqueue: 2 films are titled 'be with you': Be with You (2004), Be with You (2018); "
+        "add --year\n"
+    )
+    code, out, _err = cli("tears", "be with you", "4", "--year", "2018")
+    assert (code, out) == (0, "Tear level of Be with You (2018): 4/5.\n")
+    code, out, _err = cli("tag", "Be with You", "--year", "2004", "+rain", "-sunny")
+    assert (code, out) == (0, "Tags of Be with You (2004): #rain.\n")
+    assert "いま、会いにゆきます" in cli("show", "Be with You", "--year=2004")[1]
+    err = refused(cli, db_dump, "show", "Be with You", "--year", "1999")
+    assert err == (
+        "cryqueue: no film titled 'Be with You' from 1999; "
+        "did you mean Be with You (2018) or Be with You (2004)?\n"
+    )
+    err = refused(cli, db_dump, "show", "Be with You (2004)", "--year", "2018")
+    assert "says 2004 but --year says 2018" in err
+
+
+def test_an_unknown_title_suggests_close_matches(cli: Any, db_dump: Dump) -> None:
+    err = refused(cli, db_dump, "show", "windstrck")
+    assert err == "cryqueue: no film titled 'windstrck'; did you mean Windstruck (2004)?\n"
+    err = refused(cli, db_dump, "watch", "momnt to remembr")
+    assert "did you mean A Moment to Remember (2004)?" in err
+    err = refused(cli, db_dump, "note", "ㄴㄷㅅㄴ", "x")
+    assert "did you mean A Werewolf Boy (2012)?" in err

@@ -33,7 +33,7 @@ from cryqueue.domain.films import (
 )
 from cryqueue.domain.import_records import ImportBatch, ImportRecord, ImportSummary
 from cryqueue.domain.listing import WatchFilter
-from cryqueue.domain.search import identity_names
+from cryqueue.domain.search import identity_names, similar_titles
 from cryqueue.domain.text import norm, search_columns, split_year
 from cryqueue.interop import import_sources, letterboxd, spreadsheet
 from cryqueue.interop import json_format as json_io
@@ -218,16 +218,29 @@ class Library:
         with self.db.read() as session:
             return stats_of(self._driver(session))
 
-    def find(self, query: str) -> FilmEntry:
+    def find(self, query: str, year: int | None = None) -> FilmEntry:
         """The one film that `query` names: an English or original title, or a unique prefix of
-        one, case-insensitively; 'Title (Year)' picks between same-named films."""
-        name, year = split_year(query)
+        one, case-insensitively; 'Title (Year)' or `year` (the CLI's --year) picks between
+        same-named films. The one lookup of every command: an unknown title fails suggesting
+        the titles it may mean (the search's typo matching), namesakes fail naming each."""
+        name, in_query = split_year(query)
+        if year is not None and in_query is not None and in_query != year:
+            raise LookupFailed(f"{query!r} says {in_query} but --year says {year}; give one year")
+        shown = f"{query!r}" if year is None or in_query is not None else f"{name!r} from {year}"
+        year = in_query if year is None else year
         needle = norm(name)
         if not needle:
             raise LookupFailed("give a title to look up")
         with self.db.read() as session:
             exact = or_(col(Film.title_norm) == needle, col(Film.original_norm) == needle)
             rows = _candidates(session, exact, year)
+            if len(rows) > 1 and year is None:
+                by_year = sorted(rows[:MAX_CANDIDATES], key=lambda row: row[2])
+                names = ", ".join(f"{title} ({y})" for _id, title, y in by_year)
+                more = " …" if len(rows) > MAX_CANDIDATES else ""
+                raise LookupFailed(
+                    f"{len(rows)} films are titled {name!r}: {names}{more}; add --year"
+                )
             if not rows:
                 high = needle + "\U0010ffff"
                 prefix = or_(
@@ -241,12 +254,12 @@ class Library:
                 names = ", ".join(f"{title} ({y})" for _id, title, y in rows[:MAX_CANDIDATES])
                 more = " …" if len(rows) > MAX_CANDIDATES else ""
                 raise LookupFailed(
-                    f"{query!r} matches {len(rows)} films: {names}{more}; "
-                    "give more of the title, or the year as 'Title (YYYY)'"
+                    f"{shown} matches {len(rows)} films: {names}{more}; "
+                    "give more of the title, or add --year"
                 )
-            hint = _similar(session, needle)
+            hint = _similar(session, name)
         suggestion = f"; did you mean {hint}?" if hint else "; see 'cryqueue list'"
-        raise LookupFailed(f"no film matches {query!r}{suggestion}")
+        raise LookupFailed(f"no film titled {shown}{suggestion}")
 
     def sources(self) -> list[SourceDoc]:
         """The published lists with the films they rank or mention."""
@@ -606,20 +619,16 @@ def _candidates(session: Session, condition: Any, year: int | None) -> list[tupl
     return [(int(i), t, y) for i, t, y in rows if i is not None]
 
 
-def _similar(session: Session, needle: str) -> str:
-    pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = session.exec(
-        select(Film.title, Film.year)
-        .where(
-            or_(
-                col(Film.title_norm).like(pattern, escape="\\"),
-                col(Film.original_norm).like(pattern, escape="\\"),
-            )
-        )
-        .order_by(col(Film.rank_key))
-        .limit(3)
-    ).all()
-    return " or ".join(f"'{title} ({year})'" for title, year in rows)
+def _similar(session: Session, name: str) -> str:
+    """'Windstruck (2004)', or 'A (2001), B (2004) or C (2010)': the titles `name` may have
+    meant, by the search's rules (see `similar_titles`); '' when none comes close."""
+    rows = driver_of(session).execute(
+        "SELECT id, title, original_title, year FROM film ORDER BY rank_key"
+    )
+    films = {film_id: (title, original, year) for film_id, title, original, year in rows}
+    found = similar_titles(((i, t, o) for i, (t, o, _y) in films.items()), name)
+    labels = [f"{films[i][0]} ({films[i][2]})" for i in found]
+    return " or ".join(filter(None, (", ".join(labels[:-1]), *labels[-1:])))
 
 
 def _checked_facts(facts: FilmFacts) -> dict[str, Any]:

@@ -12,11 +12,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cryqueue.cli.parser import build_parser, tag_removals_as_values
-from cryqueue.cli.render import fail, format_details, format_table, print_json, progress_line, show
+from cryqueue.cli.parser import PROG, build_parser, tag_removals_as_values
+from cryqueue.cli.render import (
+    fail,
+    format_details,
+    format_table,
+    print_json,
+    progress_line,
+    show,
+    terminal_width,
+)
 from cryqueue.domain.errors import CryqueueError, UsageError
+from cryqueue.domain.text import visible
 
 if TYPE_CHECKING:
+    from cryqueue.domain.films import FilmEntry
     from cryqueue.domain.listing import WatchFilter
     from cryqueue.domain.reading import LibraryReader
     from cryqueue.library import Library
@@ -99,6 +109,14 @@ def _run(args: argparse.Namespace) -> int:
         library.close()
 
 
+def _find(library: Library, args: argparse.Namespace) -> FilmEntry:
+    """The film a command's TITLE (and --year) names: the one lookup every command uses."""
+    from cryqueue.domain import validate  # lazy: start-up
+
+    year = None if args.year is None else validate.year(args.year)
+    return library.find(args.title, year)
+
+
 def cmd_list(library: LibraryReader, args: argparse.Namespace) -> int:
     from cryqueue.domain.search import films_tagged, search_entries, tag_index  # lazy: start-up
 
@@ -114,7 +132,7 @@ def cmd_list(library: LibraryReader, args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json([e.to_json() for e in entries])
     else:
-        show(format_table(entries))
+        show(format_table(entries, terminal_width()))
     return 0
 
 
@@ -126,12 +144,12 @@ def cmd_search(library: LibraryReader, args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json([e.to_json() for e in entries])
     else:
-        show(format_table(entries))
+        show(format_table(entries, terminal_width()))
     return 0
 
 
 def cmd_show(library: Library, args: argparse.Namespace) -> int:
-    details = library.details(library.find(args.title).id)
+    details = library.details(_find(library, args).id)
     if args.format == "json":
         document = details.entry.to_json()
         document["sources"] = [
@@ -144,12 +162,12 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
         ]
         print_json(document)
     else:
-        show(format_details(details))
+        show(format_details(details, terminal_width()))
     return 0
 
 
 def cmd_watch(library: Library, args: argparse.Namespace) -> int:
-    film = library.find(args.title)
+    film = _find(library, args)
     day = library.mark_watched(film.id, args.on, args.tears)
     tears = f", tear level {args.tears}" if args.tears is not None else ""
     print(f"Watched {film.label} on {day.isoformat()}{tears}.")
@@ -157,17 +175,19 @@ def cmd_watch(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_unwatch(library: Library, args: argparse.Namespace) -> int:
-    film = library.find(args.title)
+    from cryqueue.domain.wording import counted  # lazy: start-up
+
+    film = _find(library, args)
     removed = library.unwatch(film.id)
     if removed:
-        print(f"{film.label} is no longer watched ({removed} viewing(s) forgotten).")
+        print(f"{film.label} is no longer watched ({counted(removed, 'viewing')} forgotten).")
     else:
         print(f"{film.label} was not watched; nothing changed.")
     return 0
 
 
 def cmd_tears(library: Library, args: argparse.Namespace) -> int:
-    film = library.find(args.title)
+    film = _find(library, args)
     level = library.set_tears(film.id, args.level)
     shown = "not rated" if level is None else f"{level}/5"
     print(f"Tear level of {film.label}: {shown}.")
@@ -177,14 +197,14 @@ def cmd_tears(library: Library, args: argparse.Namespace) -> int:
 def cmd_rate(library: Library, args: argparse.Namespace) -> int:
     from cryqueue.domain.films import rating_text  # lazy: start-up
 
-    film = library.find(args.title)
+    film = _find(library, args)
     _before, stars = library.swap_rating(film.id, args.stars)
     print(f"Rating of {film.label}: {rating_text(stars) or 'none'}.")
     return 0
 
 
 def cmd_tag(library: Library, args: argparse.Namespace) -> int:
-    film = library.find(args.title)
+    film = _find(library, args)
     add = [c[1:] for c in args.changes if c.startswith("+")]
     remove = [c[1:] for c in args.changes if c.startswith("-")]
     odd = [c for c in args.changes if not c.startswith(("+", "-"))]
@@ -207,7 +227,7 @@ def _checked_tag(value: str) -> str:
 
 
 def cmd_move(library: Library, args: argparse.Namespace) -> int:
-    film = library.find(args.title)
+    film = _find(library, args)
     moves: dict[str, Callable[[], int]] = {
         "to": lambda: library.move_to(film.id, args.to),
         "up": lambda: library.move_by(film.id, -_positive(args.up)),
@@ -231,7 +251,7 @@ def _positive(steps: int) -> int:
 
 
 def cmd_note(library: Library, args: argparse.Namespace) -> int:
-    film = library.find(args.title)
+    film = _find(library, args)
     try:
         text = sys.stdin.read() if args.text == "-" else args.text
     except UnicodeDecodeError:
@@ -261,10 +281,50 @@ def cmd_add(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(library: Library, args: argparse.Namespace) -> int:
-    film = library.find(args.title)
+    """On a terminal it asks first (--yes does not). The command line has no undo, so a dated
+    backup is made just before, and the message says how to get the film back from it."""
+    import shlex  # lazy: start-up
+
+    film = _find(library, args)
+    if not args.yes and sys.stdin.isatty() and not _confirmed(f"Remove {_what_goes(film)}?"):
+        show(f"Kept {film.label}; nothing was removed.")
+        return 1
+    backup = library.backup_beside("pre-remove")
     library.remove_film(film.id)
-    print(f"Removed {film.label}.")
+    show(
+        f"Removed {film.label}. To undo, restore the backup made just before (this also undoes "
+        f"any change made since): {PROG} restore {shlex.quote(str(backup))}"
+    )
     return 0
+
+
+def _what_goes(film: FilmEntry) -> str:
+    """'Il Mare (2000) with its 2 viewings and note': what a removal loses."""
+    from cryqueue.domain.wording import counted  # lazy: start-up
+
+    viewings = len(film.viewings) + int(film.watched_undated)
+    kept = [counted(viewings, "viewing")] if viewings else []
+    kept += [
+        what
+        for what, there in (
+            ("tear level", film.tear_level is not None),
+            ("rating", film.rating is not None),
+            ("tags", bool(film.tags)),
+            ("note", bool(film.note.strip())),
+        )
+        if there
+    ]
+    if not kept:
+        return film.label
+    listed = ", ".join(kept[:-1]) + " and " + kept[-1] if len(kept) > 1 else kept[0]
+    return f"{film.label} with its {listed}"
+
+
+def _confirmed(question: str) -> bool:
+    """Ask on the terminal; only 'y' or 'yes' is a yes (an empty answer or end of input: no)."""
+    sys.stderr.write(visible(f"{question} [y/N] "))
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:

@@ -27,13 +27,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = _Parser(
         prog=PROG,
-        description="A terminal watchlist for tear-jerkers. Without a command, opens the app.",
+        usage=f"{PROG} [-h] [--db PATH] [--version] [COMMAND ...]",
         parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the grouped commands, as laid out
+        epilog=f"'{PROG} COMMAND --help' shows a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # Listed by `grouped_commands` instead of argparse's one long list.
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, help=argparse.SUPPRESS, prog=PROG
+    )
+    summaries: dict[str, str] = {}
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        summaries[name] = help_text
         return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
 
     cmd = command("list", "list films in ranking order")
@@ -89,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = command("remove", "remove a film from the library")
     cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument(
+        "-y", "--yes", action="store_true", help="do not ask first (on a terminal it asks)"
+    )
 
     cmd = command("rate", "set a film's star rating (0.5-5 in half steps), or 'none'")
     cmd.add_argument("title", metavar="TITLE")
@@ -139,12 +149,55 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = command("doctor", "check the database and say in plain words what is wrong")
     cmd.add_argument("--repair", action="store_true", help="fix what can be fixed safely")
+
+    for name in TITLE_COMMANDS:
+        commands.choices[name].add_argument(
+            "--year", metavar="YYYY", help="the film's year, to pick between films of one title"
+        )
+    parser.description = (
+        "A terminal watchlist for tear-jerkers. Without a command, opens the app.\n\n"
+        + grouped_commands(summaries)
+    )
     return parser
+
+
+# Commands that name a film by TITLE (and take --year to pick between namesakes).
+TITLE_COMMANDS = ("show", "watch", "unwatch", "tears", "rate", "tag", "note", "move", "remove")
+
+# `--help` lists the commands by task, in the order a newcomer needs them.
+COMMAND_GROUPS = (
+    (
+        "Your list",
+        ("list", "search", "show", "watch", "unwatch", "tears", "rate", "tag", "note", "move"),
+    ),
+    ("Films", ("add", "remove")),
+    ("Files", ("export", "import", "backup", "restore", "doctor")),
+)
+
+
+def grouped_commands(summaries: dict[str, str], width: int = 80) -> str:
+    """Each group's commands with their one-line help, wrapped at `width` like argparse's."""
+    import textwrap  # lazy: start-up (argparse imports it only to format help, too)
+
+    listed = [name for _title, names in COMMAND_GROUPS for name in names]
+    assert sorted(listed) == sorted(summaries), "every command belongs to one group"
+    blocks = []
+    for title, names in COMMAND_GROUPS:
+        lines = [f"{title}:"]
+        for name in names:
+            lines += textwrap.wrap(
+                summaries[name],
+                width,
+                initial_indent=f"  {name:<10}",
+                subsequent_indent=" " * 12,
+            )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def tag_removals_as_values(argv: list[str]) -> list[str]:
     """`cryqueue tag TITLE +sad -happy`: a '-word' there is a tag to remove, not an option, so
-    the command's values go after '--' for argparse (its --db and --help stay options)."""
+    the command's values go after '--' for argparse (its --db, --year and --help stay options)."""
     at = 0
     while at < len(argv) and argv[at].startswith("-"):
         at += 2 if argv[at] == "--db" else 1
@@ -153,10 +206,11 @@ def tag_removals_as_values(argv: list[str]) -> list[str]:
     rest, options = argv[at + 1 :], []
     if any(a in ("-h", "--help") for a in rest):
         return argv
-    while "--db" in rest:
-        i = rest.index("--db")
-        options += rest[i : i + 2]
-        del rest[i : i + 2]
-    options += [a for a in rest if a.startswith("--db=")]
-    rest = [a for a in rest if not a.startswith("--db=")]
+    for option in ("--db", "--year"):
+        while option in rest:
+            i = rest.index(option)
+            options += rest[i : i + 2]
+            del rest[i : i + 2]
+        options += [a for a in rest if a.startswith(f"{option}=")]
+        rest = [a for a in rest if not a.startswith(f"{option}=")]
     return [*argv[: at + 1], *options, "--", *rest]

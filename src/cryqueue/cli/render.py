@@ -3,6 +3,7 @@ with text from the library or from files made visible (never obeyed by the termi
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -41,14 +42,25 @@ def progress_line(label: str) -> Callable[[str, int, int], None] | None:
     return show
 
 
+def terminal_width() -> int | None:
+    """The terminal's width in cells when stdout is a terminal; None when it is a pipe or a
+    file, which get full rows and unwrapped lines (a script reads them whole)."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil  # lazy: start-up
+
+    return shutil.get_terminal_size().columns
+
+
 def print_json(document: Any) -> None:
     import json  # lazy: start-up
 
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
-def format_table(entries: Sequence[FilmEntry]) -> str:
-    """An aligned plain-text table; widths count Hangul as two cells."""
+def format_table(entries: Sequence[FilmEntry], width: int | None = None) -> str:
+    """An aligned plain-text table; widths count Hangul as two cells. Within `width` cells
+    (a terminal's), the titles are cut with an ellipsis so that no row wraps."""
     from rich.cells import cell_len  # lazy: start-up
 
     from cryqueue.domain.films import tear_scale  # lazy: start-up
@@ -66,11 +78,15 @@ def format_table(entries: Sequence[FilmEntry]) -> str:
         for e in entries
     ]
     widths = [max(cell_len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    if width is not None:
+        widths = _fit_titles(widths, width)
+    shown = [w for w in widths if w]
 
     def line(row: Sequence[str]) -> str:
+        cells = [_cut(cell, widths[i]) for i, cell in enumerate(row) if widths[i]]
         cells = [
-            cell.rjust(widths[i]) if i == 0 else cell + " " * (widths[i] - cell_len(cell))
-            for i, cell in enumerate(row)
+            cell.rjust(shown[i]) if i == 0 else cell + " " * (shown[i] - cell_len(cell))
+            for i, cell in enumerate(cells)
         ]
         return "  ".join(cells).rstrip()
 
@@ -79,19 +95,69 @@ def format_table(entries: Sequence[FilmEntry]) -> str:
     return "\n".join([line(header), *(line(row) for row in rows)])
 
 
-def format_details(details: FilmDetails) -> str:
+TITLE, ORIGINAL = 1, 2  # the table's columns that give way on a narrow terminal
+GAP = 2  # cells between columns
+ORIGINAL_MIN = 8  # narrower than this, the original title column is left out
+TITLE_MIN = 6
+
+
+def _fit_titles(widths: list[int], width: int) -> list[int]:
+    """Column widths that fit `width` cells: the two title columns share what the others
+    leave, the shorter keeping its whole width if it can; an original-title column that would
+    get fewer than ORIGINAL_MIN cells is dropped (width 0). On a terminal too narrow even for
+    that, the title keeps TITLE_MIN cells and the rows overflow."""
+    fixed = sum(widths) - widths[TITLE] - widths[ORIGINAL] + GAP * (len(widths) - 1)
+    room = width - fixed
+    if widths[TITLE] + widths[ORIGINAL] <= room:
+        return widths
+    half = room // 2
+    if widths[ORIGINAL] <= half:
+        title, original = room - widths[ORIGINAL], widths[ORIGINAL]
+    elif widths[TITLE] <= room - half:
+        title, original = widths[TITLE], room - widths[TITLE]
+    else:
+        title, original = room - half, half
+    if original < ORIGINAL_MIN:
+        title, original = min(widths[TITLE], room + GAP), 0
+    fitted = list(widths)
+    fitted[TITLE], fitted[ORIGINAL] = max(title, TITLE_MIN), original
+    return fitted
+
+
+def _cut(text: str, cells: int) -> str:
+    """`text` in at most `cells` terminal cells, ending in '…' when it had to be cut."""
+    from rich.cells import cell_len  # lazy: start-up
+
+    if cell_len(text) <= cells:
+        return text
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > cells - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def format_details(details: FilmDetails, width: int | None = None) -> str:
+    """A film's details; within `width` cells (a terminal's), wrapped between words, never
+    inside '96 min' (see `wrap_line`)."""
     from cryqueue.domain.films import (  # lazy: start-up
         cast_line,
+        fact_parts,
         facts_line,
         rating_text,
         watched_text,
     )
+    from cryqueue.domain.text import wrap_parts  # lazy: start-up
 
     e = details.entry
     lines = [f"#{e.rank}  {e.title}"]
     if e.original_title and e.original_title != e.title:
         lines.append(f"    {e.original_title}")
-    lines.append(f"    {facts_line(e, credits=', ')}")
+    if width is None:
+        lines.append(f"    {facts_line(e, credits=', ')}")
+    else:  # broken between its parts ('2000', 'film', '96 min') first
+        lines += [f"    {part}" for part in wrap_parts(fact_parts(e, ", "), width - 4)]
     if e.cast:
         lines.append(f"    {cast_line(e)}")
     if e.synopsis:
@@ -110,4 +176,49 @@ def format_details(details: FilmDetails) -> str:
         lines.append(f"{rel.label.capitalize()} {rel.title} ({rel.year})")
     if e.note:
         lines += ["", "Note:", e.note]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    if width is None:
+        return text
+    return "\n".join(wrapped for line in text.split("\n") for wrapped in wrap_line(line, width))
+
+
+# A number and its unit stay on one line: '96 min', '16 episodes'.
+_UNIT = re.compile(r"(min|minutes?|episodes?)\W*")
+LINE_MIN = 10  # a terminal reporting fewer columns still gets words, not letters
+
+
+def wrap_line(line: str, width: int) -> list[str]:
+    """One line of text in lines of at most `width` cells (Hangul counts two), broken between
+    words, never between a number and its unit; continuation lines keep the line's indent. A
+    word wider than a line is cut where it must be."""
+    from rich.cells import cell_len  # lazy: start-up
+
+    width = max(width, LINE_MIN)
+    if cell_len(line) <= width:
+        return [line]
+    body = line.lstrip(" ")
+    indent = line[: len(line) - len(body)]
+    if len(indent) * 2 > width:
+        indent = ""
+    words: list[str] = []
+    for word in body.split(" "):
+        if words and _UNIT.fullmatch(word) and words[-1][-1:].isdigit():
+            words[-1] += f" {word}"
+        else:
+            words.append(word)
+    room = width - len(indent)
+    out: list[str] = []
+    current = ""
+    for word in words:
+        joined = f"{current} {word}" if current else word
+        if current and cell_len(joined) > room:
+            out.append(current)
+            current = word
+        else:
+            current = joined
+        while cell_len(current) > room:  # one word wider than the line
+            head = _cut(current, room)[:-1] or current[0]
+            out.append(head)
+            current = current[len(head) :]
+    out.append(current)
+    return [indent + piece for piece in out]

@@ -31,6 +31,7 @@ _WORD = re.compile(r"\w+")
 _HANGUL = re.compile("[\u3131-\u318e\uac00-\ud7a3]")
 TYPO_MIN = 4  # letters a word needs before a typo in it is forgiven
 RECENT_QUERIES = 8  # answers kept for narrowing as the user types
+SUGGEST_MAX = 1_000  # a title has at most 500 characters (validate.TITLE_MAX)
 
 
 class Tier(IntEnum):
@@ -329,6 +330,24 @@ def search_entries(entries: Sequence[FilmEntry], query: str) -> list[FilmEntry]:
     )
     by_id = {e.id: e for e in entries}
     return [by_id[film_id] for film_id in index.search(text)]
+
+
+def similar_titles(
+    films: Iterable[tuple[int, str, str | None]], query: str, limit: int = 3
+) -> list[int]:
+    """Films (id, title, original title; best first) whose titles `query` may have meant, best
+    first: what an unknown title suggests. The search's own tiers (prefix, anywhere, initial
+    consonants, one typo), over titles only; if nothing matches, the words of four or more
+    letters alone, so that 'momnt to remembr' still finds A Moment to Remember."""
+    if len(query) > SUGGEST_MAX:  # longer than any title: nothing to suggest, and no typo
+        return []  # table built for a megabyte-long word
+    index = SearchIndex.build((i, title, original, "") for i, title, original in films)
+    found = index.search(query)
+    if not found:
+        long_words = [w for w in _WORD.findall(fold(query)) if len(w) >= TYPO_MIN]
+        if long_words:
+            found = index.search(" ".join(long_words))
+    return found[:limit]
 
 
 def _deletions(word: str) -> set[str]:
