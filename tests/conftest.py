@@ -32,8 +32,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def _private_data_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test may read or write the user's real database, config or data folders."""
+    """No test may read or write the user's real database, config or data folders, nor their
+    home or Documents folder (where an export goes by default)."""
     home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     monkeypatch.setenv("CRYQUEUE_DB", str(home / "env-db" / "cryqueue.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cryqueue.library import Library
+from cryqueue.storage import paths
 
 Dump = Callable[..., list[str]]
 
@@ -62,19 +63,49 @@ def test_export_markdown_to_a_file(cli: Any, tmp_path: Path) -> None:
     assert os.listdir(target.parent) == ["ranking.md"]
 
 
-def test_export_default_names_in_the_current_folder(
-    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home folder of the test's own, the current folder elsewhere."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
-    assert cli("export")[0] == 0
+    return home
+
+
+def test_export_defaults_to_the_documents_folder(cli: Any, home: Path) -> None:
+    documents = home / "Documents"
+    documents.mkdir()
+    code, out, _err = cli("export")
+    assert (code, out) == (0, f"Exported to {documents / 'cryqueue-ranking.md'}.\n")
     assert cli("export", "--format", "json")[0] == 0
-    assert sorted(os.listdir(work)) == ["cryqueue-ranking.json", "cryqueue-ranking.md"]
+    assert sorted(os.listdir(documents)) == ["cryqueue-ranking.json", "cryqueue-ranking.md"]
     assert (
-        json.loads((work / "cryqueue-ranking.json").read_text(encoding="utf-8"))["format"]
+        json.loads((documents / "cryqueue-ranking.json").read_text(encoding="utf-8"))["format"]
         == "cryqueue"
     )
+    assert os.listdir(home.parent / "cwd") == []
+
+
+def test_export_defaults_to_home_without_a_documents_folder(cli: Any, home: Path) -> None:
+    code, out, _err = cli("export")
+    assert (code, out) == (0, f"Exported to {home / 'cryqueue-ranking.md'}.\n")
+    assert sorted(os.listdir(home)) == ["cryqueue-ranking.md"]  # no Documents made
+    assert os.listdir(home.parent / "cwd") == []
+
+
+def test_the_default_folder_follows_the_xdg_user_dirs(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI and the app share one rule, `export_folder`: the Documents folder the desktop
+    names, when it exists, else home."""
+    papers = home / "Papiers"
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(papers))
+    assert paths.export_folder() == home
+    papers.mkdir()
+    assert paths.export_folder() == papers
 
 
 def test_export_to_a_folder_uses_the_default_name(cli: Any, tmp_path: Path) -> None:

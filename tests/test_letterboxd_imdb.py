@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cryqueue.domain.export_options import ExportOptions
 from cryqueue.library import Library
 
 Cli = Any
@@ -427,9 +428,20 @@ def test_csv_export_for_spreadsheets(cli: Cli) -> None:
     assert len(out.splitlines()) == 18
 
 
-def test_include_notes_is_only_for_letterboxd(cli: Cli) -> None:
-    code, _out, err = cli("export", "--format", "json", "--include-notes")
-    assert code == 2 and "--include-notes is for --format letterboxd" in err
+@pytest.mark.parametrize(
+    ("fmt", "flag", "message"),
+    [
+        ("json", "--include-notes", "--include-notes is for --format markdown or letterboxd"),
+        ("csv", "--include-notes", "; csv always has notes"),
+        ("letterboxd", "--include-rating", "--include-rating is for --format markdown"),
+        ("json", "--include-tags", "--include-tags is for --format markdown; json always"),
+    ],
+)
+def test_include_options_are_only_for_the_formats_that_leave_them_out(
+    cli: Cli, fmt: str, flag: str, message: str
+) -> None:
+    code, out, err = cli("export", "--format", fmt, flag, "-o", "-")
+    assert (code, out) == (2, "") and message in err
 
 
 # Tags and ratings -------------------------------------------------------------------------------
@@ -524,7 +536,7 @@ def test_letterboxd_export_import_export_is_identical(
 
     with library_pair() as (first, second):
         first.import_records(json_io.parse_document(json.dumps(films)))
-        once = first.export_text("letterboxd", include_notes=True)
+        once = first.export_text("letterboxd", ExportOptions(notes=True))
         path = first.db.path.with_name("letterboxd.csv")
         path.write_text(once, encoding="utf-8")
         before = first.export_json()
@@ -532,7 +544,7 @@ def test_letterboxd_export_import_export_is_identical(
         assert summary.added == 0
         assert json.loads(first.export_json())["films"] == json.loads(before)["films"]
         second.import_batch(load(path))
-        assert second.export_text("letterboxd", include_notes=True) == once
+        assert second.export_text("letterboxd", ExportOptions(notes=True)) == once
 
 
 _HEADERS = [

@@ -1,5 +1,6 @@
-"""The Markdown export: a golden file for a fixed scenario, its structure as CommonMark sees it,
-and a property test that any title or note renders as exactly the text the user typed."""
+"""The Markdown export: golden files for a fixed scenario, its structure as CommonMark sees it,
+and property tests that any title renders as typed, any note as its own Markdown without raw
+HTML and inside its item, and any watched subset with each film's own rank."""
 
 from __future__ import annotations
 
@@ -17,22 +18,28 @@ from markdown_it import MarkdownIt
 
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
-from cryqueue.domain.films import FilmEntry, FilmFacts, Stats
+from cryqueue.domain.export_options import ExportOptions
+from cryqueue.domain.films import FilmEntry, FilmFacts, Stats, tear_scale
 from cryqueue.interop import markdown as markdown_export
 from cryqueue.library import Library
 
 GOLDEN = Path(__file__).parent / "golden" / "export.md"
+GOLDEN_EVERYTHING = Path(__file__).parent / "golden" / "export-watched-everything.md"
+EVERYTHING = ExportOptions(watched_only=True, notes=True, rating=True, tags=True)
+WITH_NOTES = ExportOptions(notes=True)
 TODAY = date(2026, 1, 1)
 NASTY_TITLE = "*Love* & <Tears> #1 [director's_cut] `v2` \\o/"
 MIRACLE_NOTE = (
     "Bring *two* boxes of tissues.\n"
-    "The daughter's [balloon](http://x) scene <3 & more\n"
+    "The daughter's [balloon](http://x) scene <3 & <b>more</b>\n"
     "\n"
-    "# not a heading\n"
-    "1. not a list\n"
-    "- nor this\n"
-    "> nor a quote\n"
-    "    nor code"
+    "# The scene\n"
+    "1. the balloon\n"
+    "- the letter\n"
+    "> her words\n"
+    "\n"
+    "```\n"
+    "<i>sobbing</i>"
 )
 
 
@@ -53,6 +60,9 @@ def scenario(lib: Library) -> None:
     own = lib.add_film(FilmFacts(title=NASTY_TITLE, year=2020, original_title="사랑_눈물"))
     lib.mark_watched(own.id, date(2020, 12, 31), tears=3)
     lib.set_note(own.id, "Made it up.")
+    lib.swap_rating(moment.id, 4.5)
+    lib.set_tags(moment.id, ["rainy-day", "*sad*"])
+    lib.set_tags(lib.find("Il Mare").id, ["mailbox"])  # not watched: not in the watched export
     lib.remove_film(lib.find("Architecture 101").id)
 
 
@@ -62,19 +72,38 @@ def exported(library: Library) -> str:
     return library.export_markdown(today=TODAY)
 
 
-def test_matches_the_golden_file(exported: str) -> None:
+@pytest.mark.parametrize(
+    ("golden", "options"), [(GOLDEN, ExportOptions()), (GOLDEN_EVERYTHING, EVERYTHING)]
+)
+def test_matches_the_golden_file(library: Library, golden: Path, options: ExportOptions) -> None:
     """Regenerate after an intended change with CRYQUEUE_UPDATE_GOLDEN=1, then review the diff."""
+    scenario(library)
+    text = library.export_markdown(options, today=TODAY)
     if os.environ.get("CRYQUEUE_UPDATE_GOLDEN"):
-        GOLDEN.write_text(exported, encoding="utf-8")
-    assert exported == GOLDEN.read_text(encoding="utf-8")
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
 
 
-def test_cli_export_uses_the_same_renderer(exported: str, cli: Any, library: Library) -> None:
-    code, out, _err = cli("export", "-o", "-")
+@pytest.mark.parametrize(
+    ("flags", "options"),
+    [
+        ((), ExportOptions()),
+        (
+            ("--watched-only", "--include-notes", "--include-rating", "--include-tags"),
+            EVERYTHING,
+        ),
+        (("--include-notes",), WITH_NOTES),
+    ],
+)
+def test_cli_export_uses_the_same_renderer(
+    cli: Any, library: Library, flags: tuple[str, ...], options: ExportOptions
+) -> None:
+    scenario(library)
+    code, out, _err = cli("export", "-o", "-", *flags)
     assert code == 0
-    assert out == library.export_markdown()
+    assert out == library.export_markdown(options)
     # Only the date line depends on the day it runs.
-    assert _without_date(out) == _without_date(exported)
+    assert _without_date(out) == _without_date(library.export_markdown(options, today=TODAY))
 
 
 def _without_date(text: str) -> str:
@@ -108,25 +137,124 @@ def test_header_summary_and_item_lines(exported: str) -> None:
         "",
         "Exported from cryqueue on 2026-01-01.",
         "",
-        "Watched 3 of 17 · average tear level 3.0/5",
+        "Watched 3 of 17 · average tear level 4.0/5",  # 5, 4 and 3: The Letter's 0 is unwatched
         "",
     ]
-    assert "   watched 2025-02-14, 2 viewings · 💧💧💧💧💧 5/5" in lines
-    assert "   not watched yet · ····· 0/5" in lines  # The Letter: rated 0 but not watched
-    assert "    watched 2023-11-11 · 💧💧💧💧· 4/5" in lines  # #11: indented under "11. "
+    assert "   watched 2025-02-14, 2 viewings · ●●●●● 5/5" in lines
+    assert "   not watched yet · ○○○○○ 0/5" in lines  # The Letter: rated 0 but not watched
+    assert "    watched 2023-11-11 · ●●●●○ 4/5" in lines  # #11: indented under "11. "
     assert exported.endswith("\n") and not exported.endswith("\n\n")
 
 
-def test_rendered_html_shows_the_text_as_typed(exported: str) -> None:
-    rendered = md().render(exported)
+def test_the_tear_scale_is_the_apps(exported: str) -> None:
+    """One scale, of single-width symbols, as the app and the CLI draw it."""
+    for level in (0, 3, 4, 5):  # the levels the scenario gives
+        assert f" · {tear_scale(level)} {level}/5" in exported
+    assert "💧" not in exported and "·····" not in exported
+
+
+def test_notes_ratings_and_tags_only_when_asked(library: Library, cli: Any) -> None:
+    scenario(library)
+    default = library.export_markdown()
+    for private in ("tissues", "Made it up", "4.5★", "rainy", "mailbox"):
+        assert private not in default
+    _code, out, _err = cli("export", "-o", "-")
+    assert "tissues" not in out and "Made it up" not in out
+    everything = library.export_markdown(
+        ExportOptions(notes=True, rating=True, tags=True), today=TODAY
+    )
+    assert (
+        "   watched 2025-02-14, 2 viewings · ●●●●● 5/5 · rated 4.5★ · \\#rainy-day \\#\\*sad\\*"
+        in (everything.splitlines())
+    )
+    assert "mailbox" in everything and "> Made it up." in everything
+    rendered = md().render(everything)
+    assert "· rated 4.5★ · #rainy-day #*sad*</p>" in html.unescape(rendered)
+    rating_only = library.export_markdown(ExportOptions(rating=True))
+    assert "rated 4.5★" in rating_only and "rainy" not in rating_only
+
+
+def test_rendered_html_shows_the_title_as_typed_and_the_note_as_markdown(library: Library) -> None:
+    scenario(library)
+    rendered = md().render(library.export_markdown(WITH_NOTES, today=TODAY))
     visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     assert NASTY_TITLE in visible
-    for line in MIRACLE_NOTE.splitlines():
-        if line.strip():
-            assert line.strip() in visible
-    assert rendered.count("<h1>") == 1
-    assert "<em>" not in rendered and "<a " not in rendered and "<code>" not in rendered
-    assert rendered.count("<blockquote>") == 2
+    miracle = _item_html(rendered, "Miracle in Cell No. 7")
+    assert "<em>two</em>" in miracle and '<a href="http://x">balloon</a>' in miracle
+    assert "<h1>The scene</h1>" in miracle and "<ol>" in miracle and "<ul>" in miracle
+    # Raw HTML shows as typed, in text and in code, even with a renderer that allows HTML.
+    assert "scene &lt;3 &amp; &lt;b&gt;more&lt;/b&gt;" in miracle
+    assert "<pre><code>&lt;i&gt;sobbing&lt;/i&gt;\n</code></pre>" in miracle
+    assert "<b>" not in rendered and "<i>" not in rendered
+    # The unclosed fence ended with the item: the next film is an item of the ranking.
+    assert "<strong>Windstruck</strong>" not in miracle
+    assert rendered.count("<h1>") == 2  # the document's own and the note's
+
+
+def _item_html(rendered: str, title: str) -> str:
+    """The rendered list item of the film with this title."""
+    start = rendered.index(f"<strong>{title}</strong>")
+    start = rendered.rindex("<li>", 0, start)
+    depth, at = 0, start
+    for tag in re.finditer(r"<(/?)li>", rendered[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            at = start + tag.end()
+            break
+    return rendered[start:at]
+
+
+def _quoted(item: str) -> str:
+    """What the outermost quote of a rendered item holds."""
+    return item[item.index("<blockquote>") + 12 : item.rindex("</blockquote>")].removeprefix("\n")
+
+
+# Ranks as numbers shown --------------------------------------------------------------------------
+
+
+def shown_numbers(markdown: str) -> list[int]:
+    """The number a CommonMark renderer shows for each item of the ranking (the top-level
+    lists): a list counts up from its first item's number, whatever the later items say."""
+    numbers: list[int] = []
+    start = 1
+    for token in md().parse(markdown):
+        if token.level != 0 and not (token.level == 1 and token.type == "list_item_open"):
+            continue
+        if token.type == "ordered_list_open":
+            start = int(token.attrs.get("start", 1))
+        elif token.type == "list_item_open":
+            numbers.append(start)
+            start += 1
+    return numbers
+
+
+def test_a_watched_only_export_shows_each_films_rank(library: Library, cli: Any) -> None:
+    scenario(library)
+    watched = library.films("watched")
+    assert [f.rank for f in watched] == [1, 11, 17]
+    _code, out, _err = cli("export", "--watched-only", "--include-notes", "-o", "-")
+    assert shown_numbers(out) == [1, 11, 17]
+    assert re.findall(r"^\d+[.)] ", out, flags=re.M) == ["1. ", "11) ", "17. "]
+    lists = [t for t in md().parse(out) if t.type == "ordered_list_open" and t.level == 0]
+    assert [t.attrs.get("start") for t in lists] == [None, 11, 17]
+    everything = library.export_markdown()
+    assert shown_numbers(everything) == [f.rank for f in library.films()]
+    assert md().render(everything).count("<ol") == 1  # consecutive ranks: one list
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(
+    ranks=st.lists(st.integers(1, 120), unique=True, max_size=40).map(sorted), notes=st.booleans()
+)
+def test_any_subset_shows_its_ranks(ranks: list[int], notes: bool) -> None:
+    entries = [
+        FilmEntry(id=r, rank=r, title=f"Film {r}", original_title=None, year=2001, note="1. x")
+        for r in ranks
+    ]
+    text = markdown_export.render(
+        entries, Stats(len(ranks), 0, 0, None), TODAY, ExportOptions(notes=notes)
+    )
+    assert shown_numbers(text) == ranks
 
 
 # Property: arbitrary titles and notes ------------------------------------------------------------
@@ -134,11 +262,19 @@ def test_rendered_html_shows_the_text_as_typed(exported: str) -> None:
 SPECIAL = list("*_[]<>#&`\\!|~{}()-+=.:;'\"/$%^@?, ")
 PREFIXES = ["", "1. ", "1) ", "12345. ", "- ", "+ ", "* ", "> ", "# ", "=", "==", "---", "***",
             "    ", "<div>", "[a]: /u", "```", "~~~", "&amp;", "&#35;", "| a |", "\\"]  # fmt: skip
+HTML_BITS = ["<b>", "</b>", "<div>", "</div>", "<!--", "-->", "<?x", "<!X", "<![CDATA[", "<pre>",
+             "<script>", "<a href='`'>", "<http://x.y>", "<me@x.y>", "`", "``", "\\`", "<i>`</i>",
+             "](<b>)", "[l](<u v>)", "<", "<3"]  # fmt: skip
 chars = st.one_of(
     st.characters(categories=("L", "M", "N", "P", "S")),
     st.sampled_from(SPECIAL),
 )
 line = st.builds(lambda p, body: p + body, st.sampled_from(PREFIXES), st.text(chars, max_size=25))
+note_line = st.builds(
+    lambda p, parts: p + "".join(parts),
+    st.sampled_from(PREFIXES + HTML_BITS),
+    st.lists(st.one_of(st.text(chars, max_size=6), st.sampled_from(HTML_BITS)), max_size=6),
+)
 
 
 def _valid_title(text: str) -> str:
@@ -159,17 +295,13 @@ def _strip(fragment: str) -> str:
 @given(
     title=line,
     original=st.one_of(st.none(), line),
-    note_lines=st.lists(st.one_of(line, st.just("")), max_size=6),
     rank=st.sampled_from([1, 9, 10, 100]),
 )
-def test_any_title_and_note_render_exactly(
-    title: str, original: str | None, note_lines: list[str], rank: int
-) -> None:
+def test_any_title_renders_exactly(title: str, original: str | None, rank: int) -> None:
     title = _valid_title(title)
     original = validate.optional_text(original, "the original title") if original else None
-    note = validate.note("\n".join(note_lines))
     entry = FilmEntry(
-        id=1, rank=rank, title=title, original_title=original, year=2001, note=note, tear_level=2
+        id=1, rank=rank, title=title, original_title=original, year=2001, tear_level=2
     )
     text = markdown_export.render([entry], Stats(1, 0, 1, 2.0), TODAY)
     rendered = md().render(text)
@@ -189,16 +321,79 @@ def test_any_title_and_note_render_exactly(
     assert rendered.count("<ol") == 1
     assert len(re.findall(r"<h\d", rendered)) == 1
 
-    # The note is one block quote holding exactly its non-blank lines, as plain text.
-    expected = [row.strip() for row in note.splitlines() if row.strip()]
-    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", rendered, flags=re.S)
-    if not expected:
-        assert quotes == []
-        return
-    assert len(quotes) == 1
-    assert set(re.findall(r"</?([a-z0-9]+)", quotes[0])) <= {"p", "br"}
-    shown = [row.strip() for row in _strip(quotes[0]).splitlines() if row.strip()]
-    assert shown == expected
+
+@settings(
+    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    note_lines=st.lists(st.one_of(note_line, st.just("")), min_size=1, max_size=8),
+    rank=st.sampled_from([1, 9, 10, 100]),
+)
+def test_any_note_renders_as_its_markdown_without_html_inside_its_item(
+    note_lines: list[str], rank: int
+) -> None:
+    note = validate.note("\n".join(note_lines))
+    assume(note.strip(" \n"))
+    assume(note_lines[0].strip(" ") and note_lines[-1].strip(" "))  # no blank lines around
+    entries = [
+        FilmEntry(id=1, rank=rank, title="First", original_title=None, year=2001, note=note),
+        FilmEntry(id=2, rank=rank + 1, title="Next", original_title=None, year=2002),
+    ]
+    text = markdown_export.render(entries, Stats(2, 0, 0, None), TODAY, WITH_NOTES)
+    tokens = md().parse(text)
+
+    # No raw HTML, though the renderer allows it; both films are items of the one ranking.
+    assert not [t for t in tokens if t.type.startswith("html")]
+    assert [t.info for t in tokens if t.type == "list_item_open" and t.level == 1] == [
+        str(rank),
+        str(rank + 1),
+    ]
+    assert shown_numbers(text) == [rank, rank + 1]
+    # The note is the quote in the first item: it renders as it would alone without HTML, or
+    # (when that cannot be made sure of) as plain text, line for line.
+    rendered = md().render(text)
+    first = _item_html(rendered, "First")
+    assert "<strong>Next</strong>" not in first
+    quote = _quoted(first)
+    alone = MarkdownIt("commonmark", {"html": False}).render(note + "\n")
+    if quote != alone:
+        rows = [row.strip() for row in note.split("\n") if row.strip()]
+        assert [row.strip() for row in _strip(quote).split("\n") if row.strip()] == rows
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "# A heading",
+        "1. a list",
+        "```\nunclosed fence",
+        "```\n<b>code</b>\n```\nafter",
+        "<div>\n*block*\n</div>",
+        "<!-- never closed",
+        "    indented code <b>",
+        "\tcode after a tab",
+        "text\n\tcode? no: a continuation",
+        "- a\n\n  <b>in</b> the item",
+        "> quote\n<script>alert(1)</script>",
+        "`<b>` and <b>bold</b> and <http://x.y>",
+        "para\r\nwith CRLF <i>x</i>",
+        "[a]: <http://x>\n\n[a]",
+    ],
+)
+def test_a_note_stays_in_its_item_and_shows_html_as_text(note: str) -> None:
+    entries = [
+        FilmEntry(id=1, rank=3, title="First", original_title=None, year=2001, note=note),
+        FilmEntry(id=2, rank=4, title="Next", original_title=None, year=2002),
+    ]
+    text = markdown_export.render(entries, Stats(2, 0, 0, None), TODAY, WITH_NOTES)
+    tokens = md().parse(text)
+    assert not [t for t in tokens if t.type.startswith("html")]
+    assert shown_numbers(text) == [3, 4]
+    rendered = md().render(text)
+    first = _item_html(rendered, "First")
+    quote = _quoted(first)
+    plain = note.replace("\r\n", "\n").expandtabs(4)
+    assert quote == MarkdownIt("commonmark", {"html": False}).render(plain + "\n")
 
 
 @pytest.mark.parametrize(

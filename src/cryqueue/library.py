@@ -18,6 +18,7 @@ from sqlmodel import Session, col, delete, select
 from cryqueue.domain import listing, validate
 from cryqueue.domain.consensus import consensus_order
 from cryqueue.domain.errors import LookupFailed, UsageError
+from cryqueue.domain.export_options import DEFAULT_OPTIONS, ExportOptions
 from cryqueue.domain.films import (
     FACT_FIELDS,
     FilmDetails,
@@ -286,31 +287,29 @@ class Library:
         with self.db.read() as session:
             return ranked_items(self._driver(session), watched)
 
-    def export_markdown(self, watched: WatchFilter = "all", today: date | None = None) -> str:
-        return markdown_text(self, watched, today)
-
-    def export_text(
-        self, fmt: ExportFormat, watched: WatchFilter = "all", include_notes: bool = False
+    def export_markdown(
+        self, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None
     ) -> str:
-        """An export as text: Markdown to share, JSON to back up, Letterboxd's import CSV
-        (notes as reviews only with `include_notes`), or CSV for a spreadsheet."""
+        return markdown_text(self, options, today)
+
+    def export_text(self, fmt: ExportFormat, options: ExportOptions = DEFAULT_OPTIONS) -> str:
+        """An export as text: Markdown to share (notes, ratings and tags only as `options`
+        ask), JSON to back up, Letterboxd's import CSV (notes as reviews only when asked), or
+        CSV for a spreadsheet; only watched films with `options.watched_only`."""
+        watched = options.watched
         if fmt == "json":
             return self.export_json(watched)
         if fmt == "letterboxd":
-            return letterboxd.export_text(self.films(watched), include_notes)
+            return letterboxd.export_text(self.films(watched), options.notes)
         if fmt == "csv":
             return spreadsheet.export_text(self.films(watched))
-        return self.export_markdown(watched)
+        return self.export_markdown(options)
 
     def export_file(
-        self,
-        path: Path,
-        fmt: ExportFormat = "markdown",
-        watched: WatchFilter = "all",
-        include_notes: bool = False,
+        self, path: Path, fmt: ExportFormat = "markdown", options: ExportOptions = DEFAULT_OPTIONS
     ) -> Path:
         """Write an export atomically; a folder gets the default file name inside it."""
-        text = self.export_text(fmt, watched, include_notes)
+        text = self.export_text(fmt, options)
         return write_export(path, fmt, text, library=self.db.path)
 
     # Writing -------------------------------------------------------------------------------

@@ -330,23 +330,39 @@ def _confirmed(question: str) -> bool:
 def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
     """Markdown comes from a peek when the library is ready (no SQLAlchemy to load); JSON,
     which carries the source lists too, from the library."""
+    from cryqueue.domain.export_options import (  # lazy: start-up
+        INCLUDED_ON_REQUEST,
+        ExportOptions,
+        needless_options,
+    )
     from cryqueue.interop.markdown import markdown_text  # lazy: start-up
-    from cryqueue.storage.files import default_export_name, is_stream, write_export
+    from cryqueue.storage.files import is_stream, write_export
+    from cryqueue.storage.paths import export_folder
 
-    watched: WatchFilter = "watched" if args.watched_only else "all"
-    if args.include_notes and args.format != "letterboxd":
-        raise UsageError("--include-notes is for --format letterboxd; the other formats have notes")
+    options = ExportOptions(
+        watched_only=args.watched_only,
+        notes=args.include_notes,
+        rating=args.include_rating,
+        tags=args.include_tags,
+    )
+    if needless := needless_options(options, args.format):
+        name = needless[0]
+        formats = " or ".join(INCLUDED_ON_REQUEST[name])
+        raise UsageError(
+            f"--include-{name} is for --format {formats}; {args.format} always has {name}"
+        )
     if args.format == "markdown":
-        text = markdown_text(library, watched)
+        text = markdown_text(library, options)
     else:
         from cryqueue.library import Library  # loaded already: only Markdown reads a peek
 
         assert isinstance(library, Library)
-        text = library.export_text(args.format, watched, args.include_notes)
+        text = library.export_text(args.format, options)
     if args.output == "-":
         sys.stdout.write(text)
         return 0
-    output = Path(args.output or default_export_name(args.format))
+    # Without -o, the default file name in the one default folder the app offers too.
+    output = Path(args.output) if args.output else export_folder()
     target = write_export(output, args.format, text, library=_db_path(args))
     # a device or pipe may be our own stdout (`-o /dev/stdout | less`): keep the note out of it
     print(f"Exported to {target}.", file=sys.stderr if is_stream(target) else sys.stdout)

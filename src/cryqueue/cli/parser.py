@@ -111,14 +111,26 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command(
         "export", "export the ranking (Markdown to share, JSON to back up, CSV for Letterboxd)"
     )
-    cmd.add_argument("-o", "--output", metavar="PATH", help="file to write, or '-' for stdout")
+    cmd.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="file or folder to write, or '-' for stdout (default: your Documents folder, "
+        "or your home folder without one)",
+    )
     cmd.add_argument(
         "--format", choices=("markdown", "json", "letterboxd", "csv"), default="markdown"
     )
     cmd.add_argument("--watched-only", action="store_true", help="only films you have watched")
     cmd.add_argument(
-        "--include-notes", action="store_true", help="letterboxd: send notes as reviews"
+        "--include-notes",
+        action="store_true",
+        help="markdown: add your notes (private unless asked); letterboxd: send them as reviews",
     )
+    cmd.add_argument(
+        "--include-rating", action="store_true", help="markdown: add each film's star rating"
+    )
+    cmd.add_argument("--include-tags", action="store_true", help="markdown: add each film's tags")
 
     cmd = command("import", "bring films in from a cryqueue, Letterboxd or IMDb export")
     cmd.add_argument("path", metavar="PATH", help="a file, a Letterboxd ZIP, or its folder")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from operator import attrgetter
@@ -129,10 +129,34 @@ class FilmDetails:
 
 @dataclass(frozen=True)
 class Stats:
+    """A library's figures, made only by `tally_stats`: `rated` counts the films with a tear
+    level; `average_tears` is over the watched ones among them."""
+
     total: int
     watched: int
     rated: int
     average_tears: float | None
+
+
+# How many films share each (watched, tear level): what every reader counts, in SQL with a
+# GROUP BY or from the list in memory, for `tally_stats` to turn into figures.
+Tally = Iterable[tuple[tuple[bool, int | None], int]]
+
+
+def tally_stats(tally: Tally) -> Stats:
+    """The library's figures, defined once for the app's header, the CLI and the exports. The
+    average tear level counts watched films only: a level given before watching is a guess."""
+    total = watched = rated = tears = counted = 0
+    for (seen, level), films in tally:
+        total += films
+        if seen:
+            watched += films
+        if level is not None:
+            rated += films
+            if seen:
+                tears += level * films
+                counted += films
+    return Stats(total, watched, rated, tears / counted if counted else None)
 
 
 @dataclass(frozen=True)
@@ -197,6 +221,8 @@ class RankedItem(NamedTuple):
     tear_level: int | None
     note: str
     watched_undated: bool = False
+    rating: float | None = None
+    tags: tuple[str, ...] = ()
 
     @property
     def watched_on(self) -> date | None:

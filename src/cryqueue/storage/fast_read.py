@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from cryqueue.domain.catalog import catalog_version
 from cryqueue.domain.errors import damaged, sqlite_failure
-from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats
+from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats, tally_stats
 from cryqueue.domain.validate import iso_day
 from cryqueue.storage import schema
 
@@ -92,13 +92,16 @@ def ranked_items(
     """The films as the Markdown export shows them, in ranking order."""
     days = days_by_film(conn)
     rows = conn.execute(
-        "SELECT id, title, original_title, year, tear_level, note, watched_undated"
-        " FROM film ORDER BY rank_key"
+        "SELECT id, title, original_title, year, tear_level, note, watched_undated, rating,"
+        " tags_json FROM film ORDER BY rank_key"
     )
     items = [
-        RankedItem(rank, t, o, y, tuple(days.get(i, ())), tl, n, bool(u))
-        for rank, (i, t, o, y, tl, n, u) in enumerate(rows, 1)
-    ]
+        RankedItem(
+            rank, t, o, y, tuple(days.get(i, ())), tl, n, bool(u), r,
+            strings_of(tags, i, "tags") if tags != "[]" else (),
+        )
+        for rank, (i, t, o, y, tl, n, u, r, tags) in enumerate(rows, 1)
+    ]  # fmt: skip
     if watched == "all":
         return items
     want = watched == "watched"
@@ -106,11 +109,11 @@ def ranked_items(
 
 
 def stats_of(conn: sqlite3.Connection) -> Stats:
-    total, rated, average = conn.execute(
-        "SELECT count(*), count(tear_level), avg(tear_level) FROM film"
-    ).fetchone()
-    watched = conn.execute(f"SELECT count(*) FROM film WHERE {WATCHED_SQL}").fetchone()[0]
-    return Stats(total=total, watched=watched, rated=rated, average_tears=average)
+    """The library's figures: SQL only counts the films of each (watched, tear level)."""
+    rows = conn.execute(
+        f"SELECT {WATCHED_SQL} AS seen, tear_level, count(*) FROM film GROUP BY seen, tear_level"
+    )
+    return tally_stats(((bool(seen), level), films) for seen, level, films in rows)
 
 
 def read_films(

@@ -25,10 +25,19 @@ def config_dir() -> Path:
     return user_config_path(APP_NAME, appauthor=False)
 
 
-def documents_dir() -> Path:
+def export_folder() -> Path:
+    """Where an export goes unless the user names a place, for the CLI and the app alike: the
+    user's Documents folder (as platformdirs finds it: XDG user dirs on Linux) when it exists,
+    else the home folder. Nothing is created."""
     from platformdirs import user_documents_path  # only when a default folder is needed
 
-    return user_documents_path()
+    documents = user_documents_path()
+    return documents if documents.is_dir() else Path.home()
+
+
+def documents_dir() -> Path:
+    """`export_folder`, by the name the app used for it (remove once nothing calls it)."""
+    return export_folder()
 
 
 def ensure_private_dir(path: Path) -> None:
