@@ -17,6 +17,7 @@ from sqlmodel import Session, col, delete, select
 
 from cryqueue.domain import listing, validate
 from cryqueue.domain.consensus import consensus_order
+from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.errors import LookupFailed, UsageError
 from cryqueue.domain.export_options import DEFAULT_OPTIONS, ExportOptions
 from cryqueue.domain.films import (
@@ -33,6 +34,7 @@ from cryqueue.domain.films import (
     Viewings,
 )
 from cryqueue.domain.import_records import ImportBatch, ImportRecord, ImportSummary
+from cryqueue.domain.insights import Insights
 from cryqueue.domain.listing import WatchFilter
 from cryqueue.domain.search import identity_names, similar_titles
 from cryqueue.domain.text import norm, search_columns, split_year
@@ -41,8 +43,8 @@ from cryqueue.interop import json_format as json_io
 from cryqueue.interop.import_sources import ImportFormat
 from cryqueue.interop.json_format import SourceDoc
 from cryqueue.interop.markdown import markdown_text
+from cryqueue.storage import diary, ranking
 from cryqueue.storage import import_writer as importer
-from cryqueue.storage import ranking
 from cryqueue.storage.database import Database, driver_of
 from cryqueue.storage.fast_read import (
     ENTRY_SQL,
@@ -59,6 +61,7 @@ from cryqueue.storage.fast_read import (
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
 from cryqueue.storage.import_writer import Progress
+from cryqueue.storage.insights import read_insights
 from cryqueue.storage.models import (
     DismissedCatalogFilm,
     Film,
@@ -219,6 +222,19 @@ class Library:
         with self.db.read() as session:
             return stats_of(self._driver(session))
 
+    def diary(self, year: int | None = None) -> list[DiaryEntry]:
+        """Every viewing, newest first; each film's viewing on a day not recorded comes once,
+        undated, at the end. With `year`, only that year's dated viewings."""
+        with self.db.read() as session:
+            return diary.diary_entries(self._driver(session), year)
+
+    def insights(self, year: int | None = None) -> Insights:
+        """The statistics (see `domain.insights`), counted by SQL; with `year`, of the
+        viewings in that year and the films watched in it."""
+        consensus = self.consensus_places()
+        with self.db.read() as session:
+            return read_insights(self._driver(session), year, consensus)
+
     def find(self, query: str, year: int | None = None) -> FilmEntry:
         """The one film that `query` names: an English or original title, or a unique prefix of
         one, case-insensitively; 'Title (Year)' or `year` (the CLI's --year) picks between
@@ -353,6 +369,20 @@ class Library:
             validate.viewing_date(on, on, film.year)
             session.add(Viewing(film_id=film_id, watched_on=on))
             return before, Viewings((on,))
+
+    def change_viewing(
+        self, film_id: int, old: date | None, new: date | None, today: date
+    ) -> tuple[Viewings, Viewings]:
+        """Add a viewing on `new` (old None), delete the one on `old` (new None), or move it
+        from `old` to `new`, in one transaction. `new` must be a day a viewing can be logged on
+        (see `validate.viewing_date`). Returns the film's viewings before and after, for undo
+        with `set_viewings`."""
+        with self.db.write() as session:
+            film = self._touch(session, film_id)
+            before = Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
+            diary.change_viewing(session, film, old, new, today)
+            session.flush()
+            return before, Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
 
     def set_viewings(self, film_id: int, viewings: Viewings) -> None:
         """Replace a film's watch record (used by undo to put back what was there)."""
