@@ -96,6 +96,7 @@ def test_help_groups_the_commands_by_task(cli: Any) -> None:
     assert groups == {
         "Your list": ["list", "search", "show", "watch", "unwatch", "tears", "rate", "tag",
                       "note", "move"],
+        "Looking back": ["diary", "stats"],
         "Films": ["add", "remove"],
         "Files": ["export", "import", "backup", "restore", "doctor"],
     }  # fmt: skip

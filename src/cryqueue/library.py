@@ -306,7 +306,8 @@ class Library:
     def export_markdown(
         self, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None
     ) -> str:
-        return markdown_text(self, options, today)
+        insights = self.insights() if options.stats else None
+        return markdown_text(self, options, today, insights)
 
     def export_text(self, fmt: ExportFormat, options: ExportOptions = DEFAULT_OPTIONS) -> str:
         """An export as text: Markdown to share (notes, ratings and tags only as `options`

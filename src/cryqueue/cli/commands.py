@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cryqueue.cli.looking_back import cmd_diary, cmd_stats, forget_viewing
 from cryqueue.cli.parser import PROG, build_parser, tag_removals_as_values
 from cryqueue.cli.render import (
     fail,
@@ -90,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in FILE_COMMANDS:
         return FILE_COMMANDS[args.command](_db_path(args), args)
     if args.command in ("list", "search") or (
-        args.command == "export" and args.format == "markdown"
+        args.command == "export" and args.format == "markdown" and not args.stats
     ):
         # A library that needs no set-up is read with sqlite3 alone: no SQLAlchemy to load.
 
@@ -178,6 +179,9 @@ def cmd_unwatch(library: Library, args: argparse.Namespace) -> int:
     from cryqueue.domain.wording import counted  # lazy: start-up
 
     film = _find(library, args)
+    if args.on is not None:
+        forget_viewing(library, film, args.on)
+        return 0
     removed = library.unwatch(film.id)
     if removed:
         print(f"{film.label} is no longer watched ({counted(removed, 'viewing')} forgotten).")
@@ -332,6 +336,7 @@ def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
     which carries the source lists too, from the library."""
     from cryqueue.domain.export_options import (  # lazy: start-up
         INCLUDED_ON_REQUEST,
+        STATS_FORMATS,
         ExportOptions,
         needless_options,
     )
@@ -344,14 +349,20 @@ def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
         notes=args.include_notes,
         rating=args.include_rating,
         tags=args.include_tags,
+        stats=args.stats,
     )
+    if options.stats and args.format not in STATS_FORMATS:
+        raise UsageError(
+            f"--stats is for --format markdown; for the figures as JSON use '{PROG} stats "
+            "--format json'"
+        )
     if needless := needless_options(options, args.format):
         name = needless[0]
         formats = " or ".join(INCLUDED_ON_REQUEST[name])
         raise UsageError(
             f"--include-{name} is for --format {formats}; {args.format} always has {name}"
         )
-    if args.format == "markdown":
+    if args.format == "markdown" and not options.stats:
         text = markdown_text(library, options)
     else:
         from cryqueue.library import Library  # loaded already: only Markdown reads a peek
@@ -461,4 +472,6 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "remove": cmd_remove,
     "export": cmd_export,
     "import": cmd_import,
+    "diary": cmd_diary,
+    "stats": cmd_stats,
 }

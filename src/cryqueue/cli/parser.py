@@ -66,8 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--on", metavar="YYYY-MM-DD", help="the day you watched it (default: today)")
     cmd.add_argument("--tears", metavar="N", help="tear level 0-5 to set at the same time")
 
-    cmd = command("unwatch", "mark a film as not watched (forgets its viewings)")
+    cmd = command("unwatch", "mark a film as not watched, or forget one viewing (--on)")
     cmd.add_argument("title", metavar="TITLE")
+    cmd.add_argument(
+        "--on", metavar="YYYY-MM-DD", help="forget only the viewing on that day, keep the others"
+    )
 
     cmd = command("tears", "set a film's tear level: 0 (dry eyes) to 5 (sobbing), or none")
     cmd.add_argument("title", metavar="TITLE")
@@ -131,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--include-rating", action="store_true", help="markdown: add each film's star rating"
     )
     cmd.add_argument("--include-tags", action="store_true", help="markdown: add each film's tags")
+    cmd.add_argument(
+        "--stats", action="store_true", help="markdown: append your statistics (see 'stats')"
+    )
 
     cmd = command("import", "bring films in from a cryqueue, Letterboxd or IMDb export")
     cmd.add_argument("path", metavar="PATH", help="a file, a Letterboxd ZIP, or its folder")
@@ -150,6 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse the import if any row would be skipped (nothing is written)",
     )
+
+    cmd = command("diary", "every viewing, newest first, by month (rewatches marked)")
+    cmd.add_argument("--year", metavar="YYYY", help="only the viewings of that year")
+    cmd.add_argument("--format", choices=("table", "json"), default="table")
+
+    cmd = command("stats", "your figures: tear levels, viewings by month, decades, directors")
+    cmd.add_argument(
+        "--year", metavar="YYYY", help="only that year's viewings and the films watched in it"
+    )
+    cmd.add_argument("--format", choices=("table", "json", "markdown"), default="table")
 
     cmd = command("backup", "copy the database to a backup file, safely even while in use")
     cmd.add_argument(
@@ -182,6 +198,7 @@ COMMAND_GROUPS = (
         "Your list",
         ("list", "search", "show", "watch", "unwatch", "tears", "rate", "tag", "note", "move"),
     ),
+    ("Looking back", ("diary", "stats")),
     ("Films", ("add", "remove")),
     ("Files", ("export", "import", "backup", "restore", "doctor")),
 )

@@ -13,12 +13,14 @@ from cryqueue.domain.listing import WatchFilter
 @dataclass(frozen=True)
 class ExportOptions:
     """`watched_only` leaves out films not watched yet. `notes`, `rating` and `tags` add what
-    the shareable formats leave out unless asked: notes are private."""
+    the shareable formats leave out unless asked: notes are private. `stats` appends the
+    statistics (`cryqueue stats`) to the Markdown export; no other format has them."""
 
     watched_only: bool = False
     notes: bool = False
     rating: bool = False
     tags: bool = False
+    stats: bool = False
 
     @property
     def watched(self) -> WatchFilter:
@@ -30,7 +32,11 @@ class ExportOptions:
 INCLUDED_ON_REQUEST: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {"notes": ("markdown", "letterboxd"), "rating": ("markdown",), "tags": ("markdown",)}
 )
-assert set(INCLUDED_ON_REQUEST) == {f.name for f in fields(ExportOptions)} - {"watched_only"}
+assert set(INCLUDED_ON_REQUEST) == {f.name for f in fields(ExportOptions)} - {
+    "watched_only",
+    "stats",  # Markdown's alone: see STATS_FORMATS
+}
+STATS_FORMATS = ("markdown",)
 
 
 def needless_options(options: ExportOptions, fmt: str) -> list[str]:

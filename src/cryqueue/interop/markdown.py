@@ -19,8 +19,10 @@ from cryqueue.domain.films import (
     rating_text,
     tear_scale,
 )
+from cryqueue.domain.insights import Insights
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.interop.markdown_note import note_lines
+from cryqueue.interop.markdown_stats import stats_lines
 
 # Every ASCII punctuation character CommonMark lets a backslash escape, minus the ones that
 # can never start markup mid-line; those are handled at line starts below.
@@ -62,7 +64,9 @@ def render(
     today: date,
     options: ExportOptions = DEFAULT_OPTIONS,
     title: str = "My tear-jerker ranking",
+    insights: Insights | None = None,
 ) -> str:
+    """The export; with `insights`, the statistics follow the ranking as a section."""
     lines = [
         f"# {escape(title)}",
         "",
@@ -79,6 +83,8 @@ def render(
             delimiter = ")" if delimiter == "." else "."
         lines.extend(_item(entry, f"{entry.rank}{delimiter} ", options))
         after = entry.rank
+    if insights is not None:
+        lines += stats_lines(insights, escape)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -111,8 +117,12 @@ def _item(entry: Item, marker: str, options: ExportOptions) -> list[str]:
 
 
 def markdown_text(
-    reader: LibraryReader, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None
+    reader: LibraryReader,
+    options: ExportOptions = DEFAULT_OPTIONS,
+    today: date | None = None,
+    insights: Insights | None = None,
 ) -> str:
-    """The Markdown export of a library, from either reader."""
+    """The Markdown export of a library, from either reader; the statistics (`options.stats`)
+    are the library's `insights`, given by the caller (the first-frame reader has none)."""
     items = reader.ranked_items(options.watched)
-    return render(items, reader.stats(), today or date.today(), options)
+    return render(items, reader.stats(), today or date.today(), options, insights=insights)
