@@ -54,3 +54,16 @@ def highlighted(films: FilmList) -> ListRow:
     row = films.current
     assert row is not None
     return row
+
+
+def screen_text(app: CryqueueApp) -> str:
+    """The screen as a reader sees it: the screenshot's text, line by line."""
+    import html
+    import re
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    pattern = r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>'
+    for match in re.finditer(pattern, app.export_screenshot(), re.S):
+        x, y, text = float(match[1]), float(match[2]), html.unescape(match[3])
+        rows.setdefault(y, []).append((x, text.replace("\xa0", " ")))
+    return "\n".join("".join(t for _x, t in sorted(row)) for _y, row in sorted(rows.items()))

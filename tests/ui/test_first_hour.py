@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, Log, Static
 
 from cryqueue.library import Library
-from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, PromptDialog
+from cryqueue.ui.screens.dialogs import ConfirmDialog, ExportDialog, FilmFormDialog
 
 from .conftest import MakeApp
 from .test_keys import import_through_the_dialog
@@ -69,10 +69,10 @@ async def test_a_long_error_is_shown_whole(make_app: MakeApp, tmp_path: Path) ->
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x")
-        assert isinstance(app.screen, PromptDialog)
+        assert isinstance(app.screen, ExportDialog)
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
-        error = app.screen.query_one("#prompt-error", Static)
+        error = app.screen.query_one("#export-error", Static)
         text = _shown(error)
         assert str(target.parent) in text and text.endswith("choose another path")
         assert error.region.height > 1, "wrapped over several lines, not cut at the width"
@@ -245,7 +245,8 @@ async def test_a_first_launch_says_what_to_do_until_the_first_film_is_ticked(
         assert "press n or enter to write" in str(app.main.notes.placeholder)
         await pilot.press("w")
         await pilot.pause(0.2)
-        assert not left.border_subtitle
+        assert "w watched" not in str(left.border_subtitle), "the hint goes; the legend stays"
+        assert "✔ watched" in str(left.border_subtitle)
 
 
 async def test_p_shows_the_note_rendered_with_html_as_text(
@@ -342,3 +343,36 @@ async def test_a_wide_list_shows_watched_date_rating_and_tags(
         await pilot.pause(0.3)
         line = narrow.main.film_list.render_line(0).text
         assert "A Moment to Remember" in line and "2025-03-01" not in line, line
+
+
+async def test_the_export_dialog_offers_the_clis_choices_and_remembers_them(
+    make_app: MakeApp, library: Library, tmp_path: Path
+) -> None:
+    from textual.widgets import Checkbox
+
+    film_id = library.find("Il Mare").id
+    library.mark_watched(film_id, "2025-01-01", tears=2)
+    library.set_note(film_id, "A private *thought*")
+    library.swap_rating(film_id, "4")
+    target = tmp_path / "mine.md"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportDialog)
+        assert not app.screen.query_one("#export-notes", Checkbox).value, "notes are private"
+        app.screen.query_one("#export-path", Input).value = str(target)
+        app.screen.query_one("#export-watched_only", Checkbox).value = True
+        app.screen.query_one("#export-rating", Checkbox).value = True
+        await pilot.click("#ok")
+        await pilot.pause()
+        text = target.read_text(encoding="utf-8")
+        assert "**Il Mare**" in text and "A Moment to Remember" not in text
+        assert "private" not in text and "4★" in text, text
+        await pilot.press("x")  # the same place and choices again
+        assert app.screen.query_one("#export-path", Input).value == str(target)
+        assert app.screen.query_one("#export-watched_only", Checkbox).value
+        assert not app.screen.query_one("#export-notes", Checkbox).value
+        app.screen.query_one("#export-notes", Checkbox).value = True
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert "A private *thought*" in target.read_text(encoding="utf-8")

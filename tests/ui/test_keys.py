@@ -10,7 +10,13 @@ from textual.widgets import Input, Log
 
 from cryqueue.library import Library
 from cryqueue.ui.app import CryqueueApp
-from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, HelpScreen, PromptDialog
+from cryqueue.ui.screens.dialogs import (
+    ConfirmDialog,
+    ExportDialog,
+    FilmFormDialog,
+    HelpScreen,
+    PromptDialog,
+)
 
 from .conftest import SIZE, TODAY, MakeApp, highlighted, titles
 
@@ -298,12 +304,12 @@ async def test_x_exports_markdown_and_reports_the_path(
         assert dialog_input.value == str(tmp_path / "exports" / "cryqueue-ranking.md")
         dialog_input.value = str(tmp_path / "missing-folder" / "out.md")
         await pilot.press("enter")
-        assert isinstance(app.screen, PromptDialog), "an unwritable path keeps the dialog open"
-        assert "cannot write" in str(app.screen.query_one("#prompt-error").render())
+        assert isinstance(app.screen, ExportDialog), "an unwritable path keeps the dialog open"
+        assert "cannot write" in str(app.screen.query_one("#export-error").render())
         target = tmp_path / "out.md"
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
-        assert not isinstance(app.screen, PromptDialog)
+        assert not isinstance(app.screen, ExportDialog)
         text = target.read_text(encoding="utf-8")
         assert "1. **A Moment to Remember**" in text
         assert any(str(target) in n.message for n in app._notifications)

@@ -109,7 +109,7 @@ def _replace_input(socket: str, text: str, shown: str) -> None:
     _wait_for(lambda s: text[-30:] in s, socket)
 
 
-def test_dialogs_import_and_export_at_80x24(tmp_path: Path) -> None:
+def test_dialogs_import_diary_statistics_and_export_at_80x24(tmp_path: Path) -> None:
     db = tmp_path / "real.db"
     Library.open(db).close()
     diary = tmp_path / "diary.csv"
@@ -140,8 +140,16 @@ def test_dialogs_import_and_export_at_80x24(tmp_path: Path) -> None:
         )
         _keys(socket, "y")
         _wait_for(lambda s: "Imported diary.csv" in s, socket)
+        _keys(socket, "d")  # the diary shows the imported viewing...
+        _wait_for(lambda s: "Diary ·" in s and "Hachi: A Dog's Tale" in s, socket)
+        _keys(socket, "Escape")  # (a key sent with it would read as alt+key)
+        _wait_for(lambda s: "Ranking" in s, socket)
+        _keys(socket, "S")  # ...and the statistics its tears
+        _wait_for(lambda s: "Tear levels" in s and "Viewings per month" in s, socket)
+        _keys(socket, "Escape")
+        _wait_for(lambda s: "Ranking" in s, socket)
         _keys(socket, "x")
-        _wait_for(lambda s: "Export to Markdown" in s, socket)
+        _wait_for(lambda s: "Export your ranking to Markdown" in s, socket)
         _replace_input(socket, str(target), shown="cryqueue-ranking.md")
         _keys(socket, "Enter")
         _wait_for(lambda s: "Exported your ranking" in s, socket)

@@ -124,3 +124,16 @@ def test_import_question_at_80x24(
         await _no_blink(pilot)
 
     assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=open_plan)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("key", ["d", "S"])
+def test_diary_and_statistics(
+    snap_compare: SnapCompare, snapshot_app: CryqueueApp, key: str, size: tuple[int, int]
+) -> None:
+    async def open_screen(pilot: Pilot[None]) -> None:
+        await _no_blink(pilot)
+        await pilot.press(key)
+        await pilot.pause(0.2)
+
+    assert snap_compare(snapshot_app, terminal_size=size, run_before=open_screen)

@@ -35,11 +35,6 @@ def export_folder() -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
-def documents_dir() -> Path:
-    """`export_folder`, by the name the app used for it (remove once nothing calls it)."""
-    return export_folder()
-
-
 def ensure_private_dir(path: Path) -> None:
     """Create a folder, and each missing parent, readable only by the user whatever the umask;
     folders that exist already are left as they are."""

@@ -13,7 +13,7 @@ from typing import Literal
 
 from textual.binding import Binding
 
-Where = Literal["app", "screen", "list"]
+Where = Literal["app", "screen", "list", "nav", "diary"]
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,14 @@ class Command:
     show: bool = False  # in the footer
     key_display: str | None = None
     priority: bool = False
-    local: bool = False  # the list widget's own action (moving the highlight)
+
+    @property
+    def local(self) -> bool:
+        """The list widget's own action (moving the highlight), bound on each list."""
+        return self.where == "nav"
 
     def binding(self) -> Binding:
-        action = f"screen.{self.action}" if self.where == "list" and not self.local else self.action
+        action = f"screen.{self.action}" if self.where == "list" else self.action
         return Binding(
             self.keys,
             action,
@@ -67,12 +71,12 @@ HELP: tuple[HelpRow, ...] = (
         "↑ ↓  k j  home end  pgup pgdn",
         "move the highlight",
         (
-            Command("cursor(-1)", "up,k", "Up", local=True),
-            Command("cursor(1)", "down,j", "Down", local=True),
-            Command("page(-1)", "pageup", "Page up", local=True),
-            Command("page(1)", "pagedown", "Page down", local=True),
-            Command("jump(0)", "home", "First", local=True),
-            Command("jump(-1)", "end", "Last", local=True),
+            Command("cursor(-1)", "up,k", "Up", where="nav"),
+            Command("cursor(1)", "down,j", "Down", where="nav"),
+            Command("page(-1)", "pageup", "Page up", where="nav"),
+            Command("page(1)", "pagedown", "Page down", where="nav"),
+            Command("jump(0)", "home", "First", where="nav"),
+            Command("jump(-1)", "end", "Last", where="nav"),
         ),
     ),
     HelpRow(
@@ -186,6 +190,45 @@ HELP: tuple[HelpRow, ...] = (
                 "Notes",
                 ("Edit notes", "Write notes about the highlighted film"),
                 show=True,
+            ),
+        ),
+    ),
+    HelpRow(
+        "d",
+        "diary: every viewing, newest first",
+        (
+            Command(
+                "diary",
+                "d",
+                "Diary",
+                ("Diary", "Every viewing, newest first, by month"),
+                where="screen",
+                show=True,
+            ),
+        ),
+    ),
+    HelpRow(
+        "  enter  e  delete  a",
+        "in the diary: go to the film / change the date / forget / add a viewing",
+        (
+            Command("go_to_film", "enter", "Go to film", where="diary", show=True),
+            Command("edit_day", "e", "Change date", where="diary", show=True),
+            Command("forget_viewing", "delete", "Forget", where="diary", show=True),
+            Command("add_viewing", "a", "Add viewing", where="diary", show=True),
+            Command("undo", "ctrl+z", "Undo", where="diary"),
+            Command("app.pop_screen", "escape,d,q", "Back", where="diary", show=True),
+        ),
+    ),
+    HelpRow(
+        "S",
+        "statistics: your crying in charts",
+        (
+            Command(
+                "insights",
+                "S",
+                "Stats",
+                ("Statistics", "Charts of your viewings, tears and ranking"),
+                where="screen",
             ),
         ),
     ),
@@ -343,14 +386,23 @@ COMMANDS: tuple[Command, ...] = tuple(c for row in HELP for c in row.commands)
 BindingType = Binding | tuple[str, str] | tuple[str, str, str]  # what Textual's BINDINGS hold
 
 
-def bindings(where: Where) -> list[BindingType]:
-    """The bindings of the keys that apply `where`, in the table's order."""
-    return [c.binding() for c in COMMANDS if c.where == where]
+def bindings(*wheres: Where) -> list[BindingType]:
+    """The bindings of the keys that apply in any of `wheres`, in the table's order."""
+    return [c.binding() for c in COMMANDS if c.where in wheres]
 
 
 # The footer shows these first, in this order, so that a narrow terminal still shows how to get
 # help and quit and the keys a newcomer needs; the other shown keys follow in the table's order.
-FOOTER_FIRST = ("help", "quit", "toggle_watched", "tears(0)", "edit_note", "search", "add_film")
+FOOTER_FIRST = (
+    "help",
+    "quit",
+    "pop_screen",
+    "toggle_watched",
+    "tears(0)",
+    "edit_note",
+    "search",
+    "add_film",
+)
 
 
 def footer_place(action: str) -> int:

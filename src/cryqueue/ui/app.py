@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, fields
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -22,13 +23,15 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from cryqueue.domain.errors import CryqueueError
+from cryqueue.domain.export_options import ExportOptions
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.domain.text import visible
-from cryqueue.storage.config import config_path, read_config, save_config
+from cryqueue.storage.config import config_path, load_config, read_config, save_config
 from cryqueue.ui.actions import bindings, palette
 from cryqueue.ui.palette import FilmProvider, MarkedThemeProvider, key_help
 from cryqueue.ui.screens.dialogs import HelpScreen
 from cryqueue.ui.screens.main import MainScreen
+from cryqueue.ui.screens.main_view import LastExport
 
 if TYPE_CHECKING:
     from cryqueue.library import Library
@@ -90,10 +93,27 @@ class CryqueueApp(App[None]):
             self._save_on_hangup()
 
     def _remember_theme(self, theme: Any) -> None:
+        self._remember("theme", {"theme": theme.name})
+
+    def _remember(self, what: str, values: dict[str, Any]) -> None:
         try:
-            save_config({"theme": theme.name}, self.config_file)
+            save_config(values, self.config_file)
         except CryqueueError as exc:
-            self.notify(f"theme not saved: {exc}", severity="warning")
+            self.notify(f"{what} not saved: {exc}", severity="warning")
+
+    def last_export(self) -> LastExport:
+        """The last export's file and choices, as saved (anything odd in the file: defaults)."""
+        saved = load_config(self.config_file).get("export")
+        if not isinstance(saved, dict):
+            return LastExport(None, ExportOptions())
+        path = saved.get("path")
+        choices = {
+            f.name: saved[f.name] for f in fields(ExportOptions) if saved.get(f.name) is True
+        }
+        return LastExport(path if isinstance(path, str) else None, ExportOptions(**choices))
+
+    def remember_export(self, path: str, options: ExportOptions) -> None:
+        self._remember("export choices", {"export": {"path": path, **asdict(options)}})
 
     # Failures ------------------------------------------------------------------------------
 

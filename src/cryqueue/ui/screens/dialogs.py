@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -12,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Log, Static
+from textual.widgets import Button, Checkbox, Input, Label, Log, Static
 
 from cryqueue.domain import validate
 from cryqueue.domain.errors import CryqueueError
+from cryqueue.domain.export_options import ExportOptions
 from cryqueue.domain.films import FilmEntry, FilmFacts
 from cryqueue.domain.text import visible
 from cryqueue.ui.actions import help_rows
@@ -135,6 +137,75 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+# The export dialog's boxes: each an ExportOptions field, with what it means to a reader.
+EXPORT_BOXES: tuple[tuple[str, str], ...] = (
+    ("watched_only", "Only films I have watched"),
+    ("notes", "Include my notes (private unless ticked)"),
+    ("rating", "Include star ratings"),
+    ("tags", "Include tags"),
+)
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Where to write the Markdown ranking and what it holds: the CLI's export choices."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self,
+        path: str,
+        options: ExportOptions,
+        submit: Callable[[str, ExportOptions], Path],
+    ) -> None:
+        super().__init__()
+        self.path, self.options, self.submit = path, options, submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog export"):
+            with VerticalScroll(classes="dialog-body", can_focus=False):
+                yield Label("Export your ranking to Markdown", classes="dialog-title")
+                yield Label("Save as:")
+                yield Input(value=self.path, id="export-path")
+                for name, label in EXPORT_BOXES:
+                    yield Checkbox(label, getattr(self.options, name), id=f"export-{name}")
+            with Vertical(classes="dialog-foot"):
+                yield Static("", id="export-error", classes="dialog-error")
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button("Export", variant="primary", id="ok")
+                    yield Button("Cancel", id="cancel")
+
+    def chosen(self) -> ExportOptions:
+        return ExportOptions(
+            **{name: self.query_one(f"#export-{name}", Checkbox).value for name, _ in EXPORT_BOXES}
+        )
+
+    def on_input_submitted(self) -> None:
+        self._export()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._export()
+        else:
+            self.dismiss(None)
+
+    def _export(self) -> None:
+        field = self.query_one("#export-path", Input)
+        if not field.value.strip():
+            say_error(self.query_one("#export-error", Static), "give a file path")
+            field.focus()
+            return
+        try:
+            written = self.submit(field.value.strip(), self.chosen())
+        except CryqueueError as exc:
+            say_error(self.query_one("#export-error", Static), str(exc))
+            field.focus()
+            return
+        self.dismiss(written)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 def _names(value: str) -> tuple[str, ...]:

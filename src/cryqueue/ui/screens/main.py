@@ -12,15 +12,17 @@ from pathlib import Path
 from textual import work
 
 from cryqueue.domain.errors import CryqueueError
+from cryqueue.domain.export_options import ExportOptions
 from cryqueue.domain.films import FilmEntry, FilmFacts, ListRow, Viewings
 from cryqueue.domain.import_records import ImportBatch
 from cryqueue.domain.import_report import summary_lines
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.domain.validate import without_controls
 from cryqueue.domain.wording import counted, viewings_forgotten
-from cryqueue.storage.paths import documents_dir
+from cryqueue.storage.paths import export_folder
 from cryqueue.ui.history import Change, History, Presence
-from cryqueue.ui.screens.dialogs import ConfirmDialog, FilmFormDialog, PromptDialog
+from cryqueue.ui.screens.dialogs import ConfirmDialog, ExportDialog, FilmFormDialog, PromptDialog
+from cryqueue.ui.screens.diary import DiaryScreen
 from cryqueue.ui.screens.main_view import SORTS, MainView
 
 
@@ -365,32 +367,46 @@ class MainScreen(MainView):
         self.reload(keep_id=focus)
         self.notify(f"{verb} {change.label}.")
 
+    # Diary and statistics --------------------------------------------------------------------
+
+    def action_diary(self) -> None:
+        self.notes.save_now()
+        self.app.push_screen(DiaryScreen(self))
+
+    def action_insights(self) -> None:
+        # lazy: start-up (the charts' library, plotext, costs some 0.2 s to import)
+        from cryqueue.ui.screens.insights import InsightsScreen
+
+        self.app.push_screen(InsightsScreen(self.library))
+
     # Export and import -----------------------------------------------------------------------
 
     def action_export(self) -> None:
-        folder = self.cq.export_dir or documents_dir()
+        """Ask where and what, as the CLI's export does; the path and choices are remembered
+        for next time (the Documents folder, else home, the first time)."""
+        last = self.cq.last_export()
         # Not at the top: the app's first frame is drawn before SQLAlchemy (library) loads.
         from cryqueue.library import default_export_name
 
-        default = str(folder / default_export_name("markdown"))
+        folder = self.cq.export_dir or export_folder()
+        path = last.path or str(folder / default_export_name("markdown"))
 
-        def submit(value: str) -> str | None:
-            if not value.strip():
-                return "Give a file path."
-            try:
-                target = self.library.export_file(Path(value.strip()))
-            except CryqueueError as exc:
-                return str(exc)
-            self.notify(f"Exported your ranking to {target}", title="Export", timeout=8)
-            return None
+        def submit(value: str, options: ExportOptions) -> Path:
+            target = self.library.export_file(Path(value).expanduser(), options=options)
+            self.cq.remember_export(str(target), options)
+            return target
 
-        self.app.push_screen(PromptDialog("Export to Markdown", "Save as:", default, submit))
+        def exported(target: Path | None) -> None:
+            if target is not None:
+                self.notify(f"Exported your ranking to {target}", title="Export", timeout=8)
+
+        self.app.push_screen(ExportDialog(path, last.options, submit), self.guarded(exported))
 
     def action_import_file(self) -> None:
         """Ask for a file; read it and work out what importing it would do (in a thread: a big
         file takes seconds); show that and import on a yes. A backup is made first: an import
         is one transaction, but not one ctrl+z."""
-        folder = self.cq.export_dir or documents_dir()
+        folder = self.cq.export_dir or export_folder()
 
         def submit(value: str) -> str | None:
             path = Path(value.strip()).expanduser()

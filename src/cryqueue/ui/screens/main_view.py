@@ -9,7 +9,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
+from cryqueue.domain.export_options import ExportOptions
 from cryqueue.domain.films import ListRow, Stats
 from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, listing_stats, select
 from cryqueue.domain.reading import LibraryReader
@@ -56,6 +57,13 @@ BACKGROUND_AT = 5_000  # lists this long are read and filtered in a worker threa
 WATCH_EVERY = 0.5  # seconds between looks for another cryqueue's changes
 
 
+class LastExport(NamedTuple):
+    """The export the user made last: the app offers the same again."""
+
+    path: str | None
+    options: ExportOptions
+
+
 class Host(Protocol):
     """What the main screen needs of the app that shows it."""
 
@@ -64,6 +72,10 @@ class Host(Protocol):
 
     today: Callable[[], date]
     export_dir: Path | None
+
+    def last_export(self) -> LastExport: ...
+
+    def remember_export(self, path: str, options: ExportOptions) -> None: ...
 
 
 class MainView(Screen[None]):

@@ -32,7 +32,7 @@ LINE_CACHE_SIZE = 2_000  # rendered lines kept: a few screens' worth
 class FilmList(ScrollView, can_focus=True):
     """Films, one per line: rank, watched mark, title, year and tear scale."""
 
-    BINDINGS = bindings("list")
+    BINDINGS = bindings("nav", "list")
 
     COMPONENT_CLASSES = {
         "film-list--cursor",
