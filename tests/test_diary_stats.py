@@ -20,6 +20,7 @@ from cryqueue.domain.insights import (
     rank_correlation,
 )
 from cryqueue.library import Library
+from cryqueue.storage.fast_read import Peek
 
 TODAY = date(2025, 6, 30)
 D = date.fromisoformat
@@ -297,6 +298,12 @@ def test_the_diary_and_the_figures_agree(
         assert insights.watched == len({e.film_id for e in entries})
     insights = library.insights()
     assert (insights.watched, insights.average_tear_level) == (stats.watched, stats.average_tears)
+    peek = Peek.open(db_path)  # the first-frame reader, sqlite3 alone, reads the same
+    assert peek is not None
+    try:
+        assert (peek.diary(), peek.insights(2020)) == (diary, library.insights(2020))
+    finally:
+        peek.close()
     assert sum(insights.tear_levels.values()) == sum(
         level is not None and (bool(days) or undated) for days, undated, level in records
     )

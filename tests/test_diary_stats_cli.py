@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from cryqueue.domain.films import Viewings
 from cryqueue.domain.insights import JSON_KEYS, Insights
 from cryqueue.library import Library
 from test_diary_stats import ALWAYS, LETTER, MOMENT, D, fill
+from test_startup import probe, run
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -238,3 +240,15 @@ def test_cli_fits_the_terminal(
     if command == "diary":
         assert sum(line.endswith("↻") for line in lines) == 3  # no mark cut off
         assert any("Always Always" in line and "…" in line for line in lines) == (columns < 80)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["diary"], ["stats"], ["stats", "--format", "markdown"], ["export", "-o", "-", "--stats"]],
+)
+def test_on_a_ready_library_they_load_no_sqlalchemy(args: list[str], tmp_path: Path) -> None:
+    """Diary and stats only read: a library already set up is read with sqlite3 alone."""
+    first = run(args, tmp_path)  # creates and seeds it (full open)
+    assert first.returncode == 0
+    assert probe(args, tmp_path) == {"code": 0, "textual": False, "sqlmodel": False}
+    assert run(args, tmp_path).stdout == first.stdout

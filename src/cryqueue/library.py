@@ -16,7 +16,6 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from cryqueue.domain import listing, validate
-from cryqueue.domain.consensus import consensus_order
 from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.errors import LookupFailed, UsageError
 from cryqueue.domain.export_options import DEFAULT_OPTIONS, ExportOptions
@@ -49,7 +48,6 @@ from cryqueue.storage.database import Database, driver_of
 from cryqueue.storage.fast_read import (
     ENTRY_SQL,
     LISTING_SQL,
-    day_of,
     entry_of,
     ranked_items,
     read_films,
@@ -61,7 +59,7 @@ from cryqueue.storage.fast_read import (
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
 from cryqueue.storage.import_writer import Progress
-from cryqueue.storage.insights import read_insights
+from cryqueue.storage.insights import consensus_places, diary_entries, read_insights
 from cryqueue.storage.models import (
     DismissedCatalogFilm,
     Film,
@@ -71,6 +69,7 @@ from cryqueue.storage.models import (
     Viewing,
 )
 from cryqueue.storage.opening import open_database
+from cryqueue.storage.shared_sql import day_of
 from cryqueue.storage.snapshots import backup_beside
 
 MAX_CANDIDATES = 8
@@ -205,18 +204,7 @@ class Library:
     def consensus_places(self) -> dict[int, int]:
         """Each listed film's place in the consensus of the source lists (see `consensus`)."""
         with self.db.read() as session:
-            places = session.exec(
-                select(SourceRank.source_id, SourceRank.film_id, SourceRank.rank)
-            ).all()
-        rankings: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        mentioned = []
-        for source_id, film_id, rank in places:
-            if rank is None:
-                mentioned.append(film_id)
-            else:
-                rankings[source_id].append((film_id, rank))
-        order = consensus_order({str(k): v for k, v in rankings.items()}, mentioned)
-        return {film_id: i for i, film_id in enumerate(order)}
+            return consensus_places(self._driver(session))
 
     def stats(self) -> Stats:
         with self.db.read() as session:
@@ -226,14 +214,13 @@ class Library:
         """Every viewing, newest first; each film's viewing on a day not recorded comes once,
         undated, at the end. With `year`, only that year's dated viewings."""
         with self.db.read() as session:
-            return diary.diary_entries(self._driver(session), year)
+            return diary_entries(self._driver(session), year)
 
     def insights(self, year: int | None = None) -> Insights:
         """The statistics (see `domain.insights`), counted by SQL; with `year`, of the
         viewings in that year and the films watched in it."""
-        consensus = self.consensus_places()
         with self.db.read() as session:
-            return read_insights(self._driver(session), year, consensus)
+            return read_insights(self._driver(session), year)
 
     def find(self, query: str, year: int | None = None) -> FilmEntry:
         """The one film that `query` names: an English or original title, or a unique prefix of
@@ -306,8 +293,7 @@ class Library:
     def export_markdown(
         self, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None
     ) -> str:
-        insights = self.insights() if options.stats else None
-        return markdown_text(self, options, today, insights)
+        return markdown_text(self, options, today)
 
     def export_text(self, fmt: ExportFormat, options: ExportOptions = DEFAULT_OPTIONS) -> str:
         """An export as text: Markdown to share (notes, ratings and tags only as `options`

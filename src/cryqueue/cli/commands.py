@@ -90,8 +90,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command in FILE_COMMANDS:
         return FILE_COMMANDS[args.command](_db_path(args), args)
-    if args.command in ("list", "search") or (
-        args.command == "export" and args.format == "markdown" and not args.stats
+    if args.command in ("list", "search", "diary", "stats") or (
+        args.command == "export" and args.format == "markdown"
     ):
         # A library that needs no set-up is read with sqlite3 alone: no SQLAlchemy to load.
 
@@ -362,7 +362,7 @@ def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
         raise UsageError(
             f"--include-{name} is for --format {formats}; {args.format} always has {name}"
         )
-    if args.format == "markdown" and not options.stats:
+    if args.format == "markdown":
         text = markdown_text(library, options)
     else:
         from cryqueue.library import Library  # loaded already: only Markdown reads a peek
@@ -454,6 +454,8 @@ PEEK_COMMANDS: dict[str, Callable[[LibraryReader, argparse.Namespace], int]] = {
     "list": cmd_list,
     "search": cmd_search,
     "export": cmd_export,
+    "diary": cmd_diary,
+    "stats": cmd_stats,
 }
 
 

@@ -1,5 +1,7 @@
 """`cryqueue diary` and `cryqueue stats`, and `unwatch --on`: the commands that look back over
-the viewings. Imports stay lazy (`commands` imports this module on every run)."""
+the viewings. Diary and stats only read: on a ready library they run on the first-frame reader
+(sqlite3 alone, no SQLAlchemy to load). Imports stay lazy (`commands` imports this module on
+every run)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from cryqueue.cli.render import print_json
 
 if TYPE_CHECKING:
     from cryqueue.domain.films import FilmEntry
+    from cryqueue.domain.reading import LibraryReader
     from cryqueue.library import Library
 
 
@@ -20,7 +23,7 @@ def _year(args: argparse.Namespace) -> int | None:
     return None if args.year is None else validate.year(args.year)
 
 
-def cmd_diary(library: Library, args: argparse.Namespace) -> int:
+def cmd_diary(library: LibraryReader, args: argparse.Namespace) -> int:
     """Every viewing, newest first: a table by month, or a JSON list of `DiaryEntry.to_json`."""
     year = _year(args)
     entries = library.diary(year)
@@ -33,7 +36,7 @@ def cmd_diary(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_stats(library: Library, args: argparse.Namespace) -> int:
+def cmd_stats(library: LibraryReader, args: argparse.Namespace) -> int:
     """The figures: tables with bars, `Insights.to_json()`, or Markdown to share."""
     year = _year(args)
     insights = library.insights(year)

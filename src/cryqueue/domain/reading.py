@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats
+from cryqueue.domain.insights import Insights
 from cryqueue.domain.listing import WatchFilter
 
 
@@ -18,5 +20,9 @@ class LibraryReader(Protocol):
     def stats(self) -> Stats: ...
 
     def ranked_items(self, watched: WatchFilter = "all") -> list[RankedItem]: ...
+
+    def diary(self, year: int | None = None) -> list[DiaryEntry]: ...
+
+    def insights(self, year: int | None = None) -> Insights: ...
 
     def close(self) -> None: ...

@@ -117,12 +117,10 @@ def _item(entry: Item, marker: str, options: ExportOptions) -> list[str]:
 
 
 def markdown_text(
-    reader: LibraryReader,
-    options: ExportOptions = DEFAULT_OPTIONS,
-    today: date | None = None,
-    insights: Insights | None = None,
+    reader: LibraryReader, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None
 ) -> str:
-    """The Markdown export of a library, from either reader; the statistics (`options.stats`)
-    are the library's `insights`, given by the caller (the first-frame reader has none)."""
+    """The Markdown export of a library, from either reader; with `options.stats`, the
+    library's statistics follow the ranking."""
     items = reader.ranked_items(options.watched)
+    insights = reader.insights() if options.stats else None
     return render(items, reader.stats(), today or date.today(), options, insights=insights)

@@ -1,51 +1,15 @@
-"""The diary's reads and its one write: every viewing with its film, and changing one viewing
-(`Library.diary`, `Library.change_viewing`)."""
+"""The diary's one write: changing one viewing (`Library.change_viewing`). Its reads are in
+`insights`, which the first-frame reader runs too."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from cryqueue.domain import validate
-from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.errors import LookupFailed, UsageError
-from cryqueue.storage.fast_read import day_of
-from cryqueue.storage.insights import year_bounds
 from cryqueue.storage.models import Film, Viewing
-
-# Each dated viewing, newest first, numbered within its film from its first (same-day viewings
-# in the order they were logged): any but a film's first is a rewatch, and so is every one of
-# a film also watched on a day not recorded.
-_DATED_SQL = """
-SELECT film_id, watched_on, title, original_title, year, tear_level, rating, rewatch FROM (
-    SELECT film_id, watched_on, viewing.id AS viewing_id, title, original_title, year,
-           tear_level, rating, watched_undated OR row_number() OVER (
-               PARTITION BY film_id ORDER BY watched_on, viewing.id) > 1 AS rewatch
-    FROM viewing JOIN film ON film.id = viewing.film_id)
-WHERE watched_on >= ? AND watched_on < ?
-ORDER BY watched_on DESC, viewing_id DESC
-"""
-_UNDATED_SQL = (
-    "SELECT id, title, original_title, year, tear_level, rating FROM film"
-    " WHERE watched_undated ORDER BY rank_key"
-)
-
-
-def diary_entries(conn: sqlite3.Connection, year: int | None = None) -> list[DiaryEntry]:
-    """Every viewing, newest first, then each film's viewing on a day not recorded (in ranking
-    order); with `year`, only that year's dated viewings."""
-    entries = [
-        DiaryEntry(film_id, day_of(day, film_id), t, o, y, bool(again), tl, r)
-        for film_id, day, t, o, y, tl, r, again in conn.execute(_DATED_SQL, year_bounds(year))
-    ]
-    if year is None:
-        entries += [
-            DiaryEntry(film_id, None, t, o, y, False, tl, r)
-            for film_id, t, o, y, tl, r in conn.execute(_UNDATED_SQL)
-        ]
-    return entries
 
 
 def change_viewing(

@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cryqueue.domain.catalog import catalog_version
+from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.errors import damaged, sqlite_failure
 from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats, tally_stats
-from cryqueue.domain.validate import iso_day
+from cryqueue.domain.insights import Insights
 from cryqueue.storage import schema
+from cryqueue.storage.insights import diary_entries, read_insights
+from cryqueue.storage.shared_sql import WATCHED_SQL, day_of
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
-WATCHED_SQL = "(watched_undated OR EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id))"
 LISTING_SQL = (
     "SELECT id, title, original_title, year, tear_level, search_norm, note, tags_json,"
     " watched_undated, (SELECT max(watched_on) FROM viewing WHERE viewing.film_id = film.id),"
@@ -59,14 +61,6 @@ def strings_of(text: str, film_id: int, what: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise damaged(None, f"the {what} of film {film_id} are not a list of words")
     return tuple(value)
-
-
-def day_of(text: str, film_id: int) -> date:
-    """A stored viewing date; anything but YYYY-MM-DD is damage to report."""
-    day = iso_day(text)
-    if day is None:
-        raise damaged(None, f"a viewing of film {film_id} has the date {text!r}")
-    return day
 
 
 def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEntry:
@@ -191,6 +185,14 @@ class Peek:
     ) -> list[RankedItem]:
         with self._reading() as conn:
             return ranked_items(conn, watched)
+
+    def diary(self, year: int | None = None) -> list[DiaryEntry]:
+        with self._reading() as conn:
+            return diary_entries(conn, year)
+
+    def insights(self, year: int | None = None) -> Insights:
+        with self._reading() as conn:
+            return read_insights(conn, year)
 
     def close(self) -> None:
         self._conn.close()

@@ -1,14 +1,18 @@
-"""The statistics of `Library.insights`, counted by SQLite: GROUP BY and COUNT over the film and
-viewing tables, never a film loaded as an object, so 100,000 films take a fraction of a second.
-What the counts mean is `domain.insights`' (and its averages `films.tally_stats`')."""
+"""The diary and the statistics, read with the driver alone (so the first-frame reader can run
+them without SQLAlchemy): `Library.diary` and `Library.insights`. The statistics are counted by
+SQLite, GROUP BY and COUNT over the film and viewing tables, never a film loaded as an object,
+so 100,000 films take a fraction of a second. What the counts mean is `domain.insights`' (and
+its averages `films.tally_stats`')."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections import defaultdict
 
+from cryqueue.domain.consensus import consensus_order
+from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.insights import Insights, build, decade_of, rank_correlation
-from cryqueue.storage.fast_read import WATCHED_SQL
+from cryqueue.storage.shared_sql import WATCHED_SQL, day_of
 
 # Every day of every year sorts between these as ISO text (how viewing dates are stored).
 _ALL_DAYS = ("0000-00-00", "9999-99-99")
@@ -33,11 +37,57 @@ def _scope(year: int | None) -> str:
     )
 
 
-def read_insights(
-    conn: sqlite3.Connection, year: int | None, consensus: Mapping[int, int]
-) -> Insights:
-    """The figures of `domain.insights.Insights`; `consensus` is each listed film's place in
-    the lists' consensus (`Library.consensus_places`)."""
+# Each dated viewing, newest first, numbered within its film from its first (same-day viewings
+# in the order they were logged): any but a film's first is a rewatch, and so is every one of
+# a film also watched on a day not recorded.
+_DATED_SQL = """
+SELECT film_id, watched_on, title, original_title, year, tear_level, rating, rewatch FROM (
+    SELECT film_id, watched_on, viewing.id AS viewing_id, title, original_title, year,
+           tear_level, rating, watched_undated OR row_number() OVER (
+               PARTITION BY film_id ORDER BY watched_on, viewing.id) > 1 AS rewatch
+    FROM viewing JOIN film ON film.id = viewing.film_id)
+WHERE watched_on >= ? AND watched_on < ?
+ORDER BY watched_on DESC, viewing_id DESC
+"""
+_UNDATED_SQL = (
+    "SELECT id, title, original_title, year, tear_level, rating FROM film"
+    " WHERE watched_undated ORDER BY rank_key"
+)
+
+
+def diary_entries(conn: sqlite3.Connection, year: int | None = None) -> list[DiaryEntry]:
+    """Every viewing, newest first, then each film's viewing on a day not recorded (in ranking
+    order); with `year`, only that year's dated viewings."""
+    entries = [
+        DiaryEntry(film_id, day_of(day, film_id), t, o, y, bool(again), tl, r)
+        for film_id, day, t, o, y, tl, r, again in conn.execute(_DATED_SQL, year_bounds(year))
+    ]
+    if year is None:
+        entries += [
+            DiaryEntry(film_id, None, t, o, y, False, tl, r)
+            for film_id, t, o, y, tl, r in conn.execute(_UNDATED_SQL)
+        ]
+    return entries
+
+
+def consensus_places(conn: sqlite3.Connection) -> dict[int, int]:
+    """Each listed film's place in the consensus of the source lists (see `consensus`)."""
+    rankings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    mentioned = []
+    for source_id, film_id, rank in conn.execute(
+        "SELECT source_id, film_id, rank FROM sourcerank ORDER BY id"
+    ):
+        if rank is None:
+            mentioned.append(film_id)
+        else:
+            rankings[source_id].append((film_id, rank))
+    order = consensus_order({str(k): v for k, v in rankings.items()}, mentioned)
+    return {film_id: i for i, film_id in enumerate(order)}
+
+
+def read_insights(conn: sqlite3.Connection, year: int | None = None) -> Insights:
+    """The figures of `domain.insights.Insights`, in one read transaction's worth of queries."""
+    consensus = consensus_places(conn)
     start, end = year_bounds(year)
     bounds = {"start": start, "end": end}
     scope = _scope(year)
