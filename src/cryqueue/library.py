@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
@@ -37,13 +37,9 @@ from cryqueue.domain.insights import Insights
 from cryqueue.domain.listing import WatchFilter
 from cryqueue.domain.search import identity_names, similar_titles
 from cryqueue.domain.text import norm, search_columns, split_year
-from cryqueue.interop import import_sources, letterboxd, spreadsheet
 from cryqueue.interop import json_format as json_io
-from cryqueue.interop.import_sources import ImportFormat
 from cryqueue.interop.json_format import SourceDoc
-from cryqueue.interop.markdown import markdown_text
 from cryqueue.storage import diary, ranking
-from cryqueue.storage import import_writer as importer
 from cryqueue.storage.database import Database, driver_of
 from cryqueue.storage.fast_read import (
     ENTRY_SQL,
@@ -58,7 +54,6 @@ from cryqueue.storage.fast_read import (
 )
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
-from cryqueue.storage.import_writer import Progress
 from cryqueue.storage.insights import consensus_places, diary_entries, read_insights
 from cryqueue.storage.models import (
     DismissedCatalogFilm,
@@ -71,6 +66,13 @@ from cryqueue.storage.models import (
 from cryqueue.storage.opening import open_database
 from cryqueue.storage.shared_sql import day_of
 from cryqueue.storage.snapshots import backup_beside
+
+if TYPE_CHECKING:
+    from cryqueue.interop.import_sources import ImportFormat
+    from cryqueue.storage.import_writer import Progress
+
+# The file formats and the import writer are imported where they are used: most commands
+# (list, show, watch…) need none of them, and each costs milliseconds of start-up.
 
 MAX_CANDIDATES = 8
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
@@ -293,6 +295,8 @@ class Library:
     def export_markdown(
         self, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None
     ) -> str:
+        from cryqueue.interop.markdown import markdown_text  # lazy: start-up
+
         return markdown_text(self, options, today)
 
     def export_text(self, fmt: ExportFormat, options: ExportOptions = DEFAULT_OPTIONS) -> str:
@@ -303,8 +307,12 @@ class Library:
         if fmt == "json":
             return self.export_json(watched)
         if fmt == "letterboxd":
+            from cryqueue.interop import letterboxd  # lazy: start-up
+
             return letterboxd.export_text(self.films(watched), options.notes)
         if fmt == "csv":
+            from cryqueue.interop import spreadsheet  # lazy: start-up
+
             return spreadsheet.export_text(self.films(watched))
         return self.export_markdown(options)
 
@@ -593,6 +601,8 @@ class Library:
         path: Path, fmt: ImportFormat = "auto", ranking: str | None = None
     ) -> ImportBatch:
         """Read and check a file, ZIP or folder to import (see `interop.import_sources`)."""
+        from cryqueue.interop import import_sources  # lazy: start-up
+
         return import_sources.load(path, fmt, ranking)
 
     def backup_beside(self, label: str) -> Path:
@@ -604,6 +614,8 @@ class Library:
     ) -> ImportSummary:
         """Merge an import into the library in one transaction (see `importer`); a dry run
         works out the same summary and writes nothing."""
+        from cryqueue.storage import import_writer as importer  # lazy: start-up
+
         if dry_run:
             with self.db.read() as session:
                 return importer.import_batch(session, batch, film_columns, progress, dry_run=True)

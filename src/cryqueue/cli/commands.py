@@ -10,9 +10,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from cryqueue.cli.looking_back import cmd_diary, cmd_stats, forget_viewing
 from cryqueue.cli.parser import PROG, build_parser, tag_removals_as_values
 from cryqueue.cli.render import (
     fail,
@@ -119,10 +118,11 @@ def _find(library: Library, args: argparse.Namespace) -> FilmEntry:
 
 
 def cmd_list(library: LibraryReader, args: argparse.Namespace) -> int:
-    from cryqueue.domain.search import films_tagged, search_entries, tag_index  # lazy: start-up
-
     watched: WatchFilter = "watched" if args.watched else "unwatched" if args.unwatched else "all"
     entries = library.films(watched)
+    if args.tag or args.search is not None:
+        # lazy: start-up (a plain list never needs the search)
+        from cryqueue.domain.search import films_tagged, search_entries, tag_index
     if args.tag:
         wanted = [_checked_tag(t) for t in args.tag]
         tagged = films_tagged(tag_index((e.id, e.tags) for e in entries), wanted, prefix=False)
@@ -180,6 +180,8 @@ def cmd_unwatch(library: Library, args: argparse.Namespace) -> int:
 
     film = _find(library, args)
     if args.on is not None:
+        from cryqueue.cli.looking_back import forget_viewing  # lazy: start-up
+
         forget_viewing(library, film, args.on)
         return 0
     removed = library.unwatch(film.id)
@@ -447,6 +449,21 @@ FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "restore": cmd_restore,
     "doctor": cmd_doctor,
 }
+
+
+def _looking_back(name: str) -> Callable[[Any, argparse.Namespace], int]:
+    """`diary` and `stats`, imported when run: the other commands never pay for them."""
+
+    def run(reader: Any, args: argparse.Namespace) -> int:
+        from cryqueue.cli import looking_back  # lazy: start-up
+
+        command: Callable[[Any, argparse.Namespace], int] = getattr(looking_back, name)
+        return command(reader, args)
+
+    return run
+
+
+cmd_diary, cmd_stats = _looking_back("cmd_diary"), _looking_back("cmd_stats")
 
 
 # Commands that can run on a peek (a plain sqlite3 read) when the library needs no set-up.

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from cryqueue.domain.listing import WatchFilter
+if TYPE_CHECKING:  # the search behind listing costs start-up; this needs only its name
+    from cryqueue.domain.listing import WatchFilter
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ app's first frame and for commands that only read a ready library)."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats
-from cryqueue.domain.insights import Insights
-from cryqueue.domain.listing import WatchFilter
+
+if TYPE_CHECKING:  # each costs start-up to import; a reader's annotations need only names
+    from cryqueue.domain.diary import DiaryEntry
+    from cryqueue.domain.insights import Insights
+    from cryqueue.domain.listing import WatchFilter
 
 
 class LibraryReader(Protocol):

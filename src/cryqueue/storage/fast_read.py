@@ -12,16 +12,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cryqueue.domain.catalog import catalog_version
-from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.errors import damaged, sqlite_failure
 from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats, tally_stats
-from cryqueue.domain.insights import Insights
 from cryqueue.storage import schema
-from cryqueue.storage.insights import diary_entries, read_insights
 from cryqueue.storage.shared_sql import WATCHED_SQL, day_of
+
+if TYPE_CHECKING:
+    from cryqueue.domain.diary import DiaryEntry
+    from cryqueue.domain.insights import Insights
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
 LISTING_SQL = (
@@ -187,10 +188,14 @@ class Peek:
             return ranked_items(conn, watched)
 
     def diary(self, year: int | None = None) -> list[DiaryEntry]:
+        from cryqueue.storage.insights import diary_entries  # lazy: start-up (list, export)
+
         with self._reading() as conn:
             return diary_entries(conn, year)
 
     def insights(self, year: int | None = None) -> Insights:
+        from cryqueue.storage.insights import read_insights  # lazy: start-up (list, export)
+
         with self._reading() as conn:
             return read_insights(conn, year)
 
