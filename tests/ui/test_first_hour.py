@@ -373,6 +373,9 @@ async def test_the_export_dialog_offers_the_clis_choices_and_remembers_them(
         assert app.screen.query_one("#export-watched_only", Checkbox).value
         assert not app.screen.query_one("#export-notes", Checkbox).value
         app.screen.query_one("#export-notes", Checkbox).value = True
+        app.screen.query_one("#export-stats", Checkbox).value = True
         await pilot.click("#ok")
         await pilot.pause()
-        assert "A private *thought*" in target.read_text(encoding="utf-8")
+        text = target.read_text(encoding="utf-8")
+        assert "A private *thought*" in text
+        assert "## Statistics" in text, text

@@ -145,6 +145,7 @@ EXPORT_BOXES: tuple[tuple[str, str], ...] = (
     ("notes", "Include my notes (private unless ticked)"),
     ("rating", "Include star ratings"),
     ("tags", "Include tags"),
+    ("stats", "Append my statistics"),
 )
 
 
