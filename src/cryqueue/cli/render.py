@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cryqueue.cli.parser import PROG
-from cryqueue.domain.text import visible
+from cryqueue.domain.text import visible, wrap_parts
 
 if TYPE_CHECKING:
     from cryqueue.domain.films import FilmDetails, FilmEntry
@@ -208,17 +208,10 @@ def wrap_line(line: str, width: int) -> list[str]:
             words.append(word)
     room = width - len(indent)
     out: list[str] = []
-    current = ""
-    for word in words:
-        joined = f"{current} {word}" if current else word
-        if current and cell_len(joined) > room:
-            out.append(current)
-            current = word
-        else:
-            current = joined
+    for current in wrap_parts(words, room, " "):  # the same greedy fill as the app's details
         while cell_len(current) > room:  # one word wider than the line
             head = _cut(current, room)[:-1] or current[0]
             out.append(head)
             current = current[len(head) :]
-    out.append(current)
+        out.append(current)
     return [indent + piece for piece in out]
