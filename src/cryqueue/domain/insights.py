@@ -36,6 +36,14 @@ GroupTally = Iterable[tuple[str, bool, int | None, int]]
 
 @dataclass(frozen=True)
 class Insights:
+    """`films`: the library's size; `watched`: films watched; `viewings`: viewings, a day not
+    recorded counting once; `rewatches`: viewings after a film's first; `average_tear_level`
+    and `tear_levels` ("0"-"5" → films): of the watched films; `by_month` ("YYYY-MM" → dated
+    viewings, oldest first); `by_decade` ("1990s" → {"films", "average_tear_level"}); the
+    `top_directors` by average tear level ({"director", "films", "average_tear_level"}) and the
+    films with `most_tears` ({"title", "year", "tear_level"}), ten at most, watched films only;
+    `consensus_correlation`: Spearman's ρ between the ranking and the lists' consensus."""
+
     films: int
     watched: int
     viewings: int
