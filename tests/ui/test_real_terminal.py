@@ -256,8 +256,9 @@ def test_the_app_ends_at_once_while_a_big_list_is_read(tmp_path: Path, ending: s
         _wait_for(lambda s: "A Moment to Remember" in s, socket)
         _tmux("send-keys", "-t", "app", "n", socket=socket)
         _wait_for(lambda s: "Back to list" in s, socket)  # the notes pane has the focus
-        _tmux("send-keys", "-t", "app", "-l", "saved", socket=socket)
-        _wait_for(lambda s: "saved" in s, socket)
+        # A word of its own: the empty note's hint says "saved as you type".
+        _tmux("send-keys", "-t", "app", "-l", "kept-at-the-end", socket=socket)
+        _wait_for(lambda s: "kept-at-the-end" in s, socket)
         start = time.monotonic()
         if ending == "q":
             _tmux("send-keys", "-t", "app", "Escape", socket=socket)
@@ -274,4 +275,4 @@ def test_the_app_ends_at_once_while_a_big_list_is_read(tmp_path: Path, ending: s
     assert took < max(reading, 1.0), (
         f"{ending}: ended after {took:.1f} s; the read takes {reading:.1f} s"
     )
-    assert _note_of(db, "A Moment to Remember") == "saved"
+    assert _note_of(db, "A Moment to Remember") == "kept-at-the-end"

@@ -178,22 +178,26 @@ class CryqueueApp(App[None]):
         whatever the app is doing then (starting, reading, already quitting)."""
         loop = asyncio.get_running_loop()
 
-        def hung_up(_signum: int, _frame: object) -> None:
+        def hung_up(signum: int, _frame: object) -> None:
             # First the backstop, from the signal itself: with the terminal gone, restoring it
             # or a thread still at work can hold the process; it ends within HANGUP_GRACE.
-            backstop = threading.Timer(HANGUP_GRACE, os._exit, (129,))
+            backstop = threading.Timer(HANGUP_GRACE, os._exit, (128 + signum,))
             backstop.daemon = True
             backstop.start()
             with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to save
-                loop.call_soon_threadsafe(self._save_and_exit)
+                loop.call_soon_threadsafe(self._save_and_exit, signum == signal.SIGHUP)
 
         for signum in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(ValueError):
                 signal.signal(signum, hung_up)
 
-    def _save_and_exit(self) -> None:
+    def _save_and_exit(self, terminal_gone: bool = False) -> None:
         if self.screen_stack:  # not yet torn down: the note being typed is saved
             self.main.notes.save_now()
+        if terminal_gone:
+            # Every change is committed by now. Textual's shutdown would restore a terminal
+            # that is gone, and its writer thread can wait on it for seconds: end here.
+            os._exit(128 + signal.SIGHUP)
         self.exit()
 
 

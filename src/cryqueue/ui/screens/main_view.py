@@ -134,14 +134,12 @@ class MainView(Screen[None]):
             with Vertical(id="right"):
                 yield DetailsPane(id="details")
                 yield NotesEditor(self._save_note, id="notes")
-                yield NotesPreview(id="notes-preview")
         yield Static("", id="footer-slot")
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "Ranking"
         self.details.border_title = "Details"
         self.notes.border_title = "Notes"
-        self.query_one(NotesPreview).border_title = "Notes (preview: p to edit)"
         first: LibraryReader = self._peek or self.library
         self.film_list.set_rows(first.first_rows(FIRST_PAGE))
         self._stats = first.stats()
@@ -420,7 +418,7 @@ class MainView(Screen[None]):
         if self.notes.film_id != row.id or not self.notes.dirty:
             self.notes.show_note(row.id, details.entry.note)
         if self.has_class("-preview"):
-            self.query_one(NotesPreview).show_note(self.notes.text)
+            self._preview(self.notes.text).show_note(self.notes.text)
         fresh = details.entry.list_row()
         if fresh != row and fresh.rank == row.rank:  # changed by another cryqueue meanwhile
             if self.listing is not None:
@@ -465,9 +463,20 @@ class MainView(Screen[None]):
         self.notes.save_now()
         self.toggle_class("-preview")
         if self.has_class("-preview"):
-            self.query_one(NotesPreview).show_note(self.notes.text)
+            self._preview(self.notes.text).show_note(self.notes.text)
             if self.notes.has_focus:
                 self.film_list.focus()
+
+    def _preview(self, text: str) -> NotesPreview:
+        """The rendered notes, made the first time they are asked for: a Markdown widget
+        mounted at start would cost every start-up and every quit for a view few open."""
+        found = self.query(NotesPreview)
+        if found:
+            return found.first()
+        preview = NotesPreview(text, id="notes-preview")
+        preview.border_title = "Notes (preview: p to edit)"
+        self.query_one("#right").mount(preview)
+        return preview
 
     def go_to(self, film_id: int) -> None:
         """Highlight a film (the palette's 'go to'): in the list as shown if it is there, else

@@ -16,9 +16,9 @@ def _parser() -> MarkdownIt:
 class NotesPreview(Markdown):
     """Shown in place of the editor while the preview is on (p); follows the highlighted film."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, parser_factory=_parser, open_links=False)
-        self._shown: str | None = None
+    def __init__(self, text: str, *, id: str | None = None) -> None:
+        super().__init__(text or EMPTY, id=id, parser_factory=_parser, open_links=False)
+        self._shown: str | None = text
 
     def show_note(self, text: str) -> None:
         if text != self._shown:  # a rendered note is a tree of widgets: rebuild only on change
