@@ -35,6 +35,44 @@ def test_a_db_path_with_url_syntax_is_that_file(cli: Cli, tmp_path: Path, name: 
     assert (tmp_path / "copy.bak").is_file()
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://ann:secret@db.example/films",
+        "postgresql+psycopg://ann@localhost:5432/films",
+        "mysql://root@localhost/films",
+        "postgres:/x",
+    ],
+)
+@pytest.mark.parametrize("given_by", ["--db", "CRYQUEUE_DB"])
+def test_a_database_url_is_refused_clearly_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, given_by: str
+) -> None:
+    from cryqueue.cli.commands import main
+
+    monkeypatch.chdir(tmp_path)
+    if given_by == "--db":
+        argv = ["--db", url, "list"]
+    else:
+        monkeypatch.setenv("CRYQUEUE_DB", url)
+        argv = ["list"]
+    code = main(argv)
+    assert code == 2
+    assert not any(tmp_path.iterdir()), "no folder named after the URL"
+
+
+def test_a_refused_url_names_no_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryqueue.cli.commands import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["--db", "postgresql://ann:secret@db.example/films", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "is a URL, not a library file" in err and "secret" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def _sql(path: Path, *statements: str) -> None:
     conn = sqlite3.connect(path)
     try:

@@ -51,10 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    from cryqueue.storage.paths import default_db_path  # lazy: start-up
+    from cryqueue.storage.paths import default_db_path, library_path  # lazy: start-up
 
     given = getattr(args, "db", None)
-    return Path(given).expanduser() if given else default_db_path()
+    return library_path(given) if given else default_db_path()
 
 
 def _launch_app(args: argparse.Namespace) -> int:
