@@ -134,6 +134,7 @@ def test_diary_and_statistics(
     async def open_screen(pilot: Pilot[None]) -> None:
         await _no_blink(pilot)
         await pilot.press(key)
+        await pilot.app.workers.wait_for_complete()  # the read behind the screen
         await pilot.pause(0.2)
 
     assert snap_compare(snapshot_app, terminal_size=size, run_before=open_screen)

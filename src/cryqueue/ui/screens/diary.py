@@ -6,18 +6,20 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
+from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cryqueue.domain import validate
 from cryqueue.domain.diary import DiaryEntry
+from cryqueue.domain.errors import CryqueueError
 from cryqueue.domain.films import Viewings
 from cryqueue.domain.wording import counted
 from cryqueue.ui.actions import bindings
 from cryqueue.ui.history import Change
 from cryqueue.ui.screens.dialogs import PromptDialog
-from cryqueue.ui.widgets.diary_list import DiaryList
+from cryqueue.ui.widgets.diary_list import DiaryList, Line, diary_lines
 
 if TYPE_CHECKING:
     from cryqueue.library import Library
@@ -60,14 +62,30 @@ class DiaryScreen(Screen[None]):
         self.query_one(DiaryList).focus()
 
     def reload(self, keep: DiaryEntry | None = None) -> None:
-        entries = self.main.library.diary()
+        """Read the diary in a worker: 33,000 viewings take most of a second to read and lay
+        out, and the keys must not wait for that."""
+        if not self.query_one(DiaryList).lines:
+            self.query_one("#diary-title", Static).update(" Diary · reading…")
+        self._read(keep)
+
+    @work(thread=True, exclusive=True, group="diary", description="read the diary")
+    def _read(self, keep: DiaryEntry | None) -> None:
+        try:
+            entries = self.main.library.diary()
+        except CryqueueError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+            return
         dated = sum(1 for e in entries if e.day is not None)
-        self.query_one("#diary-title", Static).update(
+        title = (
             f" Diary · {counted(len(entries), 'viewing')}"
             + (f", {len(entries) - dated} on a day not recorded" if dated < len(entries) else "")
             + " · enter: go to the film"
         )
-        self.query_one(DiaryList).set_entries(entries, keep)
+        self.app.call_from_thread(self._show, title, diary_lines(entries), keep)
+
+    def _show(self, title: str, lines: list[Line], keep: DiaryEntry | None) -> None:
+        self.query_one("#diary-title", Static).update(title)
+        self.query_one(DiaryList).set_lines(lines, keep)
 
     def _current(self) -> DiaryEntry | None:
         entry = self.query_one(DiaryList).current

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.table import Table
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -14,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
+from cryqueue.domain.errors import CryqueueError
+from cryqueue.domain.films import TEAR_MAX
 from cryqueue.domain.insights import Insights, correlation_words
 from cryqueue.domain.wording import counted
 
@@ -38,31 +41,47 @@ class InsightsScreen(Screen[None]):
 
     def __init__(self, library: Library) -> None:
         super().__init__()
-        self.insights = library.insights()
+        self.library = library
+        self.insights: Insights | None = None  # counted in a worker: half a second at 100,000
 
     def compose(self) -> ComposeResult:
-        yield Static(summary_text(self.insights), id="insights-summary")
+        yield Static(" Counting…", id="insights-summary")
         with Grid(id="charts"):
             yield PlotextPlot(id="by-month")
             yield PlotextPlot(id="tear-levels")
             yield PlotextPlot(id="by-decade")
             yield PlotextPlot(id="directors")
         with Vertical(id="most-tears"):
-            yield Static(self._most_tears(), id="most-tears-table")
+            yield Static("", id="most-tears-table")
         yield Footer()
 
-    def _most_tears(self) -> Table:
+    @staticmethod
+    def _most_tears(data: Insights) -> Table:
         table = Table(title="Made you cry most", box=None, expand=True, title_justify="left")
         table.add_column("Film")
         table.add_column("Tears", justify="right")
-        for film in self.insights.most_tears:
+        for film in data.most_tears:
             table.add_row(f"{film['title']} ({film['year']})", "●" * int(film["tear_level"]))
-        if not self.insights.most_tears:
+        if not data.most_tears:
             table.add_row("No tear levels yet: press 0-5 on a film", "")
         return table
 
     def on_mount(self) -> None:
-        data = self.insights
+        self._count()
+
+    @work(thread=True, exclusive=True, description="count the statistics")
+    def _count(self) -> None:
+        try:
+            data = self.library.insights()
+        except CryqueueError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+            return
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: Insights) -> None:
+        self.insights = data
+        self.query_one("#insights-summary", Static).update(summary_text(data))
+        self.query_one("#most-tears-table", Static).update(self._most_tears(data))
         months = list(data.by_month.items())[-MONTHS_SHOWN:]
         self._bars(
             "by-month", "Viewings per month", [m[2:] for m, _ in months], [n for _, n in months]
@@ -96,6 +115,10 @@ class InsightsScreen(Screen[None]):
         plt.title(title)
         if values:
             plt.bar(labels, values, orientation="horizontal" if horizontal else "vertical")
+            # From zero, so a short chart never shows a negative axis or a bar as tall as
+            # another twice its size; tear levels on their own 0-5 scale.
+            top = TEAR_MAX if "tears" in title.lower() else max(max(values), 1)
+            (plt.xlim if horizontal else plt.ylim)(0, top)
         else:
             plt.text("nothing yet", x=0, y=0)
         plot.refresh()

@@ -62,8 +62,9 @@ class DiaryList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.lines: list[Line] = []
 
-    def set_entries(self, entries: Sequence[DiaryEntry], keep: DiaryEntry | None = None) -> None:
-        self.lines = diary_lines(entries)
+    def set_lines(self, lines: list[Line], keep: DiaryEntry | None = None) -> None:
+        """Show `lines` (see `diary_lines`, which a worker builds for a long diary)."""
+        self.lines = lines
         self.virtual_size = Size(self.size.width, len(self.lines))
         at = next((i for i, line in enumerate(self.lines) if keep and line.entry == keep), None)
         self.cursor = at if at is not None else self._step(-1, 1)
