@@ -17,10 +17,9 @@ from sqlmodel import Session, col, delete, select
 
 from cryqueue.domain import listing, validate
 from cryqueue.domain.diary import DiaryEntry
-from cryqueue.domain.errors import LookupFailed, UsageError
+from cryqueue.domain.errors import LookupFailed
 from cryqueue.domain.export_options import DEFAULT_OPTIONS, ExportOptions
 from cryqueue.domain.films import (
-    FACT_FIELDS,
     FilmDetails,
     FilmEntry,
     FilmFacts,
@@ -35,11 +34,11 @@ from cryqueue.domain.films import (
 from cryqueue.domain.import_records import ImportBatch, ImportRecord, ImportSummary
 from cryqueue.domain.insights import Insights
 from cryqueue.domain.listing import WatchFilter
-from cryqueue.domain.search import identity_names, similar_titles
-from cryqueue.domain.text import norm, search_columns, split_year
+from cryqueue.domain.search import similar_titles
+from cryqueue.domain.text import norm, split_year
 from cryqueue.interop import json_format as json_io
 from cryqueue.interop.json_format import SourceDoc
-from cryqueue.storage import diary, ranking
+from cryqueue.storage import diary, ranking, removal
 from cryqueue.storage.database import Database, driver_of
 from cryqueue.storage.fast_read import (
     ENTRY_SQL,
@@ -49,14 +48,13 @@ from cryqueue.storage.fast_read import (
     read_films,
     rows_of,
     stats_of,
-    stored_columns,
     strings_of,
 )
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
+from cryqueue.storage.film_rows import checked_facts, film_columns, refuse_duplicate
 from cryqueue.storage.insights import consensus_places, diary_entries, read_insights
 from cryqueue.storage.models import (
-    DismissedCatalogFilm,
     Film,
     Relation,
     Source,
@@ -497,9 +495,9 @@ class Library:
 
     def add_film(self, facts: FilmFacts) -> FilmEntry:
         """Add the user's own film at the bottom of the ranking."""
-        values = _checked_facts(facts)
+        values = checked_facts(facts)
         with self.db.write() as session:
-            _refuse_duplicate(session, values["title"], values["year"], values["original_title"])
+            refuse_duplicate(session, values["title"], values["year"], values["original_title"])
             film = Film(**values, rank_key=ranking.bottom_key(session))
             session.add(film)
             session.flush()
@@ -508,10 +506,10 @@ class Library:
 
     def edit_film(self, film_id: int, facts: FilmFacts) -> FilmEntry:
         """Change a film's facts; a catalog film edited by the user keeps the user's version."""
-        values = _checked_facts(facts)
+        values = checked_facts(facts)
         with self.db.write() as session:
             film = self._touch(session, film_id)
-            _refuse_duplicate(
+            refuse_duplicate(
                 session, values["title"], values["year"], values["original_title"], film_id
             )
             for name, value in values.items():
@@ -524,70 +522,12 @@ class Library:
         """Remove a film with its viewings; a removed catalog film stays removed on upgrades.
         Returns what `restore_film` needs to put it back."""
         with self.db.write() as session:
-            film = session.get(Film, film_id)
-            if film is None:
-                raise LookupFailed("that film is no longer in the library; it was removed")
-            removed = RemovedFilm(
-                row=film.model_dump(),
-                viewings=tuple(
-                    session.exec(select(col(Viewing.watched_on)).where(Viewing.film_id == film_id))
-                ),
-                source_ranks=tuple(
-                    session.exec(
-                        select(SourceRank.source_id, SourceRank.rank).where(
-                            SourceRank.film_id == film_id
-                        )
-                    )
-                ),
-                relations=tuple(
-                    session.exec(
-                        select(
-                            Relation.film_id, Relation.kind, Relation.other_id, Relation.note
-                        ).where(
-                            or_(col(Relation.film_id) == film_id, col(Relation.other_id) == film_id)
-                        )
-                    )
-                ),
-                position=ranking.position_of(session, film_id),
-            )
-            if film.key is not None and session.get(DismissedCatalogFilm, film.key) is None:
-                session.add(DismissedCatalogFilm(key=film.key))
-            for table, column in (
-                (Viewing, Viewing.film_id),
-                (SourceRank, SourceRank.film_id),
-                (Relation, Relation.film_id),
-                (Relation, Relation.other_id),
-            ):
-                session.exec(delete(table).where(col(column) == film_id))
-            session.delete(film)
-        return removed
+            return removal.take_out(session, film_id)
 
     def restore_film(self, removed: RemovedFilm) -> int:
         """Put a removed film back where it was, with its viewings, state and relations."""
         with self.db.write() as session:
-            row = dict(removed.row)
-            if session.get(Film, row["id"]) is not None:
-                row["id"] = None
-            row["rank_key"] = ranking.bottom_key(session)
-            film = Film(**row)
-            session.add(film)
-            if film.key is not None:
-                session.exec(
-                    delete(DismissedCatalogFilm).where(col(DismissedCatalogFilm.key) == film.key)
-                )
-            session.flush()
-            assert film.id is not None
-            old_id, new_id = removed.row["id"], film.id
-            session.add_all(Viewing(film_id=new_id, watched_on=d) for d in removed.viewings)
-            session.add_all(
-                SourceRank(source_id=s, film_id=new_id, rank=r) for s, r in removed.source_ranks
-            )
-            for a, kind, b, note in removed.relations:
-                a, b = (new_id if a == old_id else a), (new_id if b == old_id else b)
-                if session.get(Film, a) and session.get(Film, b):
-                    session.add(Relation(film_id=a, kind=kind, other_id=b, note=note))
-            ranking.place_at(session, new_id, removed.position)
-            return new_id
+            return removal.put_back(session, removed)
 
     def import_records(
         self, records: Sequence[ImportRecord], progress: Progress | None = None
@@ -657,53 +597,3 @@ def _similar(session: Session, name: str) -> str:
     found = similar_titles(((i, t, o) for i, (t, o, _y) in films.items()), name)
     labels = [f"{films[i][0]} ({films[i][2]})" for i in found]
     return " or ".join(filter(None, (", ".join(labels[:-1]), *labels[-1:])))
-
-
-def _checked_facts(facts: FilmFacts) -> dict[str, Any]:
-    """The film's columns from facts as a user gave them: checked and cleaned first."""
-    if facts.runtime_minutes is not None and not 1 <= facts.runtime_minutes <= 10_000:
-        raise UsageError("runtime must be from 1 to 10000 minutes")
-    clean = FilmFacts(
-        title=validate.title(facts.title),
-        year=validate.year(facts.year),
-        original_title=validate.optional_text(facts.original_title, "the original title"),
-        kind=validate.kind(facts.kind),
-        director=validate.optional_text(facts.director, "the director"),
-        network=validate.optional_text(facts.network, "the network"),
-        cast=validate.cast(facts.cast),
-        runtime_minutes=facts.runtime_minutes,
-        synopsis=validate.clean_text(
-            facts.synopsis.strip(), "the synopsis", multiline=True, limit=20_000
-        ),
-    )
-    return film_columns(clean)
-
-
-def film_columns(facts: FilmFacts) -> dict[str, Any]:
-    """The film's columns from facts already checked (as every `ImportRecord` is), by name."""
-    return {
-        **stored_columns({name: getattr(facts, name) for name in FACT_FIELDS}),
-        **search_columns(
-            facts.title, facts.original_title, facts.director, facts.network, facts.cast
-        ),
-    }
-
-
-def _refuse_duplicate(
-    session: Session,
-    title: str,
-    year: int,
-    original_title: str | None = None,
-    except_id: int | None = None,
-) -> None:
-    """Refuse a film that an import would take for one already here (see `identity_names`)."""
-    names = identity_names(title, original_title)
-    rows = driver_of(session).execute(
-        "SELECT id, title, original_title FROM film WHERE year = ?", (year,)
-    )
-    for film_id, other, other_original in rows:
-        if film_id != except_id and names & identity_names(other, other_original):
-            raise UsageError(
-                f"{title} ({year}) is already in the library as {other} ({year}) (titles "
-                "match without case or accents, English or original); edit that one instead"
-            )
