@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cryqueue.cli.commands import main
 from cryqueue.library import Library
@@ -156,3 +157,14 @@ def db_dump(db_path: Path) -> Callable[..., list[str]]:
 def rank_keys(db_path: Path) -> Callable[..., dict[int, int]]:
     """`rank_keys()`: {film id: rank_key} straight from the file, read-only."""
     return lambda path=None: _keys(path or db_path)
+
+
+def library_property(examples: int) -> settings:
+    """A property test over a library fixture: examples are slow (each writes a database), and
+    none is kept in a .hypothesis folder of the repository."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )

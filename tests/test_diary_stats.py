@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import library_property
 from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.errors import LookupFailed, UsageError
 from cryqueue.domain.films import Viewings
@@ -254,12 +255,7 @@ def test_correlation_in_words() -> None:
     assert "too few" in correlation_words(None)
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@library_property(25)
 @given(
     records=st.lists(
         st.tuples(

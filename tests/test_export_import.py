@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import library_property
 from cryqueue.library import Library
 from cryqueue.storage import paths
 
@@ -396,11 +397,7 @@ def _state(lib: Library) -> list[tuple[Any, ...]]:
     return [(e.title, e.year, e.rank, e.tear_level, e.note, e.viewings) for e in lib.films()]
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@library_property(40)
 @given(document=_documents())
 def test_import_twice_changes_nothing_and_export_round_trips(
     library_pair: Any, document: dict[str, Any]

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from conftest import library_property
 from cryqueue.domain.errors import CryqueueError, UsageError
 from cryqueue.domain.films import FilmFacts
 from cryqueue.interop import import_sources
@@ -48,11 +49,7 @@ HOSTILE_TEXT = st.one_of(
     st.text(st.characters(codec=None), max_size=60),
     st.text(st.characters(categories=["Lo", "So", "Cc", "Cf", "Cs", "Zs", "Mn"]), max_size=30),
 )
-SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SETTINGS = library_property(60)
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import library_property
 from cryqueue.domain.export_options import ExportOptions
 from cryqueue.library import Library
 
@@ -522,11 +523,7 @@ def _films(draw: st.DrawFn) -> list[dict[str, Any]]:
     ]
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@library_property(30)
 @given(films=_films())
 def test_letterboxd_export_import_export_is_identical(
     library_pair: Any, films: list[dict[str, Any]]
@@ -559,11 +556,7 @@ _CELLS = st.text(max_size=12) | st.sampled_from(
 )
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@library_property(150)
 @given(
     header=st.sampled_from(_HEADERS),
     rows=st.lists(st.lists(_CELLS, max_size=10), max_size=4),

@@ -9,9 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import library_property
 from cryqueue.domain.films import Stats, Viewings, tally_stats
 from cryqueue.domain.listing import listing_stats
 from cryqueue.interop.markdown import summary_line
@@ -60,12 +61,7 @@ def test_tally_stats_counts_each_group() -> None:
     assert tally_stats([]) == Stats(0, 0, 0, None)
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@library_property(25)
 @given(
     states=st.lists(
         st.tuples(st.sampled_from(["no", "dated", "undated"]), st.none() | st.integers(0, 5)),
