@@ -193,7 +193,7 @@ def test_cli_never_shows_a_traceback(cli: Any, db_dump: Any, command: str, value
         "move": ["move", value or "?", "--top"],
     }[command]
     before = db_dump()
-    code, _out, err = cli(*argv)
+    code, _out, err = cli(*argv, stdin="")  # `note TITLE -` reads its note from stdin
     assert "Traceback" not in err
     if code != 0:
         assert code in (1, 2)
