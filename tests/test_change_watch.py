@@ -135,15 +135,15 @@ def test_a_look_says_sqlite_errors_in_words_and_waits_out_a_busy_file(
 
     mine, _theirs = pair
 
-    def fails(message: str) -> Callable[[sqlite3.Connection], int]:
-        def data_version(_conn: sqlite3.Connection) -> int:
+    def fails(message: str) -> Callable[[sqlite3.Connection, str], int]:
+        def data_version(_conn: sqlite3.Connection, _sql: str) -> int:
             raise sqlite3.OperationalError(message)
 
         return data_version
 
-    monkeypatch.setattr(change_watch, "_data_version", fails("database is locked"))
+    monkeypatch.setattr(change_watch, "_number", fails("database is locked"))
     assert mine.changed_elsewhere() is False  # not now: the next look will tell
-    monkeypatch.setattr(change_watch, "_data_version", fails("disk I/O error"))
+    monkeypatch.setattr(change_watch, "_number", fails("disk I/O error"))
     with pytest.raises(CryqueueError, match="disk I/O error"):
         mine.changed_elsewhere()
 

@@ -643,6 +643,7 @@ def test_remove_own_film(cli: Any) -> None:
 
 def test_remove_unknown_film_changes_nothing(cli: Any, db_dump: Dump, seeded: Library) -> None:
     refused(cli, db_dump, "remove", "Titanic")
+    assert seeded.db.path is not None
     assert list(seeded.db.path.parent.glob("*.bak")) == []
 
 

@@ -38,15 +38,19 @@ def test_a_db_path_with_url_syntax_is_that_file(cli: Cli, tmp_path: Path, name: 
 @pytest.mark.parametrize(
     "url",
     [
-        "postgresql://ann:secret@db.example/films",
-        "postgresql+psycopg://ann@localhost:5432/films",
-        "mysql://root@localhost/films",
+        "mysql://root:secret@localhost/films",
         "postgres:/x",
+        "postgresql+psycopg2://ann:secret@localhost/films",
+        "sqlite:///films.db",
     ],
 )
 @pytest.mark.parametrize("given_by", ["--db", "CRYQUEUE_DB"])
-def test_a_database_url_is_refused_clearly_and_creates_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, given_by: str
+def test_a_database_url_cryqueue_cannot_open_is_refused_and_creates_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    given_by: str,
 ) -> None:
     from cryqueue.cli.commands import main
 
@@ -59,18 +63,30 @@ def test_a_database_url_is_refused_clearly_and_creates_nothing(
     code = main(argv)
     assert code == 2
     assert not any(tmp_path.iterdir()), "no folder named after the URL"
+    err = capsys.readouterr().err
+    assert "give a SQLite file's path, or a PostgreSQL URL" in err and "secret" not in err
+    assert len(err.strip().splitlines()) == 1
 
 
-def test_a_refused_url_names_no_password(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://ann:s3cr%40t@127.0.0.1:1/films",
+        "postgres://ann@127.0.0.1:1/films?password=s3cr%40t&sslmode=prefer",
+    ],
+)
+def test_a_server_that_cannot_be_reached_is_one_line_naming_no_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
     from cryqueue.cli.commands import main
 
     monkeypatch.chdir(tmp_path)
-    assert main(["--db", "postgresql://ann:secret@db.example/films", "list"]) == 2
+    assert main(["--db", url, "list"]) == 1
     err = capsys.readouterr().err
-    assert "is a URL, not a library file" in err and "secret" not in err
+    assert "the server cannot be reached" in err and "127.0.0.1:1/films" in err
+    assert "s3cr" not in err and "%40" not in err
     assert len(err.strip().splitlines()) == 1
+    assert not any(tmp_path.iterdir()), "nothing written where it ran"
 
 
 def _sql(path: Path, *statements: str) -> None:

@@ -61,7 +61,7 @@ def test_default_path_honours_xdg_data_home(
 ) -> None:
     monkeypatch.delenv("CRYQUEUE_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert paths.default_db_path() == tmp_path / "xdg" / "cryqueue" / "cryqueue.db"
+    assert paths.default_location() == tmp_path / "xdg" / "cryqueue" / "cryqueue.db"
 
 
 def test_cli_uses_xdg_data_home_without_db_or_env(
@@ -87,7 +87,7 @@ def test_cryqueue_db_env_overrides_the_default(
     env_db = tmp_path / "env" / "mine.db"
     monkeypatch.setenv("CRYQUEUE_DB", str(env_db))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert paths.default_db_path() == env_db
+    assert paths.default_location() == env_db
     code, _out, _err = cli("tears", "Always", "3", db=None)
     assert code == 0
     assert env_db.exists()

@@ -4,7 +4,6 @@ nothing here imports Textual."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -40,6 +39,7 @@ from cryqueue.interop import json_format as json_io
 from cryqueue.interop.json_format import SourceDoc
 from cryqueue.storage import diary, ranking, removal
 from cryqueue.storage.database import Database, driver_of
+from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import (
     ENTRY_SQL,
     LISTING_SQL,
@@ -54,6 +54,7 @@ from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
 from cryqueue.storage.film_rows import checked_facts, film_columns, refuse_duplicate
 from cryqueue.storage.insights import consensus_places, diary_entries, read_insights
+from cryqueue.storage.location import Location, ServerUrl
 from cryqueue.storage.models import (
     Film,
     Relation,
@@ -63,7 +64,11 @@ from cryqueue.storage.models import (
 )
 from cryqueue.storage.opening import open_database
 from cryqueue.storage.shared_sql import day_of
-from cryqueue.storage.snapshots import backup_beside
+from cryqueue.storage.snapshots import (
+    KEEP_AUTOMATIC_BACKUPS,
+    backup_beside,
+    save_server_snapshot,
+)
 
 if TYPE_CHECKING:
     from cryqueue.interop.import_sources import ImportFormat
@@ -90,8 +95,9 @@ class Library:
         self.db = db
 
     @classmethod
-    def open(cls, path: Path) -> Library:
-        return cls(open_database(path))
+    def open(cls, location: Location) -> Library:
+        """The library in a SQLite file (a Path) or a PostgreSQL database (a ServerUrl)."""
+        return cls(open_database(location))
 
     def close(self) -> None:
         self.db.close()
@@ -117,7 +123,7 @@ class Library:
             return read_films(self._driver(session), watched)
 
     @staticmethod
-    def _driver(session: Session) -> sqlite3.Connection:
+    def _driver(session: Session) -> Driver:
         return driver_of(session)
 
     def get(self, film_id: int, rank: int | None = None) -> FilmEntry:
@@ -545,9 +551,12 @@ class Library:
 
         return import_sources.load(path, fmt, ranking)
 
-    def backup_beside(self, label: str) -> Path:
-        """A dated copy of the library beside it, the newest few of `label` kept."""
-        return backup_beside(self.db.path, label)
+    def backup_beside(self, label: str, keep: int | None = KEEP_AUTOMATIC_BACKUPS) -> Path:
+        """A dated copy of the library beside it, the newest few of `label` kept; for a
+        library on a server, a JSON snapshot in the user's data folder."""
+        if isinstance(self.db.location, ServerUrl):
+            return save_server_snapshot(self.export_text("json"), self.db.location, label, keep)
+        return backup_beside(self.db.location, label, keep)
 
     def import_batch(
         self, batch: ImportBatch, progress: Progress | None = None, *, dry_run: bool = False

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cryqueue.domain.listing import WatchFilter
     from cryqueue.domain.reading import LibraryReader
     from cryqueue.library import Library
+    from cryqueue.storage.location import Location
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,11 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    from cryqueue.storage.paths import default_db_path, library_path  # lazy: start-up
+def _location(args: argparse.Namespace) -> Location:
+    """The library --db (or CRYQUEUE_DB, or the default) names: a file, or a server URL."""
+    from cryqueue.storage.location import library_location  # lazy: start-up
+    from cryqueue.storage.paths import default_location  # lazy: start-up
 
     given = getattr(args, "db", None)
-    return library_path(given) if given else default_db_path()
+    return library_location(given) if given else default_location()
 
 
 def _launch_app(args: argparse.Namespace) -> int:
@@ -62,7 +65,7 @@ def _launch_app(args: argparse.Namespace) -> int:
     frame, and opened for real (loading SQLAlchemy) just after it is on screen."""
     from cryqueue.storage.fast_read import Peek  # lazy: start-up
 
-    path = _db_path(args)
+    path = _location(args)
     peek = Peek.open(path)
     opened: list[Library] = []
 
@@ -88,13 +91,13 @@ def _run(args: argparse.Namespace) -> int:
     from cryqueue.storage.fast_read import Peek  # lazy: start-up
 
     if args.command in FILE_COMMANDS:
-        return FILE_COMMANDS[args.command](_db_path(args), args)
+        return FILE_COMMANDS[args.command](_location(args), args)
     if args.command in ("list", "search", "diary", "stats") or (
         args.command == "export" and args.format == "markdown"
     ):
         # A library that needs no set-up is read with sqlite3 alone: no SQLAlchemy to load.
 
-        peek = Peek.open(_db_path(args))
+        peek = Peek.open(_location(args))
         if peek is not None:
             try:
                 return PEEK_COMMANDS[args.command](peek, args)
@@ -102,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
                 peek.close()
     from cryqueue.library import Library  # SQLAlchemy: for commands that need it
 
-    library = Library.open(_db_path(args))
+    library = Library.open(_location(args))
     try:
         return COMMANDS[args.command](library, args)
     finally:
@@ -376,7 +379,9 @@ def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
         return 0
     # Without -o, the default file name in the one default folder the app offers too.
     output = Path(args.output) if args.output else export_folder()
-    target = write_export(output, args.format, text, library=_db_path(args))
+    location = _location(args)
+    library_file = location if isinstance(location, Path) else None
+    target = write_export(output, args.format, text, library=library_file)
     # a device or pipe may be our own stdout (`-o /dev/stdout | less`): keep the note out of it
     print(f"Exported to {target}.", file=sys.stderr if is_stream(target) else sys.stdout)
     return 0
@@ -406,7 +411,12 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
 SHOWN_SKIPS = 20
 
 
-def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
+def cmd_backup(location: Location, args: argparse.Namespace) -> int:
+    if not isinstance(location, Path):
+        from cryqueue.cli import server_care  # SQLAlchemy and psycopg: a server's library
+
+        return server_care.backup(location, args)
+    db_path = location
     from cryqueue.storage.schema import inspect_file  # lazy: start-up
     from cryqueue.storage.snapshots import backup_beside, backup_to  # lazy: start-up
 
@@ -420,7 +430,12 @@ def cmd_backup(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
+def cmd_restore(location: Location, args: argparse.Namespace) -> int:
+    if not isinstance(location, Path):
+        from cryqueue.cli import server_care  # SQLAlchemy and psycopg: a server's library
+
+        return server_care.restore(location, args)
+    db_path = location
     from cryqueue.library import Library  # SQLAlchemy: for commands that need it
     from cryqueue.maintenance.restore import restore  # SQLAlchemy: for the maintenance commands
 
@@ -431,7 +446,12 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_doctor(db_path: Path, args: argparse.Namespace) -> int:
+def cmd_doctor(location: Location, args: argparse.Namespace) -> int:
+    if not isinstance(location, Path):
+        from cryqueue.cli import server_care  # SQLAlchemy and psycopg: a server's library
+
+        return server_care.doctor(location, args)
+    db_path = location
     from cryqueue.maintenance.doctor import (  # SQLAlchemy: for the maintenance commands
         check,
         repair,
@@ -444,7 +464,7 @@ def cmd_doctor(db_path: Path, args: argparse.Namespace) -> int:
     return 0 if report.healthy else 1
 
 
-FILE_COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
+FILE_COMMANDS: dict[str, Callable[[Location, argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "doctor": cmd_doctor,

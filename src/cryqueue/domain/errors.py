@@ -33,7 +33,7 @@ class DatabaseRefused(CryqueueError):
 
 
 def damaged(
-    path: Path | None, detail: str, error: type[CryqueueError] = CryqueueError
+    path: Path | str | None, detail: str, error: type[CryqueueError] = CryqueueError
 ) -> CryqueueError:
     """A library that cannot be read as a cryqueue library: what was found, and what to do
     (the one wording, whoever finds it)."""

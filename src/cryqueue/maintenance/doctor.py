@@ -16,7 +16,7 @@ from sqlalchemy import text
 from cryqueue.domain.errors import DatabaseRefused
 from cryqueue.domain.validate import iso_day
 from cryqueue.storage import schema
-from cryqueue.storage.database import Database, driver_of, make_engine
+from cryqueue.storage.database import Database, driver_of, make_file_engine
 from cryqueue.storage.migrations import expected_shape
 from cryqueue.storage.ranking import assign_order
 from cryqueue.storage.schema import inspect_file
@@ -297,10 +297,11 @@ def repair(path: Path) -> Report:
         return before
     saved = backup_beside(path, "pre-repair")
     repaired = [f"kept a copy of the database as it was in {saved}"]
-    db = Database(path, make_engine(path))
+    db = Database(path, make_file_engine(path))
     try:
         with db.write() as session:
             driver = driver_of(session)
+            assert isinstance(driver, sqlite3.Connection)  # doctor --repair: SQLite files
             repaired += _repair_schema(driver, before)
             repaired += _repair_rows(driver)
             for what, (table, condition) in ORPHANS.items():

@@ -4,20 +4,20 @@ SQLite's `PRAGMA data_version` on a connection that never writes changes wheneve
 commits: it is the cheap question asked on a timer. It cannot tell this process's commits from
 others', so every write transaction also counts itself in a `generation` row of `meta`, while
 it holds the write lock: a generation that moved by more than this process's own commits means
-another writer came in between."""
+another writer came in between. On a server the generation is itself the cheap question (every
+cryqueue that writes there counts itself)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass
 
-from cryqueue.domain.errors import sqlite_failure
+from cryqueue.domain.errors import CryqueueError
+from cryqueue.storage.driver import Driver
 
 GENERATION_KEY = "generation"
-LOOK_TIMEOUT = 0.05  # seconds a look waits for a writer before trying again later
 
 
 class WatchBusy(Exception):
@@ -26,28 +26,42 @@ class WatchBusy(Exception):
 
 _BUMP_SQL = (
     "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE "
-    "SET value = CAST(value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER)"
+    "SET value = CAST(meta.value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER)"
 )
 _READ_SQL = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?"
+GENERATION_SQL = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How to look at one library without writing: a connection of its own that reads each
+    query in a short transaction, the question whose answer moves on every commit, and what
+    the driver's errors mean (busy: look again later)."""
+
+    connect: Callable[[], Driver]
+    version_sql: str
+    errors: tuple[type[BaseException], ...]
+    busy: Callable[[BaseException], bool]
+    failure: Callable[[BaseException], CryqueueError]
 
 
 class ChangeWatch:
     """This process's view of who last changed one database file."""
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._conn: sqlite3.Connection | None = None
+    def __init__(self, probe: Probe) -> None:
+        self._probe = probe
+        self._conn: Driver | None = None
         self._lock = threading.Lock()
         self._version: int | None = None  # data_version when last asked; None: not watching
         self._generation: int | None = None  # the newest generation this process knows of
         self._wrote = False  # this process committed since the last look
         self._elsewhere = False  # a commit of ours found another writer's before it
 
-    def committing(self, conn: sqlite3.Connection, changes_before: int) -> int | None:
+    def committing(self, conn: Driver, changed: bool) -> int | None:
         """Count a write transaction that changed something, just before it commits (the
         caller holds the write lock, so nobody else can commit in between). Returns the
         generation to hand to `committed` once the commit succeeded; None if nothing changed."""
-        if conn.total_changes == changes_before:
+        if not changed:
             return None  # nothing changed: the file stays as it was, generation included
         (generation,) = conn.execute(_BUMP_SQL, (GENERATION_KEY,)).fetchone()
         return int(generation)
@@ -71,7 +85,7 @@ class ChangeWatch:
     def start(self) -> None:
         """Take the library as it is now as seen: later changes by others are reported."""
         with self._lock, self._reading() as conn:
-            self._version = _data_version(conn)
+            self._version = _number(conn, self._probe.version_sql)
             self._generation = _generation(conn)
             self._wrote = self._elsewhere = False
 
@@ -88,7 +102,7 @@ class ChangeWatch:
 
     def _look(self) -> bool:
         with self._lock, self._reading() as conn:
-            version = _data_version(conn)
+            version = _number(conn, self._probe.version_sql)
             elsewhere, self._elsewhere = self._elsewhere, False
             if version == self._version:
                 return elsewhere
@@ -109,34 +123,22 @@ class ChangeWatch:
             self._version = None
 
     @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection; SQLite's errors as one-line messages (busy: not now, look later)."""
+    def _reading(self) -> Iterator[Driver]:
+        """The connection; the driver's errors as one-line messages (busy: look later)."""
         try:
-            yield self._connection()
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if self._conn is None:
+                self._conn = self._probe.connect()
+            yield self._conn
+        except self._probe.errors as exc:
+            if self._probe.busy(exc):
                 raise WatchBusy from None
-            raise sqlite_failure(exc, self._path) from None
-        except sqlite3.Error as exc:
-            raise sqlite_failure(exc, self._path) from None
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            # A plain path, never a URI: the name is taken literally. This connection only
-            # reads, each query in its own short transaction, so it never holds up a writer.
-            self._conn = sqlite3.connect(
-                str(self._path),
-                timeout=LOOK_TIMEOUT,  # on the app's thread: never wait long
-                isolation_level=None,
-                check_same_thread=False,
-            )
-        return self._conn
+            raise self._probe.failure(exc) from None
 
 
-def _data_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+def _number(conn: Driver, sql: str) -> int:
+    row = conn.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
-def _generation(conn: sqlite3.Connection) -> int:
-    row = conn.execute(_READ_SQL, (GENERATION_KEY,)).fetchone()
-    return int(row[0]) if row else 0
+def _generation(conn: Driver) -> int:
+    return _number(conn, GENERATION_SQL)

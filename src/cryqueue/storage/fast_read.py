@@ -8,7 +8,7 @@ import dataclasses
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -18,7 +18,9 @@ from cryqueue.domain.catalog import catalog_version
 from cryqueue.domain.errors import damaged, sqlite_failure
 from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats, tally_stats
 from cryqueue.storage import schema
-from cryqueue.storage.shared_sql import WATCHED_SQL, day_of
+from cryqueue.storage.driver import Driver
+from cryqueue.storage.location import Location
+from cryqueue.storage.shared_sql import WATCHED_SQL, day_of, day_text
 
 if TYPE_CHECKING:
     from cryqueue.domain.diary import DiaryEntry
@@ -73,7 +75,7 @@ def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEnt
     return FilmEntry(rank=rank, viewings=tuple(viewings), **values)
 
 
-def days_by_film(conn: sqlite3.Connection) -> dict[int, list[date]]:
+def days_by_film(conn: Driver) -> dict[int, list[date]]:
     """Every film's viewing dates, oldest first."""
     days: dict[int, list[date]] = defaultdict(list)
     for film_id, day in conn.execute("SELECT film_id, watched_on FROM viewing ORDER BY watched_on"):
@@ -82,7 +84,7 @@ def days_by_film(conn: sqlite3.Connection) -> dict[int, list[date]]:
 
 
 def ranked_items(
-    conn: sqlite3.Connection, watched: Literal["all", "watched", "unwatched"] = "all"
+    conn: Driver, watched: Literal["all", "watched", "unwatched"] = "all"
 ) -> list[RankedItem]:
     """The films as the Markdown export shows them, in ranking order."""
     days = days_by_film(conn)
@@ -103,7 +105,7 @@ def ranked_items(
     return [item for item in items if item.watched is want]
 
 
-def stats_of(conn: sqlite3.Connection) -> Stats:
+def stats_of(conn: Driver) -> Stats:
     """The library's figures: SQL only counts the films of each (watched, tear level)."""
     rows = conn.execute(
         f"SELECT {WATCHED_SQL} AS seen, tear_level, count(*) FROM film GROUP BY seen, tear_level"
@@ -112,7 +114,7 @@ def stats_of(conn: sqlite3.Connection) -> Stats:
 
 
 def read_films(
-    conn: sqlite3.Connection, watched: Literal["all", "watched", "unwatched"] = "all"
+    conn: Driver, watched: Literal["all", "watched", "unwatched"] = "all"
 ) -> list[FilmEntry]:
     """All films in ranking order, through the driver: a third of the ORM's time."""
     days = days_by_film(conn)
@@ -124,10 +126,10 @@ def read_films(
     return [e for e in entries if e.watched is want]
 
 
-def rows_of(cursor: sqlite3.Cursor) -> list[ListRow]:
+def rows_of(cursor: Iterable[Sequence[Any]]) -> list[ListRow]:
     """List rows from a cursor over LISTING_SQL."""
     return [
-        ListRow(i, rank, t, o, y, u == 1 or seen is not None, tl, r, seen)
+        ListRow(i, rank, t, o, y, bool(u) or seen is not None, tl, r, day_text(seen))
         for rank, (i, t, o, y, tl, _key, _note, _tags, u, seen, r) in enumerate(cursor, 1)
     ]
 
@@ -141,7 +143,10 @@ class Peek:
         self._path = path
 
     @classmethod
-    def open(cls, path: Path) -> Peek | None:
+    def open(cls, location: Location) -> Peek | None:
+        if not isinstance(location, Path):
+            return None  # a server's library: the full open, which loads the driver
+        path = location
         state = schema.inspect_file(path)  # a file that is not ours is refused right here
         if state.is_new or state.schema_version != schema.SCHEMA_VERSION:
             return None

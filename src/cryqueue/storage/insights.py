@@ -6,16 +6,16 @@ its averages `films.tally_stats`')."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 
 from cryqueue.domain.consensus import consensus_order
 from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.insights import Insights, build, decade_of, rank_correlation
+from cryqueue.storage.driver import Driver
 from cryqueue.storage.shared_sql import WATCHED_SQL, day_of
 
-# Every day of every year sorts between these as ISO text (how viewing dates are stored).
-_ALL_DAYS = ("0000-00-00", "9999-99-99")
+# Every day of every year is between these (SQLite compares them as ISO text).
+_ALL_DAYS = ("0001-01-01", "9999-12-31")  # valid dates: PostgreSQL compares them as such
 
 
 def year_bounds(year: int | None) -> tuple[str, str]:
@@ -32,7 +32,7 @@ def _scope(year: int | None) -> str:
     if year is None:
         return f"WITH scope AS (SELECT {columns}, {WATCHED_SQL} AS seen FROM film)"
     return (
-        f"WITH scope AS (SELECT {columns}, 1 AS seen FROM film WHERE id IN"
+        f"WITH scope AS (SELECT {columns}, TRUE AS seen FROM film WHERE id IN"
         " (SELECT film_id FROM viewing WHERE watched_on >= :start AND watched_on < :end))"
     )
 
@@ -45,7 +45,7 @@ SELECT film_id, watched_on, title, original_title, year, tear_level, rating, rew
     SELECT film_id, watched_on, viewing.id AS viewing_id, title, original_title, year,
            tear_level, rating, watched_undated OR row_number() OVER (
                PARTITION BY film_id ORDER BY watched_on, viewing.id) > 1 AS rewatch
-    FROM viewing JOIN film ON film.id = viewing.film_id)
+    FROM viewing JOIN film ON film.id = viewing.film_id) AS dated
 WHERE watched_on >= ? AND watched_on < ?
 ORDER BY watched_on DESC, viewing_id DESC
 """
@@ -55,7 +55,7 @@ _UNDATED_SQL = (
 )
 
 
-def diary_entries(conn: sqlite3.Connection, year: int | None = None) -> list[DiaryEntry]:
+def diary_entries(conn: Driver, year: int | None = None) -> list[DiaryEntry]:
     """Every viewing, newest first, then each film's viewing on a day not recorded (in ranking
     order); with `year`, only that year's dated viewings."""
     entries = [
@@ -70,7 +70,7 @@ def diary_entries(conn: sqlite3.Connection, year: int | None = None) -> list[Dia
     return entries
 
 
-def consensus_places(conn: sqlite3.Connection) -> dict[int, int]:
+def consensus_places(conn: Driver) -> dict[int, int]:
     """Each listed film's place in the consensus of the source lists (see `consensus`)."""
     rankings: dict[int, list[tuple[int, int]]] = defaultdict(list)
     mentioned = []
@@ -85,7 +85,7 @@ def consensus_places(conn: sqlite3.Connection) -> dict[int, int]:
     return {film_id: i for i, film_id in enumerate(order)}
 
 
-def read_insights(conn: sqlite3.Connection, year: int | None = None) -> Insights:
+def read_insights(conn: Driver, year: int | None = None) -> Insights:
     """The figures of `domain.insights.Insights`, in one read transaction's worth of queries."""
     consensus = consensus_places(conn)
     start, end = year_bounds(year)
@@ -108,7 +108,7 @@ def read_insights(conn: sqlite3.Connection, year: int | None = None) -> Insights
         bounds,
     ).fetchall()
     by_month = conn.execute(
-        "SELECT substr(watched_on, 1, 7) AS month, count(*) FROM viewing"
+        "SELECT substr(CAST(watched_on AS TEXT), 1, 7) AS month, count(*) FROM viewing"
         " WHERE watched_on >= :start AND watched_on < :end GROUP BY month",
         bounds,
     ).fetchall()
@@ -119,7 +119,7 @@ def read_insights(conn: sqlite3.Connection, year: int | None = None) -> Insights
     # A film's first viewing is no rewatch, unless a viewing on a day not recorded came first.
     firsts = conn.execute(
         "SELECT count(*) FROM (SELECT film_id, min(watched_on) AS first FROM viewing"
-        " GROUP BY film_id) JOIN film ON film.id = film_id"
+        " GROUP BY film_id) AS firsts JOIN film ON film.id = film_id"
         " WHERE NOT film.watched_undated AND first >= :start AND first < :end",
         bounds,
     ).fetchone()[0]

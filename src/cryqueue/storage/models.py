@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import BigInteger, Column, Integer
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from cryqueue.storage.schema import APPLICATION_ID, SCHEMA_VERSION  # noqa: F401  (where they are defined)
@@ -31,7 +32,13 @@ class Film(SQLModel, table=True):
     search_norm: str = ""  # title, original title, director, network and cast, normalised
     user_edited: bool = False  # the user changed catalog facts: seeding leaves them alone
     # The user's own state.
-    rank_key: int = Field(unique=True)  # gapped ordering key of the personal ranking
+    # The gapped ordering key of the personal ranking: 64 bits (a million films spaced by
+    # ranking.GAP pass 2**31), which is what SQLite's INTEGER is already.
+    rank_key: int = Field(
+        sa_column=Column(
+            BigInteger().with_variant(Integer(), "sqlite"), unique=True, nullable=False
+        )
+    )
     tear_level: int | None = None  # 0 (dry eyes) .. 5 (sobbing); None = unrated
     rating: float | None = (
         None  # stars, 0.5 .. 5 in half steps (Letterboxd's scale); None = unrated

@@ -7,9 +7,12 @@ import os
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+
 from cryqueue.domain.errors import CryqueueError, DatabaseRefused, sqlite_failure
 from cryqueue.storage import schema
-from cryqueue.storage.database import BUSY_TIMEOUT_MS, Database, make_engine
+from cryqueue.storage.database import BUSY_TIMEOUT_MS, Database, make_file_engine
+from cryqueue.storage.location import Location, ServerUrl
 from cryqueue.storage.migrations import MIGRATIONS, refuse_foreign_shape, schema_statements, settle
 from cryqueue.storage.paths import ensure_private_dir
 from cryqueue.storage.schema import inspect_file
@@ -17,9 +20,11 @@ from cryqueue.storage.seeding import seed_catalog
 from cryqueue.storage.snapshots import backup_before_migration
 
 
-def open_database(path: Path) -> Database:
-    """Open (creating, migrating and seeding as needed) the database at `path`."""
-    path = path.expanduser()
+def open_database(location: Location) -> Database:
+    """Open (creating, migrating and seeding as needed) the library at `location`."""
+    if isinstance(location, ServerUrl):
+        return _open_server(location)
+    path = location.expanduser()
     try:
         ensure_private_dir(path.parent)
     except OSError as exc:
@@ -32,9 +37,33 @@ def open_database(path: Path) -> Database:
         _create(path)
     elif state.schema_version < schema.SCHEMA_VERSION:
         _migrate(path, state.schema_version)
-    db = Database(path, make_engine(path))
+    db = Database(path, make_file_engine(path))
     try:
         seed_catalog(db)  # its errors come as messages naming the file and doctor
+    except CryqueueError:
+        db.close()
+        raise
+    return db
+
+
+def _open_server(url: ServerUrl) -> Database:
+    """A library in a PostgreSQL database: created (or checked) and seeded as a file is."""
+    from cryqueue.storage import server  # psycopg: only for a server library
+    from cryqueue.storage.server_setup import prepare
+
+    engine = server.make_engine(url)
+    try:
+        prepare(engine, url)
+    except (SADatabaseError, server.driver_errors()) as exc:
+        engine.dispose()
+        orig = exc.orig if isinstance(exc, SADatabaseError) else exc
+        raise server.failure(orig or exc, url) from None
+    except CryqueueError:
+        engine.dispose()
+        raise
+    db = Database(url, engine)
+    try:
+        seed_catalog(db)
     except CryqueueError:
         db.close()
         raise

@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
-from cryqueue.domain.errors import UsageError
+from cryqueue.storage.location import Location, library_location
 
 APP_NAME = "cryqueue"
 DB_ENV = "CRYQUEUE_DB"
-# 'scheme://…', or a database's own scheme with one colon ('postgres:/x'): a URL, not a file.
-# A name like 'file:z.db' stays the file of that name.
-_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?")
-_DATABASE_SCHEMES = {"postgres", "postgresql", "mysql", "mariadb", "sqlite", "mssql", "oracle"}
 
 
-def library_path(given: str) -> Path:
-    """The library file a --db value (or CRYQUEUE_DB) names. A database URL is refused with a
-    clear word, never taken for a folder named 'postgresql:' with a file in it."""
-    match = _URL.match(given)
-    if match and (match[2] or match[1].split("+")[0].lower() in _DATABASE_SCHEMES):
-        shown = match[0] + ("…" if len(given) > len(match[0]) else "")  # no password shown
-        raise UsageError(
-            f"{shown} is a URL, not a library file: this cryqueue keeps its library in a "
-            "SQLite file (PostgreSQL is not supported yet); give the file's path"
-        )
-    return Path(given).expanduser()
-
-
-def default_db_path() -> Path:
-    """The database under the user data dir (honours XDG_DATA_HOME), unless CRYQUEUE_DB says else."""
+def default_location() -> Location:
+    """The library under the user data dir (honours XDG_DATA_HOME), unless CRYQUEUE_DB names
+    another file or a PostgreSQL URL."""
     override = os.environ.get(DB_ENV)
     if override:
-        return library_path(override)
+        return library_location(override)
     from platformdirs import user_data_path  # only when a default folder is needed
 
     return user_data_path(APP_NAME, appauthor=False) / "cryqueue.db"

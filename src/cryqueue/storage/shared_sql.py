@@ -1,6 +1,6 @@
 """What every reader of a library reads the same way, the library (SQLAlchemy behind it) and the
 first-frame reader (`fast_read.Peek`, sqlite3 alone) alike: when a film counts as watched, and
-how a stored viewing date is read."""
+how a stored viewing date is read, on SQLite (text) and PostgreSQL (a date) alike."""
 
 from __future__ import annotations
 
@@ -13,9 +13,17 @@ from cryqueue.domain.validate import iso_day
 WATCHED_SQL = "(watched_undated OR EXISTS (SELECT 1 FROM viewing WHERE viewing.film_id = film.id))"
 
 
-def day_of(text: str, film_id: int) -> date:
-    """A stored viewing date; anything but YYYY-MM-DD is damage to report."""
+def day_of(text: str | date, film_id: int) -> date:
+    """A stored viewing date (text in SQLite, a date on PostgreSQL); anything but YYYY-MM-DD
+    is damage to report."""
+    if isinstance(text, date):
+        return text
     day = iso_day(text)
     if day is None:
         raise damaged(None, f"a viewing of film {film_id} has the date {text!r}")
     return day
+
+
+def day_text(value: str | date | None) -> str | None:
+    """A stored day as YYYY-MM-DD text, whichever backend read it."""
+    return value.isoformat() if isinstance(value, date) else value

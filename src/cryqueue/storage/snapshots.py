@@ -4,12 +4,16 @@ another cryqueue writes): on demand, and automatic ones beside the database."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryqueue.domain.errors import CryqueueError
 from cryqueue.storage.files import in_folder, make_temp, write_file
+from cryqueue.storage.location import ServerUrl
+from cryqueue.storage.paths import ensure_private_dir
 
 KEEP_AUTOMATIC_BACKUPS = 5
 
@@ -73,3 +77,33 @@ def backup_beside(
 def backup_before_migration(db_path: Path, from_version: int) -> Path:
     """Back up before a schema change, keeping only the newest few of these backups."""
     return backup_beside(db_path, f"schema{from_version}", family="schema")
+
+
+def server_backup_path(url: ServerUrl, label: str, folder: Path | None = None) -> Path:
+    """Where a snapshot of a server library goes: the user's data folder (or `folder`), named
+    after the server and database, never the password."""
+    from platformdirs import user_data_path  # only when a default folder is needed
+
+    parts = urlsplit(url.url)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{parts.hostname or 'local'}-{parts.path[1:] or 'db'}")
+    base = folder or user_data_path("cryqueue", appauthor=False) / "backups"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return base / f"{name}.{label}-{stamp}.json"
+
+
+def save_server_snapshot(
+    text: str, url: ServerUrl, label: str, keep: int | None = KEEP_AUTOMATIC_BACKUPS
+) -> Path:
+    """A JSON snapshot of a server library (its full export) in the user's data folder: a
+    PostgreSQL database has no file to copy. Automatic ones keep only the newest few."""
+    target = server_backup_path(url, label)
+    try:
+        ensure_private_dir(target.parent)
+    except OSError as exc:
+        raise CryqueueError(f"cannot create {target.parent}: {exc.strerror}") from None
+    written = write_file(target, text.encode(), exclusive=True)
+    if keep is not None:
+        family = target.name.split(f".{label}-")[0] + f".{label}-*.json"
+        for stale in sorted(target.parent.glob(family))[:-keep]:
+            stale.unlink(missing_ok=True)
+    return written

@@ -1,0 +1,68 @@
+"""The driver connection under a session, for the statements SQLAlchemy would slow down (bulk
+reads and writes, a key press's few queries). The SQL is written once, with SQLite's `?` and
+`:name` placeholders; on PostgreSQL it is translated to psycopg's once per statement text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any, Protocol
+
+
+class Rows(Protocol):
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Driver(Protocol):
+    """What cryqueue asks of a driver connection: sqlite3's, or psycopg's through `PgDriver`."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Rows: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> object: ...
+
+    def close(self) -> None: ...
+
+
+# A quoted string or identifier (left alone), a '?' or ':name' placeholder, or a lone '%'.
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|(?<![:\w]):([A-Za-z_]\w*)|%")
+
+
+@lru_cache(maxsize=512)
+def pyformat(sql: str) -> str:
+    """`sql` with SQLite's placeholders as psycopg's (and a literal '%' doubled)."""
+
+    def swap(match: re.Match[str]) -> str:
+        token = match[0]
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        if match[1]:
+            return f"%({match[1]})s"
+        return token.replace("%", "%%")  # psycopg reads '%' inside quotes too
+
+    return _TOKEN.sub(swap, sql)
+
+
+class PgDriver:
+    """A psycopg connection that takes cryqueue's SQL as sqlite3 would."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Rows:
+        cursor: Rows = self.connection.execute(pyformat(sql), parameters or None)
+        return cursor
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> object:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(pyformat(sql), list(parameters))
+        return None
+
+    def close(self) -> None:
+        self.connection.close()
