@@ -4,6 +4,7 @@ that keeps every test away from the real user data folder."""
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 import sqlite3
 import sys
@@ -17,6 +18,8 @@ from hypothesis import HealthCheck, settings
 
 from cryqueue.cli.commands import main
 from cryqueue.library import Library
+from cryqueue.storage.location import ServerUrl, library_location
+from pg_server import PgServer, start_server
 
 CliResult = tuple[int, str, str]
 Cli = Callable[..., CliResult]
@@ -27,6 +30,72 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "packaging: builds a wheel with pip (slowest test); deselect with -m 'not packaging'",
     )
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): a test of what only a SQLite file has (its path, its backups)",
+    )
+    config.addinivalue_line("markers", "server_only: a test of what only PostgreSQL has")
+
+
+# Fixtures that look at the library's file: a test using one runs on SQLite only.
+FILE_FIXTURES = {"db_path", "db_dump", "rank_keys", "seeded_template", "library_pair"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test of the library and the CLI (the `library` and `cli` fixtures) runs on both
+    backends, SQLite and PostgreSQL, unless it looks at the file or is marked sqlite_only.
+    The app's tests (tests/ui) run on SQLite."""
+    names = set(metafunc.fixturenames)
+    if "backend" not in names or names & FILE_FIXTURES:
+        return
+    if "ui" in metafunc.definition.path.parts[-2:-1]:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    server_only = metafunc.definition.get_closest_marker("server_only")
+    backends = ["postgresql"] if server_only else ["sqlite", "postgresql"]
+    metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test's library is on (SQLite unless parametrized)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer | str]:
+    """One throwaway PostgreSQL server for the session (per xdist worker), or why none."""
+    server = start_server(tmp_path_factory.mktemp("pg"))
+    yield server
+    if isinstance(server, PgServer):
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PgServer | str) -> tuple[PgServer, str]:
+    """A seeded library on the server, copied (CREATE DATABASE … TEMPLATE) for each test."""
+    if isinstance(pg_server, str):
+        pytest.skip(f"PostgreSQL tests skipped: {pg_server}")
+    pg_server.admin("CREATE DATABASE cq_template")
+    Library.open(ServerUrl(pg_server.url("cq_template"))).close()
+    return pg_server, "cq_template"
+
+
+_pg_databases = itertools.count(1)
+
+
+@pytest.fixture
+def db_location(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test's library as --db names it: a fresh seeded copy, a file or a database."""
+    if backend == "sqlite":
+        yield str(request.getfixturevalue("db_path"))
+        return
+    server, template = request.getfixturevalue("pg_template")
+    name = f"cq_test_{next(_pg_databases)}"
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield server.url(name)
+    server.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture(autouse=True)
@@ -85,8 +154,8 @@ def library_pair(
 
 
 @pytest.fixture
-def library(db_path: Path) -> Iterator[Library]:
-    lib = Library.open(db_path)
+def library(db_location: str) -> Iterator[Library]:
+    lib = Library.open(library_location(db_location))
     try:
         yield lib
     finally:
@@ -94,8 +163,11 @@ def library(db_path: Path) -> Iterator[Library]:
 
 
 @pytest.fixture
-def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """Run `cryqueue ARGS --db <db_path>` in-process; returns (exit code, stdout, stderr).
+def cli(
+    db_location: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Cli:
+    """Run `cryqueue ARGS --db <the test's library>` in-process; returns (exit code, stdout,
+    stderr).
 
     `db=None` leaves out --db (to test CRYQUEUE_DB and the default path); `db=PATH` uses PATH."""
 
@@ -105,7 +177,7 @@ def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
         if stdin is not None:
             monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         argv = [str(a) for a in args]
-        target = db_path if db == "default" else db
+        target = db_location if db == "default" else db
         if target is not None:
             argv += ["--db", str(target)]
         capsys.readouterr()

@@ -105,6 +105,7 @@ def _one_line_naming_doctor(code: int, err: str) -> None:
     assert "cryqueue doctor" in err, err
 
 
+@pytest.mark.sqlite_only("a FIFO given as the file")
 def test_a_fifo_as_the_database_is_refused_and_nothing_is_left_beside_it(
     cli: Cli, tmp_path: Path
 ) -> None:

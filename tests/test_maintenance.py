@@ -159,6 +159,7 @@ def test_restore_refuses_a_backup_whose_version_does_not_match_its_tables(
 # doctor -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite's integrity check")
 def test_doctor_reports_a_healthy_library(cli: Any) -> None:
     code, out, _err = cli("doctor")
     assert code == 0
@@ -199,6 +200,7 @@ def test_doctor_finds_and_repairs_orphans_and_crowded_keys(
     assert cli("doctor")[0] == 0
 
 
+@pytest.mark.sqlite_only("a damaged file")
 def test_doctor_on_a_damaged_file_says_what_to_do_and_does_not_touch_it(
     tmp_path: Path, cli: Any
 ) -> None:

@@ -10,15 +10,18 @@ from pathlib import Path
 from cryqueue.domain.errors import CryqueueError
 from cryqueue.domain.wording import counted
 from cryqueue.library import Library
-from cryqueue.storage.files import write_export
+from cryqueue.storage.files import in_folder, write_file
 from cryqueue.storage.location import ServerUrl
+from cryqueue.storage.snapshots import server_backup_path
 
 
 def backup(url: ServerUrl, args: argparse.Namespace) -> int:
     library = Library.open(url)
     try:
         if args.path:
-            target = write_export(Path(args.path).expanduser(), "json", library.export_text("json"))
+            given = Path(args.path).expanduser()
+            target = in_folder(given, server_backup_path(url, "backup").name)
+            target = write_file(target, library.export_text("json"), exclusive=True)
         else:
             target = library.backup_beside("backup", keep=None)
     finally:
@@ -31,6 +34,8 @@ def restore(url: ServerUrl, args: argparse.Namespace) -> int:
     """Merge a JSON snapshot back: each film gets its notes, tears, viewings and place again.
     Films added since the snapshot stay (a restore into an empty database gives it exactly)."""
     source = Path(args.path).expanduser()
+    if not source.is_file():
+        raise CryqueueError(f"{source} does not exist; give the path of a cryqueue backup file")
     library = Library.open(url)
     try:
         batch = library.read_import(source, "cryqueue")
