@@ -199,3 +199,28 @@ def test_a_server_library_loads_no_driver_for_a_file_library(tmp_path: Path) -> 
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_libpq_parameters_pass_through_the_url(cli: Any, db_location: str) -> None:
+    """The test server speaks no TLS: sslmode=disable works, sslmode=require is refused by
+    libpq itself, in one line naming the URL."""
+    assert cli("list", db=f"{db_location}?sslmode=disable")[0] == 0
+    code, _out, err = cli("list", db=f"{db_location}?sslmode=require")
+    assert code == 1 and "sslmode=require" in err and "SSL" in err
+    assert err.count("\n") == 1
+
+
+def test_cli_processes_writing_at_once_lose_nothing(db_location: str) -> None:
+    """Six real `cryqueue` processes add a film each and move it to the top, all at once."""
+    commands = [
+        f"{sys.executable} -m cryqueue --db '{db_location}' add 'Film {n}' --year 2001 && "
+        f"{sys.executable} -m cryqueue --db '{db_location}' move 'Film {n}' --top"
+        for n in range(6)
+    ]
+    procs = [subprocess.Popen(["sh", "-c", c], stderr=subprocess.PIPE) for c in commands]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+    rows = sql(db_location, "SELECT title FROM film ORDER BY rank_key")
+    assert sorted(t for (t,) in rows[:6]) == [f"Film {n}" for n in range(6)]
+    assert sql(db_location, "SELECT count(DISTINCT rank_key), count(*) FROM film") == [(23, 23)]

@@ -21,9 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=argparse.SUPPRESS,
-        help="database file (default: $CRYQUEUE_DB, else cryqueue.db in the user data dir)",
+        help="the library: a SQLite file, or a PostgreSQL database as postgresql://USER@HOST/DB "
+        "to share it (default: $CRYQUEUE_DB, else cryqueue.db in the user data dir)",
     )
     parser = _Parser(
         prog=PROG,

@@ -41,6 +41,7 @@ def make_engine(url: ServerUrl) -> Engine:
     engine = create_engine(
         url.driver_url,
         poolclass=QueuePool,
+        pool_pre_ping=True,  # a server restarted meanwhile: a new connection, not an error
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "cryqueue"},
     )
 

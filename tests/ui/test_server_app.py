@@ -1,0 +1,68 @@
+"""The app on a library in PostgreSQL: the same keys change the same rows, and another
+machine's changes show within a second (the generation counter, asked every half second)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from cryqueue.library import Library
+from cryqueue.storage.location import ServerUrl
+from cryqueue.ui.app import CryqueueApp
+from pg_server import PgServer
+
+from .conftest import SIZE, MakeApp, titles
+from .test_other_writers import shown, until
+
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def server_url(pg_template: tuple[PgServer, str]) -> Iterator[ServerUrl]:
+    server, template = pg_template
+    name = f"cq_app_{next(_names)}"
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield ServerUrl(server.url(name))
+    server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def library(server_url: ServerUrl) -> Iterator[Library]:
+    """The app's library, on the server (this module's tests only)."""
+    lib = Library.open(server_url)
+    yield lib
+    lib.close()
+
+
+async def test_keys_change_the_library_on_the_server(
+    make_app: MakeApp, library: Library, server_url: ServerUrl
+) -> None:
+    app: CryqueueApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "w", "4", "K")
+        await pilot.pause()
+    other = Library.open(server_url)  # as another machine reads it
+    try:
+        moved = other.films()[0]
+        assert moved.title == "The Letter" and moved.watched and moved.tear_level == 4
+        assert titles(other)[1] == "A Moment to Remember"
+    finally:
+        other.close()
+
+
+async def test_another_machines_change_shows_within_a_second(
+    make_app: MakeApp, library: Library, server_url: ServerUrl
+) -> None:
+    app: CryqueueApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert shown(app)[0] == "A Moment to Remember"
+        other = Library.open(server_url)
+        try:
+            other.move_to(other.find("Il Mare").id, 1)
+        finally:
+            other.close()
+        assert await until(pilot, lambda: shown(app)[0] == "Il Mare"), "list order"
