@@ -224,3 +224,12 @@ def test_cli_processes_writing_at_once_lose_nothing(db_location: str) -> None:
     rows = sql(db_location, "SELECT title FROM film ORDER BY rank_key")
     assert sorted(t for (t,) in rows[:6]) == [f"Film {n}" for n in range(6)]
     assert sql(db_location, "SELECT count(DISTINCT rank_key), count(*) FROM film") == [(23, 23)]
+
+
+def test_a_missing_database_or_user_says_what_to_do(cli: Any, db_location: str) -> None:
+    server = db_location.rsplit("/", 1)[0]
+    code, _out, err = cli("list", db=f"{server}/nowhere")
+    assert code == 1
+    assert 'database "nowhere" does not exist; create it first (createdb NAME)' in err
+    code, _out, err = cli("list", db=db_location.replace("cryqueue_test@", "ghost@"))
+    assert code == 1 and 'role "ghost" does not exist; check the user name in the URL' in err

@@ -123,6 +123,8 @@ def _why(text: str) -> str:
         )
     if "does not exist" in lowered and "database" in lowered:
         return f"{text.split('FATAL:')[-1].strip()}; create it first (createdb NAME)"
+    if "does not exist" in lowered and "role" in lowered:
+        return f"{text.split('FATAL:')[-1].strip()}; check the user name in the URL"
     if "refused" in lowered or "could not" in lowered or "timeout" in lowered:
         return f"the server cannot be reached ({text}); check that it is running and the URL"
     return text
