@@ -1,4 +1,4 @@
-"""Run the benchmark: `python -m bench [--quick] [--runs N] [--out FILE]`.
+"""Run the benchmark: `python -m bench [--quick] [--runs N] [--out FILE] [--only server]`.
 
 Prints one Markdown table (figure, median, min-max, floor, ratio, target) and writes the same as
 JSON. Figures are medians of several runs, compared against floors measured in the same run,
@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import generate, terminal
+from . import generate, server, terminal
 from .keys import key_costs
 from .search_cost import search_costs
 
@@ -96,10 +96,35 @@ def build_library(workdir: Path, size: int, runs: int) -> tuple[Path, str, list[
     return db, first, times
 
 
-def run(quick: bool, runs: int) -> tuple[list[Figure], dict[str, str]]:
+def server_figures(workdir: Path, quick: bool, runs: int) -> list[Figure]:
+    """6: PostgreSQL beside SQLite (issue #16), each held to within 3x of SQLite measured in
+    the same run; none, with one line saying why, where no server can be had."""
+    size = 2_000 if quick else 100_000
+    found = server.compare(workdir, size, runs, samples=20 if quick else 200)
+    if isinstance(found, str):
+        print(f"PostgreSQL figures skipped: {found}", file=sys.stderr)
+        return []
+    return [
+        Figure(
+            f"PostgreSQL: {c.name}",
+            c.unit,
+            c.server,
+            "SQLite",
+            statistics.median(c.sqlite),
+            "≤ 3x SQLite",
+            3.0,
+        )
+        for c in found
+    ]
+
+
+def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], dict[str, str]]:
     big = 1_000 if quick else 100_000
     medium = None if quick else 10_000
     runs = 1 if quick else runs
+    if only == "server":
+        with tempfile.TemporaryDirectory(prefix="cqbench-") as tmp:
+            return server_figures(Path(tmp), quick, runs), machine_of(quick, runs, "PG only")
     figures: list[Figure] = []
     add = figures.append
     with tempfile.TemporaryDirectory(prefix="cqbench-") as tmp:
@@ -265,13 +290,18 @@ def run(quick: bool, runs: int) -> tuple[list[Figure], dict[str, str]]:
             )
         )
         add(Figure("(pilot overhead per key, subtracted above)", "ms", [baseline]))
-    machine = {
+        figures.extend(server_figures(workdir, quick, runs))
+    return figures, machine_of(quick, runs)
+
+
+def machine_of(quick: bool, runs: int, scope: str = "") -> dict[str, str]:
+    mode = "quick" if quick else f"full, {runs} runs"
+    return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "mode": "quick" if quick else f"full, {runs} runs",
+        "mode": f"{mode}, {scope}" if scope else mode,
     }
-    return figures, machine
 
 
 def table(figures: list[Figure], machine: dict[str, str]) -> str:
@@ -312,6 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--show", type=Path, metavar="JSON", help="print the table of a results file"
     )
+    parser.add_argument(
+        "--only",
+        choices=["server"],
+        help="only these figures (server: PostgreSQL beside SQLite); no results file unless --out",
+    )
     args = parser.parse_args(argv)
     if args.show:
         document = json.loads(args.show.read_text(encoding="utf-8"))
@@ -319,9 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         saved = [Figure(**{k: v for k, v in f.items() if k in fields}) for f in document["figures"]]
         print(table(saved, document))
         return 0
-    figures, machine = run(args.quick, args.runs)
+    figures, machine = run(args.quick, args.runs, args.only)
     print(table(figures, machine))
-    out = args.out or (None if args.quick else ROOT / "bench" / "results.json")
+    out = args.out or (None if args.quick or args.only else ROOT / "bench" / "results.json")
     if out:
         document = {
             **machine,
