@@ -34,7 +34,7 @@ test: $(TEST_STAMP)
 	@command -v tmux >/dev/null 2>&1 || sh scripts/install-tmux.sh || true
 	@sh scripts/install-postgres.sh || true
 	$(MAKE) lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 	$(BIN)/python -m bench --quick  # a smoke run, so the benchmark cannot rot
 
 bench: $(TEST_STAMP)
