@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -28,12 +29,21 @@ def server_url(pg_template: tuple[PgServer, str]) -> Iterator[ServerUrl]:
     server.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+@contextmanager
+def another_machine(url: ServerUrl) -> Iterator[Library]:
+    """The same library, opened apart from the app, as another machine would."""
+    lib = Library.open(url)
+    try:
+        yield lib
+    finally:
+        lib.close()
+
+
 @pytest.fixture
 def library(server_url: ServerUrl) -> Iterator[Library]:
     """The app's library, on the server (this module's tests only)."""
-    lib = Library.open(server_url)
-    yield lib
-    lib.close()
+    with another_machine(server_url) as lib:
+        yield lib
 
 
 async def test_keys_change_the_library_on_the_server(
@@ -44,13 +54,10 @@ async def test_keys_change_the_library_on_the_server(
         await pilot.pause()
         await pilot.press("down", "w", "4", "K")
         await pilot.pause()
-    other = Library.open(server_url)  # as another machine reads it
-    try:
+    with another_machine(server_url) as other:
         moved = other.films()[0]
         assert moved.title == "The Letter" and moved.watched and moved.tear_level == 4
         assert titles(other)[1] == "A Moment to Remember"
-    finally:
-        other.close()
 
 
 async def test_another_machines_change_shows_within_a_second(
@@ -60,9 +67,6 @@ async def test_another_machines_change_shows_within_a_second(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert shown(app)[0] == "A Moment to Remember"
-        other = Library.open(server_url)
-        try:
+        with another_machine(server_url) as other:
             other.move_to(other.find("Il Mare").id, 1)
-        finally:
-            other.close()
         assert await until(pilot, lambda: shown(app)[0] == "Il Mare"), "list order"
