@@ -332,9 +332,13 @@ def test_any_title_renders_exactly(title: str, original: str | None, rank: int) 
 def test_any_note_renders_as_its_markdown_without_html_inside_its_item(
     note_lines: list[str], rank: int
 ) -> None:
+    while note_lines and not note_lines[0].strip(" "):  # no blank lines around: trimmed
+        note_lines.pop(0)  # here rather than filtered, which drew too few examples
+    while note_lines and not note_lines[-1].strip(" "):
+        note_lines.pop()
+    assume(note_lines)
     note = validate.note("\n".join(note_lines))
     assume(note.strip(" \n"))
-    assume(note_lines[0].strip(" ") and note_lines[-1].strip(" "))  # no blank lines around
     entries = [
         FilmEntry(id=1, rank=rank, title="First", original_title=None, year=2001, note=note),
         FilmEntry(id=2, rank=rank + 1, title="Next", original_title=None, year=2002),
