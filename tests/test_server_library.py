@@ -233,3 +233,28 @@ def test_a_missing_database_or_user_says_what_to_do(cli: Any, db_location: str) 
     assert 'database "nowhere" does not exist; create it first (createdb NAME)' in err
     code, _out, err = cli("list", db=db_location.replace("cryqueue_test@", "ghost@"))
     assert code == 1 and 'role "ghost" does not exist; check the user name in the URL' in err
+
+
+def test_a_dropped_connection_costs_one_message_then_reconnects(db_location: str) -> None:
+    """The server ends every connection (a restart, a failover): the change watch says so
+    once, then looks again on a new connection; pooled connections are replaced unseen."""
+    from cryqueue.domain.errors import CryqueueError
+
+    mine, theirs = Library.open(ServerUrl(db_location)), Library.open(ServerUrl(db_location))
+    try:
+        mine.watch_changes()
+        mine.set_tears(mine.find("Il Mare").id, 2)  # a pooled connection, about to be ended
+        sql(
+            db_location,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        with pytest.raises(CryqueueError, match="cannot use the library at postgresql://"):
+            mine.changed_elsewhere()
+        theirs.set_tears(theirs.find("Always").id, 4)
+        assert mine.changed_elsewhere()
+        mine.set_tears(mine.find("Il Mare").id, 3)
+        assert mine.find("Il Mare").tear_level == 3
+    finally:
+        mine.close()
+        theirs.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from cryqueue.domain.errors import CryqueueError
@@ -117,9 +117,7 @@ class ChangeWatch:
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._drop()
             self._version = None
 
     @contextmanager
@@ -132,7 +130,14 @@ class ChangeWatch:
         except self._probe.errors as exc:
             if self._probe.busy(exc):
                 raise WatchBusy from None
+            self._drop()  # a server gone away: the next look connects anew
             raise self._probe.failure(exc) from None
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            with suppress(*self._probe.errors):  # already broken
+                self._conn.close()
+            self._conn = None
 
 
 def _number(conn: Driver, sql: str) -> int:
