@@ -258,3 +258,18 @@ def test_a_dropped_connection_costs_one_message_then_reconnects(db_location: str
     finally:
         mine.close()
         theirs.close()
+
+
+def test_reading_commands_on_a_ready_server_library_load_no_sqlalchemy(
+    db_location: str,
+) -> None:
+    """`list`, `stats` and the Markdown export on a library that needs no set-up read it with
+    psycopg alone, as a file's are read with sqlite3 alone."""
+    script = (
+        "import sys; from cryqueue.cli.commands import main; "
+        f"codes = [main(['--db', {db_location!r}, *a]) for a in "
+        "(['list'], ['stats'], ['export', '-o', '-'])]; "
+        "print(codes, 'sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[0, 0, 0] False"

@@ -36,11 +36,11 @@ class Database:
         self.errors: tuple[type[BaseException], ...] = (SADatabaseError, sqlite3.Error)
         self._failure: Callable[[BaseException], CryqueueError]
         if isinstance(location, ServerUrl):
-            from cryqueue.storage import server  # psycopg: only for a server library
+            from cryqueue.storage import pg  # psycopg: only for a server library
 
-            self.errors = (SADatabaseError, server.driver_errors())
-            self._failure = lambda exc: server.failure(exc, location)
-            self.watch = ChangeWatch(server.probe(location))
+            self.errors = (SADatabaseError, pg.driver_errors())
+            self._failure = lambda exc: pg.failure(exc, location)
+            self.watch = ChangeWatch(pg.probe(location))
         else:
             self._failure = lambda exc: sqlite_failure(exc, location)
             self.watch = ChangeWatch(file_probe(location))

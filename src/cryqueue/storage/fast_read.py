@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cryqueue.domain.catalog import catalog_version
-from cryqueue.domain.errors import damaged, sqlite_failure
+from cryqueue.domain.errors import CryqueueError, damaged, sqlite_failure
 from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats, tally_stats
 from cryqueue.storage import schema
-from cryqueue.storage.driver import Driver
-from cryqueue.storage.location import Location
+from cryqueue.storage.driver import Driver, PgDriver
+from cryqueue.storage.location import Location, ServerUrl
 from cryqueue.storage.shared_sql import WATCHED_SQL, day_of, day_text
 
 if TYPE_CHECKING:
@@ -138,41 +138,61 @@ class Peek:
     """Open only for a library that needs no set-up: created, on the current schema, seeded
     with the current catalog. Otherwise `open` returns None and the full open runs first."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: Driver, location: Location) -> None:
         self._conn = conn
-        self._path = path
+        self._location = location
 
     @classmethod
     def open(cls, location: Location) -> Peek | None:
         if not isinstance(location, Path):
-            return None  # a server's library: the full open, which loads the driver
+            from cryqueue.storage import pg  # psycopg alone: no SQLAlchemy for a server either
+
+            server = pg.connect_if_current(location)
+            return cls._if_seeded(server, location) if server is not None else None
         path = location
         state = schema.inspect_file(path)  # a file that is not ours is refused right here
         if state.is_new or state.schema_version != schema.SCHEMA_VERSION:
             return None
         # Read-write though it only reads: closing the last connection then tidies the -wal and
         # -shm files away, as the full open does (a read-only one would leave them behind).
-        conn = sqlite3.connect(path, timeout=10)
+        return cls._if_seeded(sqlite3.connect(path, timeout=10), path)
+
+    @classmethod
+    def _if_seeded(cls, conn: Driver, location: Location) -> Peek | None:
+        """A peek, if the library holds the current catalog; else None (the connection closed)."""
+        peek = cls(conn, location)
         try:
-            row = conn.execute(
-                "SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)
-            ).fetchone()
-        except sqlite3.Error:
-            conn.close()
-            return None
+            with peek._reading() as reading:
+                row = reading.execute(
+                    "SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)
+                ).fetchone()
+        except CryqueueError:
+            row = None
         current = catalog_version()
         if row is None or current is None or int(row[0]) < current:
             conn.close()
             return None
-        return cls(conn, path)
+        return peek
 
     @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection, with SQLite's errors told as the full open tells them."""
+    def _reading(self) -> Iterator[Driver]:
+        """The connection, in a transaction of its own on a server, with the driver's errors
+        told as the full open tells them."""
+        if isinstance(self._conn, sqlite3.Connection):
+            assert isinstance(self._location, Path)
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise sqlite_failure(exc, self._location) from None
+            return
+        from cryqueue.storage import pg
+
+        assert isinstance(self._conn, PgDriver) and isinstance(self._location, ServerUrl)
         try:
-            yield self._conn
-        except sqlite3.Error as exc:
-            raise sqlite_failure(exc, self._path) from None
+            with self._conn.connection.transaction():
+                yield self._conn
+        except pg.driver_errors() as exc:
+            raise pg.failure(exc, self._location) from None
 
     def films(self, watched: Literal["all", "watched", "unwatched"] = "all") -> list[FilmEntry]:
         with self._reading() as conn:

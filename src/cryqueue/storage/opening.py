@@ -48,16 +48,16 @@ def open_database(location: Location) -> Database:
 
 def _open_server(url: ServerUrl) -> Database:
     """A library in a PostgreSQL database: created (or checked) and seeded as a file is."""
-    from cryqueue.storage import server  # psycopg: only for a server library
+    from cryqueue.storage import pg, server  # psycopg: only for a server library
     from cryqueue.storage.server_setup import prepare
 
     engine = server.make_engine(url)
     try:
         prepare(engine, url)
-    except (SADatabaseError, server.driver_errors()) as exc:
+    except (SADatabaseError, pg.driver_errors()) as exc:
         engine.dispose()
         orig = exc.orig if isinstance(exc, SADatabaseError) else exc
-        raise server.failure(orig or exc, url) from None
+        raise pg.failure(orig or exc, url) from None
     except CryqueueError:
         engine.dispose()
         raise

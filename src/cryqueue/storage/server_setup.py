@@ -12,11 +12,7 @@ from cryqueue.storage import models, schema  # noqa: F401  (the models define th
 from cryqueue.storage.database import driver_of
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.location import ServerUrl
-
-# In `meta`: what a SQLite library keeps in its header (PRAGMA application_id, user_version).
-APPLICATION_KEY = "application_id"
-VERSION_KEY = "schema_version"
-MARK = format(schema.APPLICATION_ID, "x")
+from cryqueue.storage.pg import APPLICATION_KEY, MARK, VERSION_KEY
 
 _TABLES_SQL = (
     "SELECT table_name, column_name FROM information_schema.columns"
