@@ -26,14 +26,16 @@ from cryqueue.interop.markdown_stats import stats_lines
 
 # Every ASCII punctuation character CommonMark lets a backslash escape, minus the ones that
 # can never start markup mid-line; those are handled at line starts below.
-_ALWAYS = re.compile(r"([\\`*_{}\[\]<>#|~!&])")
+# (A translation table: a regex substitution cost 100,000 films' export a third of its time.)
+_ALWAYS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|~!&"})
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
 
 
 def escape(text: str) -> str:
     """Escape one line of user text so CommonMark shows it literally."""
-    text = _ALWAYS.sub(r"\\\1", text)
-    match = _LINE_START.match(text)
+    text = text.translate(_ALWAYS)
+    first = text.lstrip()[:1]  # most lines start with a letter: no regex for them
+    match = _LINE_START.match(text) if first and (first in "-+=>" or first.isdigit()) else None
     if match:
         lead, marker = match.groups()
         text = lead + marker[:-1] + "\\" + marker[-1] + text[match.end() :]
