@@ -273,3 +273,26 @@ def test_reading_commands_on_a_ready_server_library_load_no_sqlalchemy(
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[0, 0, 0] False"
+
+
+def test_a_writer_waits_for_the_write_lock_then_says_busy(
+    db_location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writers queue on one transaction lock; one held past the timeout is the usual one-line
+    'stayed busy', and the change is not made."""
+    from cryqueue.domain.errors import CryqueueError
+    from cryqueue.storage import server
+
+    monkeypatch.setattr(server, "BUSY_TIMEOUT_MS", 300)
+    library = Library.open(ServerUrl(db_location))
+    holder = psycopg.connect(db_location)  # another machine, mid-write
+    try:
+        holder.execute(f"SELECT pg_advisory_xact_lock({server.WRITE_LOCK})")
+        with pytest.raises(CryqueueError, match="stayed busy"):
+            library.set_tears(library.find("Il Mare").id, 5)
+        holder.rollback()
+        library.set_tears(library.find("Il Mare").id, 5)
+        assert library.find("Il Mare").tear_level == 5
+    finally:
+        holder.close()
+        library.close()

@@ -40,8 +40,12 @@ def make_engine(url: ServerUrl) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get("cryqueue_write"):
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            # One round trip: a key press's write pays for each. Read committed (the default):
+            # every statement after the lock sees what the writer before us committed.
+            conn.exec_driver_sql(
+                f"SELECT set_config('lock_timeout', '{BUSY_TIMEOUT_MS}', true),"
+                f" pg_advisory_xact_lock({WRITE_LOCK})"
+            )
         else:
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
