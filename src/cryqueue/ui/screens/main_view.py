@@ -356,7 +356,13 @@ class MainView(Screen[None]):
             return
         # Until the first film is ticked or rated, the list says in one line how to start.
         fresh = stats.watched == 0 and stats.rated == 0
-        self.query_one("#left").border_subtitle = FIRST_STEPS if fresh else LEGEND
+        left = self.query_one("#left")
+        left.border_subtitle = FIRST_STEPS if fresh else LEGEND
+        # Until the whole list is read, the first page is all there is: End, page counts and
+        # the filter work on it, so the border says the rest is still coming.
+        shown = len(self.film_list.rows)
+        reading = self.listing is None and stats.total > shown
+        left.border_title = f"Ranking · reading {stats.total:,} films…" if reading else "Ranking"
         tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
         # The filter first: the header is cut at the terminal's width, the filter never.
         parts = [f"filter “{self.search_text}”"] if self.search_text else []
