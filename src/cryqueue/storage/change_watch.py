@@ -28,8 +28,7 @@ _BUMP_SQL = (
     "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE "
     "SET value = CAST(meta.value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER)"
 )
-_READ_SQL = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?"
-GENERATION_SQL = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'"
+GENERATION_SQL = f"SELECT CAST(value AS INTEGER) FROM meta WHERE key = '{GENERATION_KEY}'"
 
 
 @dataclass(frozen=True)

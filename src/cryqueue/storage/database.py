@@ -30,7 +30,6 @@ class Database:
     def __init__(self, location: Location, engine: Engine) -> None:
         self.location = location
         self.engine = engine
-        self.on_server = isinstance(location, ServerUrl)
         # Where the library's file is (backups go beside it); None on a server.
         self.path: Path | None = None if isinstance(location, ServerUrl) else location
         self.errors: tuple[type[BaseException], ...] = (SADatabaseError, sqlite3.Error)

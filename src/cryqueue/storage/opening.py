@@ -7,8 +7,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.exc import DatabaseError as SADatabaseError
-
 from cryqueue.domain.errors import CryqueueError, DatabaseRefused, sqlite_failure
 from cryqueue.storage import schema
 from cryqueue.storage.database import BUSY_TIMEOUT_MS, Database, make_file_engine
@@ -37,31 +35,29 @@ def open_database(location: Location) -> Database:
         _create(path)
     elif state.schema_version < schema.SCHEMA_VERSION:
         _migrate(path, state.schema_version)
-    db = Database(path, make_file_engine(path))
-    try:
-        seed_catalog(db)  # its errors come as messages naming the file and doctor
-    except CryqueueError:
-        db.close()
-        raise
-    return db
+    return _seeded(Database(path, make_file_engine(path)))
 
 
 def _open_server(url: ServerUrl) -> Database:
     """A library in a PostgreSQL database: created (or checked) and seeded as a file is."""
-    from cryqueue.storage import pg, server  # psycopg: only for a server library
+    from cryqueue.storage import server  # psycopg: only for a server library
     from cryqueue.storage.server_setup import prepare
 
-    engine = server.make_engine(url)
+    db = Database(url, server.make_engine(url))
     try:
-        prepare(engine, url)
-    except (SADatabaseError, pg.driver_errors()) as exc:
-        engine.dispose()
-        orig = exc.orig if isinstance(exc, SADatabaseError) else exc
-        raise pg.failure(orig or exc, url) from None
+        prepare(db.engine, url)
+    except db.errors as exc:
+        db.close()
+        raise db.failure(exc) from None
     except CryqueueError:
-        engine.dispose()
+        db.close()
         raise
-    db = Database(url, engine)
+    return _seeded(db)
+
+
+def _seeded(db: Database) -> Database:
+    """`db` with the current catalog in it; closed if seeding fails (its errors come as
+    messages naming the library and doctor)."""
     try:
         seed_catalog(db)
     except CryqueueError:

@@ -17,9 +17,14 @@ def default_location() -> Location:
     override = os.environ.get(DB_ENV)
     if override:
         return library_location(override)
+    return data_dir() / "cryqueue.db"
+
+
+def data_dir() -> Path:
+    """The user data folder (honours XDG_DATA_HOME): the default library, server backups."""
     from platformdirs import user_data_path  # only when a default folder is needed
 
-    return user_data_path(APP_NAME, appauthor=False) / "cryqueue.db"
+    return user_data_path(APP_NAME, appauthor=False)
 
 
 def config_dir() -> Path:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from cryqueue.domain.errors import CryqueueError
 from cryqueue.storage.files import in_folder, make_temp, write_file
 from cryqueue.storage.location import ServerUrl
-from cryqueue.storage.paths import ensure_private_dir
+from cryqueue.storage.paths import data_dir, ensure_private_dir
 
 KEEP_AUTOMATIC_BACKUPS = 5
 
@@ -56,9 +56,20 @@ def snapshot(source: Path, folder: Path) -> Path:
     return copy
 
 
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
 def timestamped_path(db_path: Path, label: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return db_path.with_name(f"{db_path.name}.{label}-{stamp}.bak")
+    return db_path.with_name(f"{db_path.name}.{label}-{_stamp()}.bak")
+
+
+def _keep_newest(folder: Path, pattern: str, keep: int | None) -> None:
+    """Delete all but the newest `keep` automatic backups matching `pattern` (their names
+    sort by their time stamps); None keeps every one."""
+    if keep is not None:
+        for stale in sorted(folder.glob(pattern))[:-keep]:
+            stale.unlink(missing_ok=True)
 
 
 def backup_beside(
@@ -67,10 +78,7 @@ def backup_beside(
     """A timestamped backup next to the database. Automatic ones keep only the newest few of
     their family (default: the same label)."""
     target = backup_to(db_path, timestamped_path(db_path, label))
-    if keep is not None:
-        pattern = f"{db_path.name}.{family or label}*-*.bak"
-        for stale in sorted(db_path.parent.glob(pattern))[:-keep]:
-            stale.unlink(missing_ok=True)
+    _keep_newest(db_path.parent, f"{db_path.name}.{family or label}*-*.bak", keep)
     return target
 
 
@@ -79,16 +87,12 @@ def backup_before_migration(db_path: Path, from_version: int) -> Path:
     return backup_beside(db_path, f"schema{from_version}", family="schema")
 
 
-def server_backup_path(url: ServerUrl, label: str, folder: Path | None = None) -> Path:
-    """Where a snapshot of a server library goes: the user's data folder (or `folder`), named
-    after the server and database, never the password."""
-    from platformdirs import user_data_path  # only when a default folder is needed
-
+def server_backup_path(url: ServerUrl, label: str) -> Path:
+    """Where a snapshot of a server library goes: the user's data folder, named after the
+    server and database, never the password."""
     parts = urlsplit(url.url)
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{parts.hostname or 'local'}-{parts.path[1:] or 'db'}")
-    base = folder or user_data_path("cryqueue", appauthor=False) / "backups"
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return base / f"{name}.{label}-{stamp}.json"
+    return data_dir() / "backups" / f"{name}.{label}-{_stamp()}.json"
 
 
 def save_server_snapshot(
@@ -102,8 +106,5 @@ def save_server_snapshot(
     except OSError as exc:
         raise CryqueueError(f"cannot create {target.parent}: {exc.strerror}") from None
     written = write_file(target, text.encode(), exclusive=True)
-    if keep is not None:
-        family = target.name.split(f".{label}-")[0] + f".{label}-*.json"
-        for stale in sorted(target.parent.glob(family))[:-keep]:
-            stale.unlink(missing_ok=True)
+    _keep_newest(target.parent, target.name.split(f".{label}-")[0] + f".{label}-*.json", keep)
     return written
