@@ -29,15 +29,24 @@ def conninfo(url: ServerUrl) -> str:
     return "postgresql://" + url.url.split("://", 1)[1]
 
 
-def connect(url: ServerUrl, autocommit: bool = True) -> PgDriver:
-    """A connection of its own (outside SQLAlchemy's pool): the change watch's, set-up's."""
+def connect(url: ServerUrl) -> PgDriver:
+    """A connection of its own, outside SQLAlchemy's pool (the change watch's, the first-frame
+    reader's); each statement commits unless a transaction is opened on it."""
     connection = psycopg.connect(
         conninfo(url),
-        autocommit=autocommit,
+        autocommit=True,
         connect_timeout=CONNECT_TIMEOUT_S,
         application_name="cryqueue",
     )
     return PgDriver(connection)
+
+
+def marks_of(driver: Driver) -> dict[str, str]:
+    """What `meta` says the database is: cryqueue's mark and schema version, where present."""
+    rows = driver.execute(
+        "SELECT key, value FROM meta WHERE key IN (?, ?)", (APPLICATION_KEY, VERSION_KEY)
+    )
+    return dict(rows.fetchall())
 
 
 def probe(url: ServerUrl) -> Probe:
@@ -108,11 +117,7 @@ def connect_if_current(url: ServerUrl) -> PgDriver | None:
     except psycopg.Error as exc:
         raise failure(exc, url) from None
     try:
-        marks = dict(
-            driver.execute(
-                "SELECT key, value FROM meta WHERE key IN (?, ?)", (APPLICATION_KEY, VERSION_KEY)
-            ).fetchall()
-        )
+        marks = marks_of(driver)
     except psycopg.Error:
         marks = {}
     if marks != {APPLICATION_KEY: MARK, VERSION_KEY: str(SCHEMA_VERSION)}:

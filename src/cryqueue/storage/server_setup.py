@@ -5,14 +5,14 @@ the database holds something else or a newer cryqueue's schema."""
 from __future__ import annotations
 
 from sqlalchemy import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from cryqueue.domain.errors import DatabaseRefused, damaged
 from cryqueue.storage import models, schema  # noqa: F401  (the models define the tables)
 from cryqueue.storage.database import driver_of
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.location import ServerUrl
-from cryqueue.storage.pg import APPLICATION_KEY, MARK, VERSION_KEY
+from cryqueue.storage.pg import APPLICATION_KEY, MARK, VERSION_KEY, marks_of
 
 _TABLES_SQL = (
     "SELECT table_name, column_name FROM information_schema.columns"
@@ -23,8 +23,6 @@ _TABLES_SQL = (
 def prepare(engine: Engine, url: ServerUrl) -> None:
     """Create the library's tables in an empty database, or check the ones there; one
     transaction under the writers' lock, so two cryqueues starting at once create it once."""
-    from sqlmodel import Session
-
     with Session(engine) as session:
         session.connection(execution_options={"cryqueue_write": True})
         driver = driver_of(session)
@@ -52,11 +50,7 @@ def _refuse_foreign(driver: Driver, have: dict[str, set[str]], url: ServerUrl) -
     """Refuse a database that is not a cryqueue library of this version, saying why."""
     marks: dict[str, str] = {}
     if "meta" in have and {"key", "value"} <= have["meta"]:
-        marks = dict(
-            driver.execute(
-                "SELECT key, value FROM meta WHERE key IN (?, ?)", (APPLICATION_KEY, VERSION_KEY)
-            ).fetchall()
-        )
+        marks = marks_of(driver)
     if marks.get(APPLICATION_KEY) != MARK:
         shown = ", ".join(sorted(have)[:3]) + (", …" if len(have) > 3 else "")
         raise DatabaseRefused(
