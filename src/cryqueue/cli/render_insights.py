@@ -5,7 +5,6 @@ Every string from the library goes in as `rich.text.Text`, never as markup, made
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cryqueue.cli.render import terminal_width
 from cryqueue.domain.films import rating_text, tear_scale
 from cryqueue.domain.insights_report import BAR_WIDTH, agreement, headline, tables
 from cryqueue.domain.text import visible
@@ -100,7 +100,7 @@ def print_diary(entries: Sequence[DiaryEntry], year: int | None) -> None:
         return
     rewatches = sum(entry.rewatch for entry in entries)
     again = f" ({counted(rewatches, 'rewatch', 'rewatches')}, marked ↻)" if rewatches else ""
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    width = terminal_width()
     emit(*diary_tables(entries, width), "", f"{counted(len(entries), 'viewing')}{again}")
 
 
@@ -133,7 +133,7 @@ def print_stats(insights: Insights, year: int | None) -> None:
         _text(headline(insights, year), "bold"),
         _text(agreement(insights)),
     ]
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    width = terminal_width()
     bars = BAR_WIDTH if width is None else max(BAR_MIN, min(BAR_WIDTH, width - STATS_FIXED))
     for report in tables(insights, year, bars):
         parts += ["", report_table(report, bars)]

@@ -4,6 +4,7 @@ export (`--stats`); only how a table is drawn differs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cryqueue.domain.films import TEAR_MAX, TEAR_MIN, tear_scale
@@ -73,6 +74,18 @@ def tables(insights: Insights, year: int | None = None, width: int = BAR_WIDTH) 
     def bar(value: float, maximum: float) -> str:
         return bar_of(value, maximum, width)
 
+    def averages(title: str, label: str, rows: Iterable[tuple[str, int, float | None]]) -> Table:
+        """Films and their average tear level per group (decade, director), with its bar."""
+        return Table(
+            title,
+            (label, "Films", "Average tears", ""),
+            tuple(
+                (name, str(films), average_text(average), bar(average or 0, TEAR_MAX))
+                for name, films, average in rows
+            ),
+            (1, 2),
+        )
+
     out: list[Table] = []
     levels = insights.tear_levels
     if any(levels.values()):
@@ -104,39 +117,14 @@ def tables(insights: Insights, year: int | None = None, width: int = BAR_WIDTH) 
             )
         )
     if insights.by_decade:
-        out.append(
-            Table(
-                "By decade",
-                ("Decade", "Films", "Average tears", ""),
-                tuple(
-                    (
-                        decade,
-                        str(group["films"]),
-                        average_text(group["average_tear_level"]),
-                        bar(group["average_tear_level"] or 0, TEAR_MAX),
-                    )
-                    for decade, group in insights.by_decade.items()
-                ),
-                (1, 2),
-            )
-        )
+        decades = insights.by_decade.items()
+        rows = ((d, g["films"], g["average_tear_level"]) for d, g in decades)
+        out.append(averages("By decade", "Decade", rows))
     if insights.top_directors:
-        out.append(
-            Table(
-                "Directors who made you cry most",
-                ("Director", "Films", "Average tears", ""),
-                tuple(
-                    (
-                        row["director"],
-                        str(row["films"]),
-                        average_text(row["average_tear_level"]),
-                        bar(row["average_tear_level"] or 0, TEAR_MAX),
-                    )
-                    for row in insights.top_directors
-                ),
-                (1, 2),
-            )
+        rows = (
+            (r["director"], r["films"], r["average_tear_level"]) for r in insights.top_directors
         )
+        out.append(averages("Directors who made you cry most", "Director", rows))
     if insights.most_tears:
         out.append(
             Table(

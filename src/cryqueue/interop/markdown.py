@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cryqueue.domain.export_options import DEFAULT_OPTIONS, ExportOptions
 from cryqueue.domain.films import (
@@ -19,10 +20,11 @@ from cryqueue.domain.films import (
     rating_text,
     tear_scale,
 )
-from cryqueue.domain.insights import Insights
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.interop.markdown_note import note_lines
-from cryqueue.interop.markdown_stats import stats_lines
+
+if TYPE_CHECKING:
+    from cryqueue.domain.insights import Insights
 
 # Every ASCII punctuation character CommonMark lets a backslash escape, minus the ones that
 # can never start markup mid-line; those are handled at line starts below.
@@ -86,6 +88,8 @@ def render(
         lines.extend(_item(entry, f"{entry.rank}{delimiter} ", options))
         after = entry.rank
     if insights is not None:
+        from cryqueue.interop.markdown_stats import stats_lines  # lazy: only with --stats
+
         lines += stats_lines(insights, escape)
     return "\n".join(lines).rstrip("\n") + "\n"
 
