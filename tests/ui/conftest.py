@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -67,3 +68,23 @@ def screen_text(app: CryqueueApp) -> str:
         x, y, text = float(match[1]), float(match[2]), html.unescape(match[3])
         rows.setdefault(y, []).append((x, text.replace("\xa0", " ")))
     return "\n".join("".join(t for _x, t in sorted(row)) for _y, row in sorted(rows.items()))
+
+
+def big_library(db: Path, films: int) -> None:
+    """A seeded library with `films` more films, written straight into SQLite (an import of
+    that many would take longer than the test)."""
+    Library.open(db).close()
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+                "INSERT INTO film (title, year, kind, cast_json, synopsis, title_norm, "
+                "search_norm, user_edited, rank_key, tags_json, watched_undated, note, "
+                "added_at, updated_at) SELECT 'Film ' || i, 1950 + i % 70, 'film', '[]', '', "
+                "'film ' || i, 'film ' || i, 0, (1000 + i) * 1048576, '[]', 0, '', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM n",
+                (films,),
+            )
+    finally:
+        conn.close()

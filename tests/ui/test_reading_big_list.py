@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,26 +9,13 @@ import pytest
 from cryqueue.library import Library
 from cryqueue.ui.screens.main_view import FIRST_PAGE, MainView
 
-from .conftest import SIZE, MakeApp
-
-
-def _add_films(db: Path, films: int) -> None:
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.executemany(
-            "INSERT INTO film (title, year, kind, cast_json, synopsis, title_norm, search_norm,"
-            " user_edited, rank_key, tags_json, watched_undated, note, added_at, updated_at)"
-            " VALUES (?, 2000, 'film', '[]', '', ?, ?, 0, ?, '[]', 0, '',"
-            " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-            [(f"Film {i}", f"film {i}", f"film {i}", (1000 + i) << 20) for i in range(300)],
-        )
-    conn.close()
+from .conftest import SIZE, MakeApp, big_library
 
 
 async def test_the_list_says_it_is_still_reading_until_the_whole_list_is_there(
     make_app: MakeApp, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _add_films(tmp_path / "cq.db", 300)
+    big_library(tmp_path / "cq.db", 300)
     read_whole = MainView.reload
     monkeypatch.setattr(MainView, "reload", lambda self, keep_id=None: None)  # not yet
     app = make_app()

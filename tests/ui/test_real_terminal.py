@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from cryqueue.library import Library
+
+from .conftest import big_library
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(
@@ -212,26 +213,6 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
     raise AssertionError(f"the app (pid {pid}) did not end after its terminal closed")
 
 
-def _big_library(db: Path, films: int) -> None:
-    """A seeded library with `films` more films, written straight into SQLite (an import of
-    that many would take longer than the test)."""
-    Library.open(db).close()
-    conn = sqlite3.connect(db)
-    try:
-        with conn:
-            conn.execute(
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
-                "INSERT INTO film (title, year, kind, cast_json, synopsis, title_norm, "
-                "search_norm, user_edited, rank_key, tags_json, watched_undated, note, "
-                "added_at, updated_at) SELECT 'Film ' || i, 1950 + i % 70, 'film', '[]', '', "
-                "'film ' || i, 'film ' || i, 0, (1000 + i) * 1048576, '[]', 0, '', "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM n",
-                (films,),
-            )
-    finally:
-        conn.close()
-
-
 def _read_time(db: Path) -> float:
     """How long the app's whole-list read takes on this machine now (read and indexes)."""
     library = Library.open(db)
@@ -248,7 +229,7 @@ def test_the_app_ends_at_once_while_a_big_list_is_read(tmp_path: Path, ending: s
     """Quitting, or closing the terminal, while the list is still being read ends the app
     long before the read would have finished, with the note typed meanwhile saved."""
     db = tmp_path / "big.db"
-    _big_library(db, 300_000)
+    big_library(db, 300_000)
     reading = _read_time(db)
     socket = f"cryqueue-big-{os.getpid()}"
     pid_file = _launch(tmp_path, db, socket)

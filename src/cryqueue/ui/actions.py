@@ -396,7 +396,6 @@ def bindings(*wheres: Where) -> list[BindingType]:
 FOOTER_FIRST = (
     "help",
     "quit",
-    "pop_screen",
     "toggle_watched",
     "tears(0)",
     "edit_note",

@@ -42,7 +42,6 @@ class InsightsScreen(Screen[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
-        self.insights: Insights | None = None  # counted in a worker: half a second at 100,000
 
     def compose(self) -> ComposeResult:
         yield Static(" Counting…", id="insights-summary")
@@ -79,7 +78,6 @@ class InsightsScreen(Screen[None]):
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: Insights) -> None:
-        self.insights = data
         self.query_one("#insights-summary", Static).update(summary_text(data))
         self.query_one("#most-tears-table", Static).update(self._most_tears(data))
         months = list(data.by_month.items())[-MONTHS_SHOWN:]
@@ -91,7 +89,11 @@ class InsightsScreen(Screen[None]):
         decades = [(d, v["average_tear_level"]) for d, v in data.by_decade.items()]
         shown = [(d, a) for d, a in decades if a is not None]
         self._bars(
-            "by-decade", "Average tears by decade", [d for d, _ in shown], [a for _, a in shown]
+            "by-decade",
+            "Average tears by decade",
+            [d for d, _ in shown],
+            [a for _, a in shown],
+            scale=TEAR_MAX,
         )
         directors = data.top_directors[:10]
         self._bars(
@@ -100,6 +102,7 @@ class InsightsScreen(Screen[None]):
             [str(d["director"])[:16] for d in directors],
             [d["average_tear_level"] for d in directors],
             horizontal=True,
+            scale=TEAR_MAX,
         )
 
     def _bars(
@@ -109,15 +112,17 @@ class InsightsScreen(Screen[None]):
         labels: list[str],
         values: list[float],
         horizontal: bool = False,
+        scale: float | None = None,
     ) -> None:
+        """A bar chart from zero to `scale` (tear levels' own 0-5), else to its tallest bar."""
         plot = self.query_one(f"#{chart}", PlotextPlot)
         plt = plot.plt
         plt.title(title)
         if values:
             plt.bar(labels, values, orientation="horizontal" if horizontal else "vertical")
             # From zero, so a short chart never shows a negative axis or a bar as tall as
-            # another twice its size; tear levels on their own 0-5 scale.
-            top = TEAR_MAX if "tears" in title.lower() else max(max(values), 1)
+            # another twice its size.
+            top = scale if scale is not None else max(max(values), 1)
             (plt.xlim if horizontal else plt.ylim)(0, top)
         else:
             plt.text("nothing yet", x=0, y=0)
