@@ -23,7 +23,7 @@ from cryqueue.domain.films import (
     FilmEntry,
     FilmFacts,
     ListRow,
-    RankedItem,
+    RankedFilms,
     RelatedFilm,
     RemovedFilm,
     SourcePlace,
@@ -44,7 +44,7 @@ from cryqueue.storage.fast_read import (
     ENTRY_SQL,
     LISTING_SQL,
     entry_of,
-    ranked_items,
+    ranked_films,
     read_films,
     rows_of,
     stats_of,
@@ -292,9 +292,9 @@ class Library:
         entries = self.films(watched)
         return json_io.dumps(json_io.export_document(entries, self.sources(), datetime.now(UTC)))
 
-    def ranked_items(self, watched: WatchFilter = "all") -> list[RankedItem]:
+    def ranked_films(self) -> RankedFilms:
         with self.db.read() as session:
-            return ranked_items(self._driver(session), watched)
+            return ranked_films(self._driver(session))
 
     def export_markdown(
         self, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None

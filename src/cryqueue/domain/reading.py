@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from cryqueue.domain.films import FilmEntry, ListRow, RankedItem, Stats
+from cryqueue.domain.films import FilmEntry, ListRow, RankedFilms, Stats
 
 if TYPE_CHECKING:  # each costs start-up to import; a reader's annotations need only names
     from cryqueue.domain.diary import DiaryEntry
@@ -21,7 +21,7 @@ class LibraryReader(Protocol):
 
     def stats(self) -> Stats: ...
 
-    def ranked_items(self, watched: WatchFilter = "all") -> list[RankedItem]: ...
+    def ranked_films(self) -> RankedFilms: ...
 
     def diary(self, year: int | None = None) -> list[DiaryEntry]: ...
 
