@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck bench bench-quick clean
+.PHONY: run test lint typecheck bench bench-quick bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: $(TEST_STAMP)
 
 bench-quick: $(TEST_STAMP)
 	$(BIN)/python -m bench --quick
+
+# The figures at 1,000,000 films (import, first frame, memory, keys); not part of `make test`.
+bench-scale: $(TEST_STAMP)
+	$(BIN)/python -m bench --scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

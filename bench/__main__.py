@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import generate, server, terminal
+from . import generate, server, terminal, tty_keys
+from .floor_keys_app import MAX_ROWS
 from .keys import key_costs
 from .search_cost import search_costs
 
@@ -35,6 +36,7 @@ class Figure:
     floor: float | None = None
     target: str = ""
     limit: float | None = None  # the figure (or its ratio to the floor, when there is one)
+    absolute: bool = False  # the limit is on the figure itself, though a floor is shown
 
     @property
     def median(self) -> float:
@@ -48,7 +50,7 @@ class Figure:
     def met(self) -> bool | None:
         if self.limit is None:
             return None
-        value = self.ratio if self.floor is not None else self.median
+        value = self.ratio if self.floor is not None and not self.absolute else self.median
         return value is not None and value <= self.limit
 
 
@@ -78,22 +80,187 @@ def cryqueue_argv() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cryqueue"]
 
 
-def build_library(workdir: Path, size: int, runs: int) -> tuple[Path, str, list[float]]:
+def measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Seconds one command takes, start to exit, and its process's peak RSS in MiB (wait4's
+    ru_maxrss: the child alone, not the largest of all children so far)."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, env=env
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            errors.seek(0)
+            raise RuntimeError(f"{argv} failed: {errors.read().decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def build_library(
+    workdir: Path, size: int, runs: int, env: dict[str, str] | None = None
+) -> tuple[Path, str, list[tuple[float, float]]]:
     """A library of `size` films made by `cryqueue import`; returns it, the title that shows
-    first in the list, and the import times (each run into a fresh database)."""
-    export = generate.write_export(workdir / f"films-{size}.json", size)
-    first = json.loads(export.read_text(encoding="utf-8"))["films"][0]["title"]
-    times = []
+    first in the list, and each import's seconds and peak RSS (each run into a fresh
+    database)."""
+    export = workdir / f"films-{size}.json"
+    if not export.exists():
+        generate.write_export(export, size)
+    imports = []
     for run in range(runs):
         db = workdir / f"lib-{size}-{run}.db"
-        start = time.perf_counter()
-        subprocess.run(
-            [*cryqueue_argv(), "--db", str(db), "import", str(export)],
-            check=True,
-            capture_output=True,
+        imports.append(measured([*cryqueue_argv(), "--db", str(db), "import", str(export)], env))
+    return db, generate.first_title(), imports
+
+
+def import_figures(size: int, imports: list[tuple[float, float]]) -> list[Figure]:
+    """The JSON import: at most 5 s for 100,000 films, 60 s for 1,000,000; and at most
+    500 MiB of memory (the million's limit, which a smaller import is held to as well)."""
+    seconds = 5.0 if size <= 100_000 else 60.0
+    return [
+        Figure(
+            f"cryqueue import, {size:,} films (JSON)",
+            "s",
+            [s for s, _ in imports],
+            target=f"<= {seconds:g} s",
+            limit=seconds,
+        ),
+        Figure(
+            f"cryqueue import, {size:,} films: peak RSS",
+            "MiB",
+            [m for _, m in imports],
+            target="<= 500 MiB",
+            limit=500.0,
+        ),
+    ]
+
+
+def first_frame_figures(
+    workdir: Path,
+    env: dict[str, str],
+    libraries: list[tuple[str, Path, str]],
+    runs: int,
+    big_db: Path,
+    limits: dict[str, float],
+    rss_limit: float,
+) -> list[Figure]:
+    """First frame in a real terminal: the floor app and the app on each library in turn, in
+    every run, so that the machine's drift touches them alike; and the app's peak RSS at the
+    biggest size, read once it has read its whole list and gone idle."""
+    floor: list[float] = []
+    frames: dict[str, list[terminal.FrameTiming]] = {label: [] for label, _, _ in libraries}
+    for _ in range(runs):
+        floor.append(
+            terminal.first_frame(
+                [sys.executable, "-m", "bench.floor_app"],
+                "FLOOR READY",
+                workdir,
+                env | {"PYTHONPATH": str(ROOT)},
+            ).seconds
         )
-        times.append(time.perf_counter() - start)
-    return db, first, times
+        for label, db, marker in libraries:
+            frames[label].append(
+                terminal.first_frame(
+                    [*cryqueue_argv(), "--db", str(db)], marker, workdir, env, idle=db == big_db
+                )
+            )
+    figures = [Figure("floor app: Textual + sqlmodel, first frame", "s", floor)]
+    for label, db, _ in libraries:
+        limit = limits.get(label)
+        figures.append(
+            Figure(
+                f"app first frame, {label} films",
+                "s",
+                [f.seconds for f in frames[label]],
+                "floor app",
+                statistics.median(floor),
+                f"<= {limit} x floor" if limit else "",
+                limit,
+            )
+        )
+        rss = [f.peak_rss_mib for f in frames[label] if f.peak_rss_mib is not None]
+        if db == big_db and rss:
+            figures.append(
+                Figure(
+                    f"app peak RSS, {label} films (list read, idle)",
+                    "MiB",
+                    rss,
+                    target=f"<= {rss_limit:g} MiB",
+                    limit=rss_limit,
+                )
+            )
+    return figures
+
+
+def terminal_key_figures(
+    workdir: Path,
+    env: dict[str, str],
+    db: Path,
+    marker: str,
+    size: int,
+    rounds: int,
+    rss_limit: float,
+) -> list[Figure]:
+    """Every key pressed on its own in a real terminal, against the floor app's cursor key
+    measured in turn with it (see `tty_keys`); held keys; and the app's peak RSS after it all
+    (undo reads the whole list again beside the one shown)."""
+    rows = min(size, MAX_ROWS)
+    app, floor = tty_keys.measure(
+        [*cryqueue_argv(), "--db", str(db)],
+        marker,
+        [sys.executable, "-m", "bench.floor_keys_app", str(rows)],
+        workdir,
+        env,
+        env | {"PYTHONPATH": str(ROOT)},
+        rounds,
+    )
+    floor_name = f"floor {tty_keys.FLOOR_KEY}"
+    floor_ms = floor.costs(floor.keys[tty_keys.FLOOR_KEY])
+    floor_held = floor.costs(floor.held, tty_keys.BURST)
+    figures = [
+        Figure(
+            f"floor app: {tty_keys.FLOOR_KEY}, OptionList of {rows:,} + details, Header, Footer",
+            "ms",
+            floor_ms,
+        )
+    ]
+    for name, samples in app.keys.items():
+        figures.append(
+            Figure(
+                f"key at {size:,}: {name}",
+                "ms",
+                app.costs(samples),
+                floor_name,
+                statistics.median(floor_ms),
+                "<= 1.3 x floor",
+                1.3,
+            )
+        )
+    figures.append(
+        Figure(
+            f"keys held at {size:,}: {tty_keys.BURST} cursor downs at once, per key",
+            "ms",
+            app.costs(app.held, tty_keys.BURST),
+            "floor held",
+            statistics.median(floor_held),
+            "<= 8 ms",
+            8.0,
+            absolute=True,
+        )
+    )
+    if app.peak_rss_mib is not None:
+        figures.append(
+            Figure(
+                f"app peak RSS, {size:,} films, after the keys above",
+                "MiB",
+                [app.peak_rss_mib],
+                target=f"<= {rss_limit:g} MiB",
+                limit=rss_limit,
+            )
+        )
+    figures.append(Figure("(app's idle CPU per second, subtracted above)", "ms", [app.idle_rate()]))
+    figures.append(Figure("(floor's idle CPU per second, subtracted)", "ms", [floor.idle_rate()]))
+    return figures
 
 
 def server_figures(workdir: Path, quick: bool, runs: int) -> list[Figure]:
@@ -118,6 +285,25 @@ def server_figures(workdir: Path, quick: bool, runs: int) -> list[Figure]:
     ]
 
 
+def bench_env(workdir: Path) -> dict[str, str]:
+    """What every program run here gets: its config and data in the run's folder (and the
+    PYTHONPATH given, which can point the run at another checkout's `src`)."""
+    given = {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
+    return given | {
+        "XDG_CONFIG_HOME": str(workdir / "config"),
+        "XDG_DATA_HOME": str(workdir / "data"),
+        "LANG": "C.UTF-8",
+        "TERM": "xterm-256color",
+    }
+
+
+def no_tmux() -> None:
+    print(
+        "tmux not found: first-frame, memory and real-terminal key figures skipped (install tmux)",
+        file=sys.stderr,
+    )
+
+
 def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], dict[str, str]]:
     big = 1_000 if quick else 100_000
     medium = None if quick else 10_000
@@ -129,88 +315,49 @@ def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], 
     add = figures.append
     with tempfile.TemporaryDirectory(prefix="cqbench-") as tmp:
         workdir = Path(tmp)
-        env = {
-            "XDG_CONFIG_HOME": str(workdir / "config"),
-            "XDG_DATA_HOME": str(workdir / "data"),
-            "LANG": "C.UTF-8",
-            "TERM": "xterm-256color",
-        }
+        env = bench_env(workdir)
         child_env = os.environ | env
         seed_db = workdir / "seed.db"
         subprocess.run(
-            [*cryqueue_argv(), "--db", str(seed_db), "list"], check=True, capture_output=True
+            [*cryqueue_argv(), "--db", str(seed_db), "list"],
+            check=True,
+            capture_output=True,
+            env=child_env,
         )
-        big_db, big_first, import_times = build_library(workdir, big, runs)
+        big_db, big_first, imports = build_library(workdir, big, runs, child_env)
         libraries = [("seed", seed_db, "A Moment to Remember"), (f"{big:,}", big_db, big_first)]
         if medium:
-            medium_db, medium_first, _ = build_library(workdir, medium, 1)
+            medium_db, medium_first, _ = build_library(workdir, medium, 1, child_env)
             libraries.insert(1, (f"{medium:,}", medium_db, medium_first))
 
-        # 1, 2, 5: first frame in a real terminal, against the floor app; peak memory
+        # 1, 2, 5: first frame in a real terminal, against the floor app; peak memory;
+        # 3: every key in a real terminal, against the floor app's cursor key
         if terminal.available():
-            floor = [
-                terminal.first_frame(
-                    [sys.executable, "-m", "bench.floor_app"],
-                    "FLOOR READY",
-                    workdir,
-                    env | {"PYTHONPATH": str(ROOT)},
-                ).seconds
-                for _ in range(runs)
-            ]
-            add(Figure("floor app: Textual + sqlmodel, first frame", "s", floor))
-            for label, db, marker in libraries:
-                frames = [
-                    terminal.first_frame(
-                        [*cryqueue_argv(), "--db", str(db)],
-                        marker,
-                        workdir,
-                        env,
-                        settle=2.0 if db == big_db else 0.0,
-                    )
-                    for _ in range(runs)
-                ]
-                limit = 1.2 if label == "seed" else 1.5 if db == big_db else None
-                add(
-                    Figure(
-                        f"app first frame, {label} films",
-                        "s",
-                        [f.seconds for f in frames],
-                        "floor app",
-                        statistics.median(floor),
-                        f"<= {limit} x floor" if limit else "",
-                        limit,
-                    )
-                )
-                if db == big_db:
-                    rss = [f.peak_rss_mib for f in frames if f.peak_rss_mib is not None]
-                    if rss:
-                        add(
-                            Figure(
-                                f"app peak RSS, {label} films",
-                                "MiB",
-                                rss,
-                                target="<= 200 MiB",
-                                limit=200,
-                            )
-                        )
+            limits = {"seed": 1.2, f"{big:,}": 1.5}
+            figures += first_frame_figures(workdir, env, libraries, runs, big_db, limits, 100.0)
+            rounds = 1 if quick else 10
+            figures += terminal_key_figures(workdir, env, big_db, big_first, big, rounds, 100.0)
         else:
-            print(
-                "tmux not found: first-frame and memory figures skipped (install tmux)",
-                file=sys.stderr,
-            )
+            no_tmux()
 
-        # 3: per-key cost at the big size
+        # 3b: keys headless (pilot-driven): the list's own cost without a terminal
         costs = key_costs(big_db, workdir, samples=5 if quick else 30)
         baseline = costs.pop("_baseline")[0]
         for name, samples in costs.items():
-            limit = 50.0 if name == "filter keystroke" else None if "details" in name else 16.0
-            target = f"<= {limit:g} ms" if limit else "follows 50 ms after the last key"
-            add(Figure(f"key at {big:,}: {name}", "ms", samples, target=target, limit=limit))
+            limit = 25.0 if name == "filter keystroke" else None
+            target = "<= 25 ms" if limit else ""
+            if "details" in name:
+                target = "follows 50 ms after the last key"
+            add(
+                Figure(
+                    f"headless key at {big:,}: {name}", "ms", samples, target=target, limit=limit
+                )
+            )
 
-        # 3b: one keystroke's search, ranked (`cryqueue search`) and as the app's filter
+        # 3c: one keystroke's search, ranked (`cryqueue search`) and as the app's filter
         for name, samples in search_costs(big_db, rounds=1 if quick else 5).items():
-            limit = 50.0 if name.startswith("filter") else None
-            target = "<= 50 ms" if limit else "once per command"
+            limit = 25.0 if name.startswith("filter") else None
+            target = "<= 25 ms" if limit else "once per command"
             add(Figure(f"search at {big:,}: {name}", "ms", samples, target=target, limit=limit))
 
         # 4: the command line
@@ -266,32 +413,54 @@ def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], 
                 1.0,
             )
         )
-        out = workdir / "export.md"
+        # 7: the Markdown export, against reading the same rows with sqlite3 alone
+        raw_read, export = alternating(
+            [
+                [sys.executable, "-m", "bench.raw_read", str(big_db), str(workdir / "raw.md")],
+                [*cryqueue_argv(), "--db", str(big_db), "export", "-o", str(workdir / "out.md")],
+            ],
+            runs * 2 if quick else runs,
+            child_env | {"PYTHONPATH": str(ROOT)},
+        )
+        add(Figure(f"raw sqlite3 read of the export's rows, {big:,} films", "s", raw_read))
         add(
             Figure(
                 f"cryqueue export, {big:,} films to Markdown",
                 "s",
-                timed(
-                    [*cryqueue_argv(), "--db", str(big_db), "export", "-o", str(out)],
-                    runs,
-                    child_env,
-                ),
-                target="<= 2 s",
-                limit=2.0,
+                export,
+                "raw read",
+                statistics.median(raw_read),
+                "<= 2.0 x floor",
+                2.0,
             )
         )
-        add(
-            Figure(
-                f"cryqueue import, {big:,} films (JSON)",
-                "s",
-                import_times,
-                target="<= 15 s",
-                limit=15.0,
-            )
-        )
-        add(Figure("(pilot overhead per key, subtracted above)", "ms", [baseline]))
+        # 8: the JSON import (the runs that built the library)
+        figures += import_figures(big, imports)
+        add(Figure("(pilot overhead per headless key, subtracted above)", "ms", [baseline]))
         figures.extend(server_figures(workdir, quick, runs))
     return figures, machine_of(quick, runs)
+
+
+def run_scale(size: int, runs: int) -> tuple[list[Figure], dict[str, str]]:
+    """The figures at a million films (`make bench-scale`): importing the JSON export (which
+    builds the library the rest use), the first frame against the floor app, peak RSS, and
+    every key in a real terminal against the floor app's cursor key."""
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="cqbench-scale-") as tmp:
+        workdir = Path(tmp)
+        env = bench_env(workdir)
+        db, first, imports = build_library(workdir, size, 1, os.environ | env)
+        (workdir / f"films-{size}.json").unlink()  # a gigabyte of disk, no longer needed
+        if terminal.available():
+            label = f"{size:,}"
+            figures += first_frame_figures(
+                workdir, env, [(label, db, first)], runs, db, {label: 1.0}, 600.0
+            )
+            figures += terminal_key_figures(workdir, env, db, first, size, 5, 600.0)
+        else:
+            no_tmux()
+        figures += import_figures(size, imports)
+    return figures, machine_of(False, runs, f"scale, {size:,} films")
 
 
 def machine_of(quick: bool, runs: int, scope: str = "") -> dict[str, str]:
@@ -333,7 +502,18 @@ def table(figures: list[Figure], machine: dict[str, str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, one run (a smoke test)")
-    parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5)")
+    parser.add_argument(
+        "--runs", type=int, help="runs per figure (default 5; 3 first frames with --scale)"
+    )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="only the figures at a million films (make bench-scale): import, first frame, "
+        "memory, keys; writes bench/results-scale.json",
+    )
+    parser.add_argument(
+        "--size", type=int, default=1_000_000, help="the library's size with --scale"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -350,13 +530,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.show:
         document = json.loads(args.show.read_text(encoding="utf-8"))
-        fields = {"name", "unit", "samples", "floor_name", "floor", "target", "limit"}
+        fields = {"name", "unit", "samples", "floor_name", "floor", "target", "limit", "absolute"}
         saved = [Figure(**{k: v for k, v in f.items() if k in fields}) for f in document["figures"]]
         print(table(saved, document))
         return 0
-    figures, machine = run(args.quick, args.runs, args.only)
+    if args.scale:
+        figures, machine = run_scale(args.size, args.runs or 3)
+    else:
+        figures, machine = run(args.quick, args.runs or 5, args.only)
     print(table(figures, machine))
-    out = args.out or (None if args.quick or args.only else ROOT / "bench" / "results.json")
+    default = ROOT / "bench" / ("results-scale.json" if args.scale else "results.json")
+    out = args.out or (None if args.quick or args.only else default)
     if out:
         document = {
             **machine,

@@ -105,12 +105,19 @@ def film(n: int, rng: random.Random) -> dict[str, Any]:
 TAGS = ["sad", "rainy day", "눈물", "family", "first love", "rewatch"]
 
 
+def first_title(seed: int = 17) -> str:
+    """The title of the first film (the top of the list) of an export with that seed."""
+    return str(film(0, random.Random(seed))["title"])
+
+
 def write_export(path: Path, size: int, seed: int = 17) -> Path:
+    """The export, written a film at a time (a million films' document would take gigabytes
+    in memory); the same text as `json.dumps` of the whole document."""
     rng = random.Random(seed)
-    document = {
-        "format": "cryqueue",
-        "version": 1,
-        "films": [film(n, rng) for n in range(size)],
-    }
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    head = json.dumps({"format": "cryqueue", "version": 1, "films": []})
+    with path.open("w", encoding="utf-8") as out:
+        out.write(head[: -len("]}")])
+        for n in range(size):
+            out.write((", " if n else "") + json.dumps(film(n, rng), ensure_ascii=False))
+        out.write("]}")
     return path

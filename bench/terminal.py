@@ -1,4 +1,10 @@
-"""Time to first frame, and peak memory, of a program in a real terminal (tmux)."""
+"""Programs in a real terminal (tmux): the time to their first frame, their peak memory, and a
+running program to send keys to while its CPU time is read.
+
+A program's CPU time is that of its whole process, every thread (live or already ended)
+included: what /proc/PID/stat's utime + stime count, read instead from the process's CPU clock
+(clock_gettime on the clock id Linux gives another process), which counts in nanoseconds where
+/proc/PID/stat counts in 10 ms ticks; /proc/PID/stat is the fallback."""
 
 from __future__ import annotations
 
@@ -7,10 +13,14 @@ import shlex
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 POLL = 0.005
+WIDTH, HEIGHT = 120, 40
+TICK = 1 / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -30,16 +40,66 @@ def _tmux(socket: str, *args: str) -> str:
     return result.stdout
 
 
-def first_frame(
-    argv: list[str], marker: str, workdir: Path, env: dict[str, str], settle: float = 0.0
-) -> FrameTiming:
-    """Start `argv` in a fresh 120x40 terminal and time until `marker` shows on the screen.
+@dataclass
+class Session:
+    """A program running in its own tmux server, in a pane of WIDTH x HEIGHT."""
 
-    The shell in the pane waits for a key before it execs the program, so tmux's own start-up is
-    not counted; then `settle` seconds more pass before the peak RSS is read."""
+    socket: str
+    pid_file: Path
+    pid: int = 0
+
+    def send(self, *keys: str, repeat: int = 1) -> None:
+        """tmux key names (Down, NPage, S-Up, C-z, w), sent at once; `repeat` times each."""
+        _tmux(
+            self.socket, "send-keys", "-t", "b", *(["-N", str(repeat)] if repeat > 1 else []), *keys
+        )
+
+    def screen(self, escapes: bool = False) -> str:
+        """What the pane shows; with `escapes`, its colours too (where the highlight is)."""
+        return _tmux(self.socket, "capture-pane", "-p", *(["-e"] if escapes else []), "-t", "b")
+
+    def cpu(self) -> float:
+        """Seconds of CPU the program has used, all its threads."""
+        try:
+            return time.clock_gettime(((~self.pid) << 3) | 2)  # CPUCLOCK_SCHED of a process
+        except OSError:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) * TICK  # utime + stime
+
+    def peak_rss_mib(self) -> float | None:
+        try:
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except (OSError, ValueError):
+            return None
+        return None
+
+    def wait_idle(self, quiet: float = 1.0, timeout: float = 600.0) -> float:
+        """Wait until the program has used under 2 % of a core for `quiet` seconds (a list read
+        in a worker has finished); returns the seconds waited."""
+        step = 0.25
+        start = time.perf_counter()
+        calm = 0.0
+        used = self.cpu()
+        while calm < quiet:
+            if time.perf_counter() - start > timeout:
+                raise RuntimeError(f"the program never went idle in {timeout:.0f} s")
+            time.sleep(step)
+            now = self.cpu()
+            calm = calm + step if now - used < 0.02 * step else 0.0
+            used = now
+        return time.perf_counter() - start
+
+    def close(self) -> None:
+        _tmux(self.socket, "kill-server")
+
+
+def _spawn(argv: list[str], workdir: Path, env: dict[str, str]) -> Session:
+    """A tmux server whose pane's shell waits for a key before it execs the program, so that
+    tmux's own start-up is not counted."""
     socket = f"cqbench-{os.getpid()}-{time.monotonic_ns()}"
-    pid_file = workdir / "bench.pid"
-    pid_file.unlink(missing_ok=True)
+    pid_file = workdir / f"{socket}.pid"
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     program = " ".join(shlex.quote(a) for a in argv)
     script = f"read go; echo $$ > {pid_file}; exec env {exports} {program}"
@@ -51,34 +111,54 @@ def first_frame(
         "-s",
         "b",
         "-x",
-        "120",
+        str(WIDTH),
         "-y",
-        "40",
+        str(HEIGHT),
         f"sh -c {shlex.quote(script)}",
     )
+    time.sleep(0.2)  # the shell is up and waiting
+    return Session(socket, pid_file)
+
+
+def _start(session: Session, marker: str, argv: list[str], timeout: float) -> float:
+    """Press the key that starts the program; the seconds until `marker` shows."""
+    start = time.perf_counter()
+    session.send("Enter")
+    deadline = start + timeout
+    while marker not in session.screen():
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"{argv} never showed {marker!r}:\n{session.screen()}")
+        time.sleep(POLL)
+    elapsed = time.perf_counter() - start
+    session.pid = int(session.pid_file.read_text())
+    return elapsed
+
+
+def first_frame(
+    argv: list[str], marker: str, workdir: Path, env: dict[str, str], idle: bool = False
+) -> FrameTiming:
+    """Start `argv` in a fresh terminal and time until `marker` shows on the screen; the peak
+    RSS is read then, or with `idle` once the program has gone idle (read all it reads)."""
+    session = _spawn(argv, workdir, env)
     try:
-        time.sleep(0.2)  # the shell is up and waiting
-        start = time.perf_counter()
-        _tmux(socket, "send-keys", "-t", "b", "Enter")
-        deadline = start + 60
-        while marker not in _tmux(socket, "capture-pane", "-p", "-t", "b"):
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"{argv} never showed {marker!r}")
-            time.sleep(POLL)
-        elapsed = time.perf_counter() - start
-        time.sleep(settle)
-        rss = _peak_rss(pid_file)
+        elapsed = _start(session, marker, argv, timeout=300)
+        if idle:
+            session.wait_idle()
+        rss = session.peak_rss_mib()
     finally:
-        _tmux(socket, "kill-server")
+        session.close()
     return FrameTiming(elapsed, rss)
 
 
-def _peak_rss(pid_file: Path) -> float | None:
+@contextmanager
+def running(
+    argv: list[str], marker: str, workdir: Path, env: dict[str, str], timeout: float = 600.0
+) -> Iterator[Session]:
+    """`argv` started in a fresh terminal, shown `marker` and gone idle; closed after."""
+    session = _spawn(argv, workdir, env)
     try:
-        pid = int(pid_file.read_text())
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        return None
-    return None
+        _start(session, marker, argv, timeout)
+        session.wait_idle(timeout=timeout)
+        yield session
+    finally:
+        session.close()
