@@ -160,12 +160,24 @@ def test_the_quick_reader_reads_what_the_library_reads(db_path: Path) -> None:
     lib = Library.open(db_path)
     try:
         _prepare(lib)
-        expected = lib.ranked_films()
+        expected = lib.ranked_films(EVERYTHING)
     finally:
         lib.close()
     peek = Peek.open(db_path)
     assert peek is not None
     try:
-        assert peek.ranked_films() == expected
+        assert peek.ranked_films(EVERYTHING) == expected
     finally:
         peek.close()
+
+
+def test_a_file_holds_what_standard_output_shows(
+    cli: Any, library: Library, tmp_path: Path
+) -> None:
+    """A file gets the export as bytes made a part at a time; stdout gets it as one str."""
+    _prepare(library)
+    flags = ("--include-notes", "--include-tags", "--stats")
+    _code, out, _err = cli("export", "-o", "-", *flags)
+    code, _out, _err = cli("export", "-o", str(tmp_path / "ranking.md"), *flags)
+    assert code == 0
+    assert (tmp_path / "ranking.md").read_bytes() == out.encode()

@@ -292,9 +292,9 @@ class Library:
         entries = self.films(watched)
         return json_io.dumps(json_io.export_document(entries, self.sources(), datetime.now(UTC)))
 
-    def ranked_films(self) -> RankedFilms:
+    def ranked_films(self, options: ExportOptions) -> RankedFilms:
         with self.db.read() as session:
-            return ranked_films(self._driver(session))
+            return ranked_films(self._driver(session), options)
 
     def export_markdown(
         self, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None

@@ -345,7 +345,7 @@ def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
         ExportOptions,
         needless_options,
     )
-    from cryqueue.interop.markdown import markdown_text  # lazy: start-up
+    from cryqueue.interop.markdown import markdown_bytes, markdown_text  # lazy: start-up
     from cryqueue.storage.files import is_stream, write_export
     from cryqueue.storage.paths import export_folder
 
@@ -367,14 +367,21 @@ def cmd_export(library: LibraryReader, args: argparse.Namespace) -> int:
         raise UsageError(
             f"--include-{name} is for --format {formats}; {args.format} always has {name}"
         )
+    text: str | bytes
     if args.format == "markdown":
-        text = markdown_text(library, options)
+        # A file takes bytes: made a part at a time, they never make one big str first.
+        text = (
+            markdown_text(library, options)
+            if args.output == "-"
+            else markdown_bytes(library, options)
+        )
     else:
         from cryqueue.library import Library  # loaded already: only Markdown reads a peek
 
         assert isinstance(library, Library)
         text = library.export_text(args.format, options)
     if args.output == "-":
+        assert isinstance(text, str)
         sys.stdout.write(text)
         return 0
     # Without -o, the default file name in the one default folder the app offers too.

@@ -214,7 +214,8 @@ class RemovedFilm:
 class RankedFilms(NamedTuple):
     """Every film of a Markdown export in ranking order, one tuple per field (a film's values
     at the same index in each): read, filtered and written a column at a time, in C loops,
-    100,000 films cost a fraction of what a tuple per film did."""
+    100,000 films cost a fraction of what a tuple per film did. A reader may leave out the
+    notes and ratings an export does not show: '' and None then."""
 
     ranks: tuple[int, ...] = ()
     titles: tuple[str, ...] = ()

@@ -10,6 +10,7 @@ from cryqueue.domain.films import FilmEntry, ListRow, RankedFilms, Stats
 
 if TYPE_CHECKING:  # each costs start-up to import; a reader's annotations need only names
     from cryqueue.domain.diary import DiaryEntry
+    from cryqueue.domain.export_options import ExportOptions
     from cryqueue.domain.insights import Insights
     from cryqueue.domain.listing import WatchFilter
 
@@ -21,7 +22,7 @@ class LibraryReader(Protocol):
 
     def stats(self) -> Stats: ...
 
-    def ranked_films(self) -> RankedFilms: ...
+    def ranked_films(self, options: ExportOptions) -> RankedFilms: ...
 
     def diary(self, year: int | None = None) -> list[DiaryEntry]: ...
 

@@ -25,6 +25,7 @@ from cryqueue.storage.shared_sql import WATCHED_SQL, day_of, day_text
 
 if TYPE_CHECKING:
     from cryqueue.domain.diary import DiaryEntry
+    from cryqueue.domain.export_options import ExportOptions
     from cryqueue.domain.insights import Insights
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
@@ -99,20 +100,19 @@ def _iso_days(stored: Sequence[object]) -> list[date] | None:
     return days if list(map(date.isoformat, days)) == list(stored) else None
 
 
-_RANKED_SQL = (
-    "SELECT id, title, original_title, year, tear_level, note, watched_undated, rating,"
-    " tags_json FROM film ORDER BY rank_key"
-)
-
-
-def ranked_films(conn: Driver) -> RankedFilms:
+def ranked_films(conn: Driver, options: ExportOptions) -> RankedFilms:
     """Every film as the Markdown export shows it, in ranking order, read a column at a time
-    in C loops (zip, map): a tuple built per film cost 100,000 films a fifth of the export."""
+    in C loops (zip, map): a tuple built per film cost 100,000 films a fifth of the export.
+    Notes and ratings are read only when `options` show them (else '' and None)."""
     latest, counts = _latest_viewings(conn)
-    rows = conn.execute(_RANKED_SQL).fetchall()
+    wanted = ("note" if options.notes else "''", "rating" if options.rating else "NULL")
+    rows = conn.execute(
+        "SELECT id, title, original_title, year, tear_level, watched_undated, tags_json,"
+        f" {', '.join(wanted)} FROM film ORDER BY rank_key"
+    ).fetchall()
     if not rows:
         return RankedFilms()
-    ids, titles, originals, years, levels, notes, undated, ratings, tags = zip(*rows, strict=True)
+    ids, titles, originals, years, levels, undated, tags, notes, ratings = zip(*rows, strict=True)
     del rows  # a tuple per film: gone before the export's text takes their memory
     return RankedFilms(
         tuple(range(1, len(ids) + 1)), titles, originals, years, tuple(map(latest.get, ids)),
@@ -128,7 +128,7 @@ def _latest_viewings(conn: Driver) -> tuple[dict[int, str], dict[int, int]]:
     if not rows:
         return {}, {}
     film_ids, stored = zip(*rows, strict=True)
-    if _iso_days(stored) is None:  # a server's dates, or damage for `day_of` to tell
+    if _iso_days(list(set(stored))) is None:  # a server's dates, or damage for `day_of` to tell
         stored = tuple(day_of(day, film_id).isoformat() for film_id, day in rows)
     # Oldest first: of a film's days, a dict keeps the last, its latest.
     return dict(zip(film_ids, stored, strict=True)), Counter(film_ids)
@@ -249,9 +249,9 @@ class Peek:
         with self._reading() as conn:
             return stats_of(conn)
 
-    def ranked_films(self) -> RankedFilms:
+    def ranked_films(self, options: ExportOptions) -> RankedFilms:
         with self._reading() as conn:
-            return ranked_films(conn)
+            return ranked_films(conn, options)
 
     def diary(self, year: int | None = None) -> list[DiaryEntry]:
         from cryqueue.storage.insights import diary_entries  # lazy: start-up (list, export)

@@ -183,7 +183,9 @@ def default_export_name(fmt: ExportFormat) -> str:
     return _DEFAULT_NAMES[fmt]
 
 
-def write_export(path: Path, fmt: ExportFormat, text: str, library: Path | None = None) -> Path:
+def write_export(
+    path: Path, fmt: ExportFormat, text: str | bytes, library: Path | None = None
+) -> Path:
     """Write an export by the writer's rules; a folder gets the default file name inside it.
     The `library` file, its journals and its backups are never export targets."""
     target = in_folder(path.expanduser(), default_export_name(fmt))
