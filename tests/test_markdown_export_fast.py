@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cryqueue.domain.export_options import ExportOptions
-from cryqueue.domain.films import FilmEntry, Stats, Viewings
+from cryqueue.domain.films import FilmEntry, RankedFilms, Stats, Viewings
 from cryqueue.interop import markdown as markdown_export
 from cryqueue.library import Library
 from cryqueue.storage.fast_read import Peek
@@ -65,10 +66,26 @@ def _markers_one_by_one(ranks: list[int]) -> list[str]:
     ],
 )
 def test_markers_and_indents_line_up_whatever_the_ranks(ranks: list[int]) -> None:
-    delimiters, indents = markdown_export._markers(ranks)
+    delimiters, indents = markdown_export._markers(ranks, ".", ranks[0] - 1)
     markers = [f"{r}{d} " for r, d in zip(ranks, delimiters, strict=True)]
     assert markers == _markers_one_by_one(ranks)
     assert indents == [" " * len(m) for m in markers]
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(
+    ranks=st.lists(st.integers(1, 60), unique=True, min_size=1, max_size=30).map(sorted),
+    cuts=st.lists(st.integers(0, 30), max_size=4).map(sorted),
+)
+def test_chunks_number_their_items_as_one_list_would(ranks: list[int], cuts: list[int]) -> None:
+    """The reader hands the films over in chunks; a gap may fall at a chunk's edge."""
+    entries = [
+        FilmEntry(id=r, rank=r, title=f"Film {r}", original_title=None, year=2001) for r in ranks
+    ]
+    edges = [0, *cuts, len(entries)]
+    chunks = [RankedFilms.of(entries[a:b]) for a, b in pairwise(edges)]
+    whole = markdown_export._item_parts([RankedFilms.of(entries)], ExportOptions(), str)
+    assert "".join(markdown_export._item_parts(chunks, ExportOptions(), str)) == "".join(whole)
 
 
 def test_a_film_entry_shows_its_latest_viewing_and_how_many() -> None:
@@ -160,13 +177,13 @@ def test_the_quick_reader_reads_what_the_library_reads(db_path: Path) -> None:
     lib = Library.open(db_path)
     try:
         _prepare(lib)
-        expected = lib.ranked_films(EVERYTHING)
+        expected = list(lib.ranked_films(EVERYTHING))
     finally:
         lib.close()
     peek = Peek.open(db_path)
     assert peek is not None
     try:
-        assert peek.ranked_films(EVERYTHING) == expected
+        assert list(peek.ranked_films(EVERYTHING)) == expected
     finally:
         peek.close()
 

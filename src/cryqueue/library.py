@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -292,9 +292,9 @@ class Library:
         entries = self.films(watched)
         return json_io.dumps(json_io.export_document(entries, self.sources(), datetime.now(UTC)))
 
-    def ranked_films(self, options: ExportOptions) -> RankedFilms:
+    def ranked_films(self, options: ExportOptions) -> Iterator[RankedFilms]:
         with self.db.read() as session:
-            return ranked_films(self._driver(session), options)
+            yield from ranked_films(self._driver(session), options)
 
     def export_markdown(
         self, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Protocol
 from cryqueue.domain.films import FilmEntry, ListRow, RankedFilms, Stats
 
 if TYPE_CHECKING:  # each costs start-up to import; a reader's annotations need only names
+    from collections.abc import Iterator
+
     from cryqueue.domain.diary import DiaryEntry
     from cryqueue.domain.export_options import ExportOptions
     from cryqueue.domain.insights import Insights
@@ -22,7 +24,7 @@ class LibraryReader(Protocol):
 
     def stats(self) -> Stats: ...
 
-    def ranked_films(self, options: ExportOptions) -> RankedFilms: ...
+    def ranked_films(self, options: ExportOptions) -> Iterator[RankedFilms]: ...
 
     def diary(self, year: int | None = None) -> list[DiaryEntry]: ...
 
