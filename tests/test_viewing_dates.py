@@ -15,7 +15,7 @@ import pytest
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import FilmFacts
-from cryqueue.domain.import_records import ImportRecord, viewings_kept_as_given
+from cryqueue.domain.import_records import ImportRecord, odd_viewings, viewings_kept_as_given
 from cryqueue.library import Library
 
 TODAY = date(2026, 6, 15)
@@ -57,15 +57,17 @@ def test_the_import_note_names_each_odd_viewing_once() -> None:
         _record("Il Mare", 2000, "1999-07-01"),  # a festival screening: fine
         _record("Tomorrow", 2026, "2027-01-01"),
     ]
-    assert viewings_kept_as_given(records, TODAY) == [
+    assert viewings_kept_as_given(odd_viewings(records, TODAY)) == [
         "2 viewings dated more than a year before the film's year, or after today, were kept "
         "as given: Hachi (2009) on 2001-02-03, Tomorrow (2026) on 2027-01-01"
     ]
-    assert viewings_kept_as_given(records[2:3], TODAY) == []
+    assert viewings_kept_as_given(odd_viewings(records[2:3], TODAY)) == []
     many = [_record(f"Film {n}", 2020, "2000-01-01") for n in range(7)]
-    assert viewings_kept_as_given(many[:1], TODAY)[0].startswith("1 viewing dated")
-    assert "was kept as given" in viewings_kept_as_given(many[:1], TODAY)[0]
-    assert viewings_kept_as_given(many, TODAY)[0].endswith("Film 4 (2020) on 2000-01-01 and 2 more")
+    assert viewings_kept_as_given(odd_viewings(many[:1], TODAY))[0].startswith("1 viewing dated")
+    assert "was kept as given" in viewings_kept_as_given(odd_viewings(many[:1], TODAY))[0]
+    assert viewings_kept_as_given(odd_viewings(many, TODAY))[0].endswith(
+        "Film 4 (2020) on 2000-01-01 and 2 more"
+    )
 
 
 def test_an_import_keeps_an_early_viewing_and_says_so(cli: Any, tmp_path: Path) -> None:

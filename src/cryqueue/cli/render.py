@@ -31,7 +31,8 @@ def progress_line(label: str) -> Callable[[str, int, int], None] | None:
 
     def show(phase: str, done: int, total: int) -> None:
         if phase == "reading":
-            line = f"{label}: {done:,} of {total:,} films read"
+            read = f"{done:,} of {total:,}" if total else f"{done:,}"
+            line = f"{label}: {read} films read"
         elif phase == "done":
             line = ""
         else:

@@ -4,9 +4,10 @@ rows left out (with why), and which records, if any, set the personal ranking.""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Final, Literal
 
 from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.validate import viewing_out_of_range
@@ -35,6 +36,7 @@ class ImportRecord:
     rewatches: tuple[date, ...] = ()  # viewings the file marks as rewatches
     where: str = ""  # "diary.csv line 4": for messages
     source: str = ""  # the file of a row-per-viewing format; "" for a film's whole record
+    rank: int | None = None  # its place in the file's own ranking (cryqueue's JSON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +77,24 @@ def skip_counts(skipped: Iterable[Skip]) -> str:
     return ", ".join(group.count(n) for group, n in counts.most_common())
 
 
-def viewings_kept_as_given(
-    records: Iterable[ImportRecord], today: date, shown: int = 5
-) -> list[str]:
-    """The summary's note on viewings that could not be logged by hand (more than a year
-    before the film's year, or after today: `validate.viewing_out_of_range`). An import keeps
-    what its file says, so they are kept, and named here (the first `shown` of them); [] when
-    there are none. A viewing repeated by several rows or files is named once."""
-    odd = list(
-        dict.fromkeys(
-            (record.facts.title, record.facts.year, day)
-            for record in records
-            for day in (*record.viewings, *record.rewatches)
-            if viewing_out_of_range(day, record.facts.year, today)
-        )
-    )
+OddViewing = tuple[str, int, date]  # title, year, day
+
+
+def odd_viewings(records: Iterable[ImportRecord], today: date) -> Iterator[OddViewing]:
+    """The viewings that could not be logged by hand (more than a year before the film's
+    year, or after today: `validate.viewing_out_of_range`)."""
+    for record in records:
+        year = record.facts.year
+        for day in (*record.viewings, *record.rewatches):
+            if viewing_out_of_range(day, year, today):
+                yield record.facts.title, year, day
+
+
+def viewings_kept_as_given(odd_seen: Iterable[OddViewing], shown: int = 5) -> list[str]:
+    """The summary's note on `odd_viewings`: an import keeps what its file says, so they are
+    kept, and named here (the first `shown` of them); [] when there are none. A viewing
+    repeated by several rows or files is named once."""
+    odd = list(dict.fromkeys(odd_seen))
     if not odd:
         return []
     named = ", ".join(f"{title} ({year}) on {day.isoformat()}" for title, year, day in odd[:shown])
@@ -101,18 +106,27 @@ def viewings_kept_as_given(
     ]
 
 
+BY_RANK: Final = "by rank"  # every record, in the order of its `rank` (else as read)
+
+
 @dataclass
 class ImportBatch:
     """Everything one import asks for. `ranking`: indexes into `records`, in the order that
-    becomes the top of the personal ranking; None leaves the ranking alone."""
+    becomes the top of the personal ranking, or BY_RANK; None leaves the ranking alone."""
 
     records: list[ImportRecord]
-    ranking: Sequence[int] | None = None
+    ranking: Sequence[int] | Literal["by rank"] | None = None
     skipped: list[Skip] = field(default_factory=list)
     described: str = ""  # what was read, e.g. "Letterboxd export (diary.csv, ratings.csv)"
     notes: list[str] = field(default_factory=list)  # e.g. a file read as Windows-1252
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not read
     strict: bool = False  # any skip is an error: nothing is written
+    # Records read from their file each time they are gone through, in place of `records`:
+    # a big export is never held whole.
+    stream: Iterable[ImportRecord] | None = None
+
+    def all_records(self) -> Iterable[ImportRecord]:
+        return self.records if self.stream is None else self.stream
 
 
 @dataclass(frozen=True)

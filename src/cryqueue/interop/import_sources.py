@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from cryqueue.domain.errors import UsageError
-from cryqueue.domain.import_records import ImportBatch
+from cryqueue.domain.import_records import BY_RANK, ImportBatch
 from cryqueue.interop import imdb, letterboxd
 from cryqueue.interop import json_format as json_io
 from cryqueue.interop.csv_rows import decode
@@ -43,33 +43,37 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
             return letterboxd.parse(files, ranking, ignored=ignored)
         except UsageError as exc:
             raise UsageError(f"{path.name}: {exc}") from None
-    data = _read(path)
-    if data.startswith(b"PK\x03\x04"):
+    head = _read(path, JSON_START, whole=False)
+    if head.startswith(b"PK\x03\x04"):
         raise UsageError(
             f"{path.name} is a damaged or incomplete ZIP file; download the export again"
         )
-    if fmt == "auto":
-        fmt = _sniff(path.name, data)
-    if fmt == "cryqueue":
+    if fmt == "cryqueue" or (fmt == "auto" and _is_json(path.name, head)):
         if ranking is not None:
             raise UsageError(
                 "--ranking is for Letterboxd and IMDb lists; a cryqueue export "
                 "always brings its own ranking"
             )
-        try:
-            records = json_io.parse_document(data)
-        except UsageError as exc:
-            raise UsageError(f"{path}: {exc}") from None
-        return ImportBatch(records, ranking=range(len(records)), described=f"cryqueue {path.name}")
+        records = json_io.DocumentRecords(path, MAX_BYTES, where=str(path))
+        return ImportBatch([], BY_RANK, described=f"cryqueue {path.name}", stream=records)
+    data = _read(path)
+    if fmt == "auto":
+        fmt = _sniff(path.name, data)
     if fmt == "imdb":
         return imdb.parse(path.name, data, ranked=ranking is not None)
     return letterboxd.parse([(path.name, data)], ranking, single=True)
 
 
+JSON_START = 4096  # bytes read to tell a JSON export from a CSV file
+
+
+def _is_json(name: str, head: bytes) -> bool:
+    """A cryqueue export: a .json file, or one that starts as a JSON object or array."""
+    start = head[:JSON_START].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start[:1] in (b"{", b"[") or name.casefold().endswith(".json")
+
+
 def _sniff(name: str, data: bytes) -> ImportFormat:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head[:1] in (b"{", b"[") or name.casefold().endswith(".json"):
-        return "cryqueue"
     text = decode(name, _sample(data), [])
     if imdb.looks_like(text):
         return "imdb"
@@ -107,12 +111,15 @@ def _refuse_non_regular(path: Path) -> None:
         )
 
 
-def _read(path: Path, limit: int | None = None) -> bytes:
-    """A regular file's bytes, read up to `limit` (MAX_BYTES unless said)."""
+def _read(path: Path, limit: int | None = None, *, whole: bool = True) -> bytes:
+    """A regular file's bytes, read up to `limit` (MAX_BYTES unless said); a file larger than
+    that is refused, or with `whole=False`, its first `limit` bytes are given."""
     limit = MAX_BYTES if limit is None else limit
     _refuse_non_regular(path)
     try:
         with path.open("rb") as handle:
+            if not whole:
+                return handle.read(limit)
             return _bounded(handle.read, limit, f"{path.name} is larger than {limit >> 20} MiB")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None

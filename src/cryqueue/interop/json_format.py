@@ -5,16 +5,19 @@ damaged or hostile file changes nothing."""
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import JSON_DEFAULTS, FilmEntry, FilmFacts
 from cryqueue.domain.import_records import ImportRecord
+from cryqueue.interop import json_stream
 
 FORMAT_NAME = "cryqueue"
 FORMAT_VERSION = 2  # 2: rating, tags, watched_undated
@@ -56,58 +59,152 @@ def dumps(document: Any) -> str:
 
 def parse_document(text: str | bytes) -> list[ImportRecord]:
     """Records of a cryqueue export (or of `list --format json`), in ranking order."""
-    try:
-        raw = json.loads(text)
-    except RecursionError:
-        raise UsageError("the file is nested too deeply to be a cryqueue export") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            f"the file is not valid JSON ({exc}); give a cryqueue JSON export"
-        ) from None
-    if isinstance(raw, dict):
-        if raw.get("format") != FORMAT_NAME:
-            raise UsageError('the file is not a cryqueue export (no "format": "cryqueue")')
-        version = raw.get("version")
-        if (
-            not isinstance(version, int)
-            or isinstance(version, bool)
-            or not 1 <= version <= FORMAT_VERSION
-        ):
-            raise UsageError(
-                f"the export has version {version!r}; this cryqueue reads versions 1 to "
-                f"{FORMAT_VERSION} (a newer one needs a newer cryqueue)"
-            )
-        films = raw.get("films")
-    else:
-        films = raw
-    if not isinstance(films, list):
-        raise UsageError("the file has no list of films; give a cryqueue JSON export")
-    records = [_record(item, number) for number, item in enumerate(films, 1)]
-    return _in_rank_order(records, films)
-
-
-def _in_rank_order(records: list[ImportRecord], raw: list[Any]) -> list[ImportRecord]:
-    ranks = [item.get("rank") for item in raw]
-    if all(isinstance(r, int) and not isinstance(r, bool) for r in ranks):
-        order = sorted(range(len(records)), key=lambda i: (ranks[i], i))
-        return [records[i] for i in order]
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    records = list(read_records(io.BytesIO(data).read))
+    if all(r.rank is not None for r in records):
+        records.sort(key=lambda r: r.rank or 0)  # stable: file order among equal ranks
     return records
 
 
-def _record(item: Any, number: int) -> ImportRecord:
+class DocumentRecords:
+    """The films of a cryqueue export file, read from the file each time they are gone
+    through (a dry run, then the import) and never held whole: a million films stream."""
+
+    def __init__(self, path: Path, limit: int, where: str) -> None:
+        self.path = path
+        self.limit = limit
+        self.where = where  # what messages call the file
+
+    def __iter__(self) -> Iterator[ImportRecord]:
+        try:
+            with self.path.open("rb") as handle:
+                yield from read_records(handle.read, self.limit)
+        except OSError as exc:
+            raise UsageError(f"cannot read {self.where}: {exc.strerror}") from None
+        except UsageError as exc:
+            raise UsageError(f"{self.where}: {exc}") from None
+
+
+def read_records(read: Callable[[int], bytes], limit: int = 1 << 62) -> Iterator[ImportRecord]:
+    """The records of a cryqueue export read from `read` as they come, each with its `rank`
+    (None where the file gives none). A file that is not a cryqueue export, or a bad record,
+    stops the reading with a one-line `UsageError`."""
+    seen: list[bytes] = []  # the first bytes read, kept to say where a broken file breaks
+
+    def keeping(size: int) -> bytes:
+        data = read(size)
+        if len(seen) <= KEPT_CHUNKS:
+            seen.append(data)
+        return data
+
+    try:
+        reader = json_stream.Reader(keeping, limit)
+        yield from _document(reader)
+        json_stream.end(reader)
+    except json_stream.TooLarge:
+        raise UsageError(
+            f"the file is larger than {limit >> 20} MiB; split it and import the parts"
+        ) from None
+    except RecursionError:
+        raise UsageError("the file is nested too deeply to be a cryqueue export") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _not_json(_where(seen, exc)) from None
+    except UsageError:
+        # A file that is not JSON at all is told so first, as when it was read whole.
+        while len(seen) <= KEPT_CHUNKS and keeping(json_stream.CHUNK):
+            pass
+        broken = _where(seen, None)
+        if broken is not None:
+            raise _not_json(broken) from None
+        raise
+
+
+def _not_json(problem: object) -> UsageError:
+    return UsageError(f"the file is not valid JSON ({problem}); give a cryqueue JSON export")
+
+
+KEPT_CHUNKS = 64  # a broken file up to 64 MiB is told with its line and column
+
+
+def _where(seen: list[bytes], exc: Exception | None) -> object:
+    """The error as `json.loads` gives it for the whole document, its line and column counted
+    from the file's start (the streaming reader counts from its buffer); for a bigger file,
+    what is wrong without where. None: the document read so far is valid JSON."""
+    if len(seen) <= KEPT_CHUNKS:
+        try:
+            json.loads(b"".join(seen))
+        except (ValueError, UnicodeDecodeError) as whole:
+            return whole
+        except RecursionError:
+            pass
+        return exc
+    return exc.msg if isinstance(exc, json.JSONDecodeError) else exc
+
+
+def _document(reader: json_stream.Reader) -> Iterator[ImportRecord]:
+    if reader.peek() == "[":
+        yield from _records(json_stream.items(reader))
+        return
+    if reader.peek() != "{":
+        reader.value()  # valid JSON, or the error that says where it is not
+        raise UsageError("the file has no list of films; give a cryqueue JSON export")
+    header: dict[str, Any] = {}
+    films = False
+    for key in json_stream.members(reader):
+        if key == "films" and reader.peek() == "[":
+            _check_header(header, complete=False)
+            films = True
+            yield from _records(json_stream.items(reader))
+        else:
+            header[key] = reader.value()
+    _check_header(header, complete=True)
+    if not films:
+        raise UsageError("the file has no list of films; give a cryqueue JSON export")
+
+
+def _check_header(header: dict[str, Any], *, complete: bool) -> None:
+    """The export's format and version, once they have been read (an export writes them
+    before its films; a file written by hand may not)."""
+    if "format" not in header and not complete:
+        return
+    if header.get("format") != FORMAT_NAME:
+        raise UsageError('the file is not a cryqueue export (no "format": "cryqueue")')
+    version = header.get("version")
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or not 1 <= version <= FORMAT_VERSION
+    ):
+        raise UsageError(
+            f"the export has version {version!r}; this cryqueue reads versions 1 to "
+            f"{FORMAT_VERSION} (a newer one needs a newer cryqueue)"
+        )
+
+
+def _records(items: Iterator[Any]) -> Iterator[ImportRecord]:
+    today = date.today()  # for every viewing date's check: asking the clock costs
+    for number, item in enumerate(items, 1):
+        record = _record(item, number, today)
+        rank = item.get("rank")
+        if isinstance(rank, int) and not isinstance(rank, bool):
+            record.rank = rank
+        yield record
+
+
+def _record(item: Any, number: int, today: date) -> ImportRecord:
     if not isinstance(item, dict):
         raise UsageError(f"film record {number} is not an object")
     label = item.get("title") if isinstance(item.get("title"), str) else None
     where = f"film record {number}" + (f" ({label[:60]!r})" if label else "")
     try:
-        return _checked_record(item)
+        return _checked_record(item, today)
     except UsageError as exc:
         raise UsageError(f"{where}: {exc}") from None
     except (TypeError, ValueError) as exc:
         raise UsageError(f"{where}: {exc}") from None
 
 
-def _checked_record(item: dict[str, Any]) -> ImportRecord:
+def _checked_record(item: dict[str, Any], today: date) -> ImportRecord:
     """A key left out takes the film's default (`JSON_DEFAULTS`); so does a null kind or synopsis."""
     title = _text(item, "title", required=True)
     assert title is not None
@@ -161,7 +258,7 @@ def _checked_record(item: dict[str, Any]) -> ImportRecord:
         country=validate.optional_text(_text(item, "country"), "the country"),
         imdb_id=validate.imdb_id(_text(item, "imdb_id")),
         catalog_key=_text(item, "catalog_key"),
-        viewings=tuple(sorted(validate.viewing_date(d) for d in dates)),
+        viewings=tuple(sorted(validate.viewing_date(d, today) for d in dates)) if dates else (),
         tear_level=validate.tear_level(tears),
         note=validate.note(note),
         rating=validate.rating(rating),

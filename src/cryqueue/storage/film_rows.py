@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
-from cryqueue.domain.films import FACT_FIELDS, FilmFacts
+from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.search import identity_names
 from cryqueue.domain.text import search_columns
 from cryqueue.storage.database import driver_of
@@ -39,7 +39,7 @@ def checked_facts(facts: FilmFacts) -> dict[str, Any]:
 def film_columns(facts: FilmFacts) -> dict[str, Any]:
     """The film's columns from facts already checked (as every `ImportRecord` is), by name."""
     return {
-        **stored_columns({name: getattr(facts, name) for name in FACT_FIELDS}),
+        **stored_columns(vars(facts)),  # its fields by name (FACT_FIELDS)
         **search_columns(
             facts.title, facts.original_title, facts.director, facts.network, facts.cast
         ),

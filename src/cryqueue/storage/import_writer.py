@@ -1,31 +1,42 @@
-"""Merging imported records into the library in one transaction, with bulk statements.
+"""Merging imported records into the library in one transaction, with bulk statements,
+a chunk of records at a time, so that an import of any size holds only one chunk in memory.
 
 ORM objects cost about 130 µs a film; 100,000 films would take most of a minute. So new films go
-in with one multi-row INSERT, their ids come back with one SELECT, and viewings, updates and the
-new ranking go in as executemany batches.
+in with one multi-row INSERT, their ids come back with one SELECT, and viewings and updates go
+in as executemany batches. A chunk's records are matched against the library as it is after
+the chunks before it, so a film that two chunks name is added once and then met again.
 
-Everything is worked out in memory first (`plan`), so a dry run is the same code stopping
-before the first write, and importing the same file twice finds nothing left to do."""
+A dry run goes through the same code and writes nothing: what it would write is kept
+(`Known.pending`) for the chunks after, so it says what the import does, line for line."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from itertools import islice
+from operator import itemgetter
+from queue import Full, Queue
+from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.import_records import (
     AMBIGUOUS,
+    BY_RANK,
     ImportBatch,
     ImportRecord,
     ImportSummary,
+    OddViewing,
     Skip,
+    odd_viewings,
     skip_counts,
     viewings_kept_as_given,
 )
@@ -33,12 +44,23 @@ from cryqueue.domain.search import fold, identity_names
 from cryqueue.domain.validate import tag_key
 from cryqueue.storage import ranking
 from cryqueue.storage.database import driver_of
-from cryqueue.storage.fast_read import days_by_film
+from cryqueue.storage.driver import Driver
+from cryqueue.storage.fast_read import json_list
+from cryqueue.storage.import_matching import (
+    IN_BATCH,
+    FilmKey,
+    Known,
+    State,
+    Stored,
+    key_of,
+    slot_of,
+)
 from cryqueue.storage.models import Film
+from cryqueue.storage.shared_sql import day_of
 
-Progress = Callable[[str, int, int], None]  # (phase, done, total)
-FilmKey = tuple[str, int]  # folded title, year
-PROGRESS_STEP = 5_000
+Progress = Callable[[str, int, int], None]  # (phase, done, total); total 0: not known yet
+CHUNK = 5_000  # records merged and written at a time
+Sources = dict[str, tuple[Counter[date], Counter[date]]]  # file -> (viewings, rewatches)
 
 
 # What the ORM would fill in for a new film's columns (`Film`'s defaults): a bulk INSERT has
@@ -48,65 +70,7 @@ _DEFAULTS: dict[str, Any] = {
     for name, info in Film.model_fields.items()
     if name != "id" and not info.is_required() and info.default_factory is None
 }
-
-
-class _State(NamedTuple):
-    """A film's fields that an import may change, as the library has them."""
-
-    label: str
-    tear_level: int | None
-    rating: float | None
-    note: str
-    tags_json: str
-    watched_undated: bool
-    imdb_id: str | None
-
-    @classmethod
-    def new(cls, label: str) -> _State:
-        """The state of a film the import adds: the defaults of a new film."""
-        return cls(label, *(_DEFAULTS[name] for name in cls._fields[1:]))
-
-
-@dataclass
-class _Known:
-    """The library's films as matching sees them, with the state an import may change."""
-
-    by_imdb: dict[str, int] = field(default_factory=dict)
-    by_title: dict[FilmKey, list[int]] = field(default_factory=dict)
-    state: dict[int, _State] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, session: Session) -> _Known:
-        known = cls()
-        rows = session.execute(
-            text(
-                "SELECT id, title, original_title, year, imdb_id, tear_level, rating, note,"
-                " tags_json, watched_undated FROM film"
-            )
-        )
-        for fid, title, original, year, imdb_id, tears, rating, note, tags, undated in rows:
-            if imdb_id:
-                known.by_imdb.setdefault(imdb_id, fid)
-            for name in identity_names(title, original):
-                known.by_title.setdefault((name, year), []).append(fid)
-            label = f"{title} ({year})"
-            known.state[fid] = _State(label, tears, rating, note, tags, bool(undated), imdb_id)
-        return known
-
-    def match(self, record: ImportRecord, key: FilmKey) -> list[int]:
-        """The films a record names: by IMDb id, else by title and year (`key`), English or
-        original."""
-        wanted = record.imdb_id
-        if wanted and wanted in self.by_imdb:
-            return [self.by_imdb[wanted]]
-        found = self.by_title.get(key, [])
-        original = record.facts.original_title
-        if original:
-            found = list(dict.fromkeys([*found, *self.by_title.get((fold(original), key[1]), ())]))
-        if wanted:  # a namesake known to be another title on IMDb is not this one
-            found = [f for f in found if self.state[f].imdb_id in (None, wanted)]
-        return found
-
+_NEW_STATE = State("", *(_DEFAULTS[name] for name in State._fields[1:]))
 
 NONE: Counter[date] = Counter()  # no viewings; shared, never changed
 
@@ -126,6 +90,9 @@ class _Film:
     notes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     imdb_id: str | None = None
+    slot: FilmKey | None = None  # a new film's (see `slot_of`)
+    after: State | None = None  # (dry run) the film as the import leaves it
+    after_days: Counter[date] | None = None
 
     @property
     def days(self) -> Counter[date]:
@@ -142,6 +109,29 @@ class _Film:
         return _most(rewatches for _days, rewatches in self.sources.values())
 
 
+@dataclass
+class _Run:
+    """What an import keeps from chunk to chunk: a few bytes a record, whatever its size."""
+
+    known: Known
+    start_max: int  # the largest film id before the import: films above it are its own
+    bottom: int  # the next rank key at the bottom of the ranking
+    dry_run: bool
+    added: int = 0
+    matched: int = 0
+    touched: bytearray = field(default_factory=bytearray)  # films here before, met once
+    created: array[int] = field(default_factory=lambda: array("q"))  # ids, as added
+    fid_of: array[int] = field(default_factory=lambda: array("q"))  # by record; 0: skipped
+    rank_of: array[int] = field(default_factory=lambda: array("q"))  # by record (BY_RANK)
+    ranked: bool = True  # every record has a rank
+    sorted_ranks: bool = True  # ... and they come in order
+    skipped: list[Skip] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    odd: dict[OddViewing, None] = field(default_factory=dict)
+    carried: dict[int, Sources] = field(default_factory=dict)  # diary rows of earlier chunks
+    pending_days: dict[int, Counter[date]] = field(default_factory=dict)  # (dry run)
+
+
 def import_batch(
     session: Session,
     batch: ImportBatch,
@@ -154,101 +144,184 @@ def import_batch(
     added below the film's own, never over it), its tags and viewings added to theirs; other
     films are added as the user's own. With `batch.ranking`, those films lead the ranking."""
     report = progress or (lambda _phase, _done, _total: None)
-    known = _Known.read(session)
-    have_days = _days_by_film(session)
-    films, order, skipped = _gather(batch, known, columns, report)
-    if batch.strict and skipped:
-        raise UsageError(_strict_refusal(skipped))
-    changes, viewings, lines = _changes(films, known, have_days, describe=dry_run)
-    new = [f for f in films.values() if f.fid is None]
-    summary = ImportSummary(
-        added=len(new),
-        matched=len(films) - len(new),
-        skipped=tuple(skipped),
-        lines=tuple(lines),
-        notes=(*batch.notes, *viewings_kept_as_given(batch.records, date.today())),
+    driver = driver_of(session)
+    ((start_max, top),) = driver.execute("SELECT coalesce(max(id), 0), max(rank_key) FROM film")
+    run = _Run(Known.read(driver), int(start_max), _next_key(top), dry_run)
+    run.touched = bytearray(run.start_max + 1)
+    run.skipped = list(batch.skipped)
+    total = len(batch.records) if batch.stream is None else 0
+    today = date.today()
+    done = 0
+    with _roomy_cache(driver), _Chunks(batch.all_records()) as chunks:
+        for chunk in chunks:
+            report("reading", done, total)
+            run.odd.update(dict.fromkeys(odd_viewings(chunk, today)))
+            _import_chunk(driver, run, chunk, columns, batch.ranking == BY_RANK)
+            done += len(chunk)
+    report("reading", done, total)
+    if batch.strict and run.skipped:
+        raise UsageError(_strict_refusal(run.skipped))
+    if not dry_run and batch.ranking is not None:
+        report("ranking", 0, 1)
+        _place(driver, run, _order(run, batch.ranking))
+    report("done", 1, 1)
+    return ImportSummary(
+        added=run.added,
+        matched=run.matched,
+        skipped=tuple(run.skipped),
+        lines=tuple(run.lines),
+        notes=(*batch.notes, *viewings_kept_as_given(run.odd)),
         ignored=tuple(batch.ignored),
     )
-    if dry_run:
-        return summary
-    if new:
-        report("writing", 0, len(new))
-        first_new = int(session.execute(text("SELECT coalesce(max(id), 0) FROM film")).scalar_one())
-        bottom = ranking.bottom_key(session)
-        rows = [
-            {**(f.columns or {}), "rank_key": bottom + n * ranking.GAP} for n, f in enumerate(new)
-        ]
-        _insert(session, "film", rows)
-        added = session.execute(
-            text("SELECT id FROM film WHERE id > :first ORDER BY id"), {"first": first_new}
-        )
-        for film, (fid,) in zip(new, added, strict=True):
-            film.fid = int(fid)
-        viewings += [
-            {"film_id": f.fid, "watched_on": day.isoformat()}
-            for f in new
-            for day in f.days.elements()
-        ]
-    if changes:
-        session.execute(
-            text(
-                "UPDATE film SET tear_level = coalesce(:tear_level, tear_level),"
-                " rating = coalesce(:rating, rating), note = coalesce(:note, note),"
-                " tags_json = coalesce(:tags_json, tags_json),"
-                " imdb_id = coalesce(imdb_id, :imdb_id),"
-                " watched_undated = coalesce(:undated, watched_undated), updated_at = :now"
-                " WHERE id = :id"
-            ),
+
+
+class _Chunks:
+    """The records a chunk at a time, the next chunk read and checked in a thread while the
+    last one is written: SQLite lets go of the interpreter while it stores rows, so reading
+    the file and writing the library share the machine's cores. A reading error is raised
+    where the chunk would have come."""
+
+    def __init__(self, records: Iterable[ImportRecord]) -> None:
+        self._records = records
+        self._queue: Queue[list[ImportRecord] | BaseException] = Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="import-reader", daemon=True)
+
+    def _read(self) -> None:
+        try:
+            records = iter(self._records)
+            while not self._stop.is_set():
+                chunk = list(islice(records, CHUNK))
+                self._put(chunk)
+                if not chunk:
+                    return
+        except BaseException as exc:  # handed over: the import's thread raises it
+            self._put(exc)
+
+    def _put(self, item: list[ImportRecord] | BaseException) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except Full:
+                continue
+
+    def __enter__(self) -> Iterator[list[ImportRecord]]:
+        self._thread.start()
+        return self._chunks()
+
+    def _chunks(self) -> Iterator[list[ImportRecord]]:
+        while True:
+            got = self._queue.get()
+            if isinstance(got, BaseException):
+                raise got
+            if not got:
+                return
+            yield got
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@contextmanager
+def _roomy_cache(driver: Driver) -> Iterator[None]:
+    """SQLite's page cache (2 MB) is smaller than the indexes a big import writes into, so
+    their pages would be dropped and read back again and again: 64 MB while it writes."""
+    if not isinstance(driver, sqlite3.Connection):
+        yield
+        return
+    ((before,),) = driver.execute("PRAGMA cache_size")
+    driver.execute("PRAGMA cache_size = -65536")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _next_key(top: int | None) -> int:
+    return 0 if top is None else int(top) + ranking.GAP
+
+
+def _import_chunk(
+    driver: Driver,
+    run: _Run,
+    chunk: list[ImportRecord],
+    columns: Callable[[Any], dict[str, Any]],
+    by_rank: bool,
+) -> None:
+    keys = [key_of(record.facts) for record in chunk]
+    run.known.load(driver, zip(chunk, keys, strict=True))
+    films, slots = _gather(run, chunk, keys, columns)
+    matched = [f.fid for f in films.values() if f.fid is not None]
+    pending = run.pending_days
+    have_days = _days_of(driver, [fid for fid in matched if fid not in pending])
+    have_days.update((fid, pending[fid]) for fid in matched if fid in pending)
+    changes, viewings = _changes(run, films, have_days)
+    new = [f for f in films.values() if f.fid is None]
+    if run.dry_run:
+        _pretend(run, films)
+    elif new:
+        _write_new(driver, run, new)
+        viewings += [(f.fid or 0, day.isoformat()) for f in new for day in f.days.elements()]
+    if changes and not run.dry_run:
+        driver.executemany(
+            "UPDATE film SET tear_level = coalesce(?, tear_level),"
+            " rating = coalesce(?, rating), note = coalesce(?, note),"
+            " tags_json = coalesce(?, tags_json), watched_undated = coalesce(?, watched_undated),"
+            " imdb_id = coalesce(imdb_id, ?), updated_at = ? WHERE id = ?",  # `change`'s order
             changes,
         )
-    if viewings:
-        _insert(session, "viewing", viewings)
-    report("ranking", 0, 1)
-    if order is not None:
-        placed = [films[key].fid for key in order]
-        current = _current_order(session)
-        if placed != current[: len(placed)]:
-            named = set(placed)
-            ids = [fid for fid in placed if fid is not None]
-            ranking.assign_order(session, ids + [fid for fid in current if fid not in named])
-    report("done", 1, 1)
-    return summary
+    if viewings and not run.dry_run:
+        driver.executemany("INSERT INTO viewing (film_id, watched_on) VALUES (?, ?)", viewings)
+    for film in films.values():
+        if film.fid is not None and any(source for source in film.sources):
+            run.carried[film.fid] = {k: v for k, v in film.sources.items() if k}
+    for record, slot in zip(chunk, slots, strict=True):
+        named = films.get(slot) if slot is not None else None
+        run.fid_of.append(named.fid or 0 if named is not None else 0)
+        if by_rank:
+            _rank(run, record.rank)
+
+
+def _rank(run: _Run, rank: int | None) -> None:
+    if rank is None:
+        run.ranked = False
+        rank = 0
+    elif run.rank_of and rank < run.rank_of[-1]:
+        run.sorted_ranks = False
+    run.rank_of.append(rank)
 
 
 def _gather(
-    batch: ImportBatch,
-    known: _Known,
+    run: _Run,
+    chunk: list[ImportRecord],
+    keys: list[FilmKey],
     columns: Callable[[Any], dict[str, Any]],
-    report: Progress,
-) -> tuple[dict[FilmKey | int, _Film], list[FilmKey | int] | None, list[Skip]]:
-    """Records grouped by the film they name, in first-mention order."""
+) -> tuple[dict[FilmKey | int, _Film], list[FilmKey | int | None]]:
+    """A chunk's records grouped by the film they name, in first-mention order."""
+    known = run.known
     films: dict[FilmKey | int, _Film] = {}
-    slot_of: list[FilmKey | int | None] = []
-    skipped = list(batch.skipped)
+    slots: list[FilmKey | int | None] = []
     now = sql_now()
-    total = len(batch.records)
-    for done, record in enumerate(batch.records):
-        if done % PROGRESS_STEP == 0:
-            report("reading", done, total)
+    for record, key in zip(chunk, keys, strict=True):
         facts = record.facts
-        key = (fold(facts.title), facts.year)
         matches = known.match(record, key)
         if len(matches) > 1:
-            names = " and ".join(known.state[m].label for m in matches[:2])
+            names = " and ".join(known.state(m).label for m in matches[:2])
             label = f"{facts.title} ({facts.year})"
-            skipped.append(Skip(record.where, label, f"matches {names}", AMBIGUOUS))
-            slot_of.append(None)
+            run.skipped.append(Skip(record.where, label, f"matches {names}", AMBIGUOUS))
+            slots.append(None)
             continue
-        # New films are told apart by IMDb id when the file has one (two namesakes of a year).
-        slot: FilmKey | int = key
-        if matches:
-            slot = matches[0]
-        elif record.imdb_id:
-            slot = (record.imdb_id, 0)
+        slot: FilmKey | int = matches[0] if matches else slot_of(record, key)
+        if isinstance(slot, tuple) and (earlier := known.made_by_import(slot)) is not None:
+            slot, matches = earlier, [earlier]
         film = films.get(slot)
         if film is None:
             if matches:
-                film = _Film(known.state[matches[0]].label, matches[0])
+                film = _Film(known.state(matches[0]).label, matches[0])
+                film.sources = _copy(run.carried.get(matches[0]))
+                _count_match(run, matches[0])
             else:
                 new_columns = {
                     **_DEFAULTS,
@@ -260,15 +333,59 @@ def _gather(
                     "updated_at": now,
                 }
                 film = _Film(f"{facts.title} ({facts.year})", None, new_columns)
+                film.slot = slot_of(record, key)
             films[slot] = film
         _merge(film, record)
-        slot_of.append(slot)
-    report("reading", total, total)
-    order: list[FilmKey | int] | None = None
-    if batch.ranking is not None:
-        chosen = (slot_of[i] for i in batch.ranking)
-        order = list(dict.fromkeys(s for s in chosen if s is not None))
-    return films, order, skipped
+        slots.append(slot)
+    return films, slots
+
+
+def _count_match(run: _Run, fid: int) -> None:
+    """A film that was here before is counted matched once, however many chunks name it."""
+    if 0 < fid <= run.start_max and not run.touched[fid]:
+        run.touched[fid] = 1
+        run.matched += 1
+
+
+def _copy(sources: Sources | None) -> Sources:
+    if not sources:
+        return {}
+    return {name: (Counter(days), Counter(again)) for name, (days, again) in sources.items()}
+
+
+def _write_new(driver: Driver, run: _Run, new: list[_Film]) -> None:
+    """Insert the chunk's new films at the bottom of the ranking and learn their ids."""
+    for film in new:
+        assert film.columns is not None
+        film.columns["rank_key"] = run.bottom
+        run.bottom += ranking.GAP
+    ((first,),) = driver.execute("SELECT coalesce(max(id), 0) FROM film")
+    _insert(driver, "film", [f.columns for f in new if f.columns is not None])
+    added = driver.execute("SELECT id FROM film WHERE id > ? ORDER BY id", (first,))
+    for film, (fid,) in zip(new, added, strict=True):
+        film.fid = int(fid)
+        run.created.append(film.fid)
+        assert film.slot is not None
+        run.known.add_made(film.fid, film.slot)
+        film.columns = None
+    run.added += len(new)
+
+
+def _pretend(run: _Run, films: dict[FilmKey | int, _Film]) -> None:
+    """(Dry run) Keep what the chunk would write, for the chunks after it to match."""
+    for film in films.values():
+        assert film.after is not None
+        if film.fid is None:
+            run.added += 1
+            film.fid = -run.added
+            assert film.columns is not None and film.slot is not None
+            run.known.add_made(film.fid, film.slot)
+            title, original, year = (film.columns[n] for n in ("title", "original_title", "year"))
+            names = frozenset(identity_names(title, original))
+            run.known.pending[film.fid] = Stored(names, (fold(title), year), film.after)
+        else:
+            run.known.pending[film.fid] = run.known.stored(film.fid)._replace(state=film.after)
+        run.pending_days[film.fid] = film.after_days or NONE
 
 
 def _most(counters: Iterable[Counter[date]]) -> Counter[date]:
@@ -308,24 +425,20 @@ def _merge(film: _Film, record: ImportRecord) -> None:
 
 
 def _changes(
-    films: dict[FilmKey | int, _Film],
-    known: _Known,
-    have_days: dict[int, Counter[date]],
-    *,
-    describe: bool,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """The UPDATE parameters for matched films, the viewings to insert for them, and (with
-    `describe`, for a dry run) a line per film saying what happens to it. New films' columns
-    are completed in place."""
-    updates: list[dict[str, Any]] = []
-    viewings: list[dict[str, Any]] = []
-    lines: list[str] = []
+    run: _Run, films: dict[FilmKey | int, _Film], have_days: dict[int, Counter[date]]
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
+    """The UPDATE parameters for matched films and the viewings to insert for them; new
+    films' columns are completed in place. A dry run adds a line per film saying what happens
+    to it, and keeps each film as it would be after (`after`)."""
+    updates: list[tuple[Any, ...]] = []
+    viewings: list[tuple[int, str]] = []
+    describe = run.dry_run
     now = sql_now()
     for film in films.values():
         if film.fid is None:
-            before, have = _State.new(film.label), NONE
+            before, have = _NEW_STATE._replace(label=film.label), NONE
         else:
-            before, have = known.state[film.fid], have_days.get(film.fid, NONE)
+            before, have = run.known.state(film.fid), have_days.get(film.fid, NONE)
         _label, tears, rating, note, tags_json, undated, imdb_id = before
         days = film.days
         new_days = days - have if have else days
@@ -346,7 +459,16 @@ def _changes(
             "undated": undated_now if undated_now != undated else None,
             "imdb_id": film.imdb_id if film.imdb_id and not imdb_id else None,
         }
-        what = _describe(change, new_days, new_tags[len(old_tags) :]) if describe else ""
+        if describe:
+            what = _describe(change, new_days, new_tags[len(old_tags) :])
+            if film.fid is None:
+                run.lines.append(f"add    {film.label}" + (f": {what}" if what else ""))
+            else:
+                run.lines.append(f"match  {film.label}: {what or 'nothing new'}")
+            film.after = before._replace(
+                **{k: v for k, v in _state_of(change).items() if v is not None}
+            )
+            film.after_days = all_days
         if film.fid is None:
             assert film.columns is not None
             film.columns.update(
@@ -356,17 +478,17 @@ def _changes(
                 tags_json=change["tags_json"] or "[]",
                 watched_undated=undated_now,
             )
-            if describe:
-                lines.append(f"add    {film.label}" + (f": {what}" if what else ""))
             continue
-        if describe:
-            lines.append(f"match  {film.label}: {what or 'nothing new'}")
-        viewings += [
-            {"film_id": film.fid, "watched_on": d.isoformat()} for d in new_days.elements()
-        ]
+        viewings += [(film.fid, d.isoformat()) for d in new_days.elements()]
         if any(v is not None for v in change.values()):
-            updates.append({"id": film.fid, "now": now, **change})
-    return updates, viewings, lines
+            updates.append((*change.values(), now, film.fid))
+    return updates, viewings
+
+
+def _state_of(change: dict[str, Any]) -> dict[str, Any]:
+    """A change's fields by `State`'s names."""
+    renamed = {"undated": "watched_undated"}
+    return {renamed.get(name, name): value for name, value in change.items()}
 
 
 def _seen_before(rewatches: Counter[date], days: Counter[date]) -> bool:
@@ -411,7 +533,7 @@ def _strict_refusal(skipped: list[Skip]) -> str:
 
 
 def _tags_json(tags: list[str]) -> str:
-    return json.dumps(tags, ensure_ascii=False) if tags else "[]"
+    return json_list(tags) if tags else "[]"
 
 
 def _describe(change: dict[str, Any], new_days: Counter[date], new_tags: list[str]) -> str:
@@ -434,13 +556,13 @@ def _describe(change: dict[str, Any], new_days: Counter[date], new_tags: list[st
     return ", ".join(parts)
 
 
-def _insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
+def _insert(driver: Driver, table: str, rows: list[dict[str, Any]]) -> None:
     """A multi-row INSERT through the driver: SQLAlchemy's executemany spends more time
     building each row's parameters than SQLite spends storing the row. The rows hold plain
     values already, as SQLAlchemy would store them (`sql_now` text, ISO dates, bools as 0/1)."""
     columns = list(rows[0])
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    driver_of(session).executemany(sql, [tuple(row[c] for c in columns) for row in rows])
+    driver.executemany(sql, map(itemgetter(*columns), rows))
 
 
 def sql_now() -> str:
@@ -448,9 +570,63 @@ def sql_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _days_by_film(session: Session) -> dict[int, Counter[date]]:
-    return {fid: Counter(days) for fid, days in days_by_film(driver_of(session)).items()}
+def _days_of(driver: Driver, fids: list[int]) -> dict[int, Counter[date]]:
+    """The viewings the library has of these films, day by day."""
+    days: dict[int, Counter[date]] = {}
+    for start in range(0, len(fids), IN_BATCH):
+        part = fids[start : start + IN_BATCH]
+        sql = f"SELECT film_id, watched_on FROM viewing WHERE film_id IN ({', '.join('?' * len(part))})"
+        for fid, day in driver.execute(sql, tuple(part)):
+            days.setdefault(fid, Counter())[day_of(day, fid)] += 1
+    return days
 
 
-def _current_order(session: Session) -> list[int]:
-    return [int(i) for i in session.exec(select(Film.id).order_by(col(Film.rank_key))) if i]
+def _order(run: _Run, wanted: Iterable[int] | str) -> list[int]:
+    """The films of the import's ranking, in its order, each once where first named."""
+    if wanted == BY_RANK:
+        indexes: Iterable[int] = range(len(run.fid_of))
+        if run.ranked and not run.sorted_ranks:
+            indexes = sorted(indexes, key=run.rank_of.__getitem__)  # stable: file order
+    else:
+        assert not isinstance(wanted, str)
+        indexes = wanted
+    seen: set[int] = set()
+    order: list[int] = []
+    for index in indexes:
+        fid = run.fid_of[index]
+        if fid and fid not in seen:
+            seen.add(fid)
+            order.append(fid)
+    return order
+
+
+def _place(driver: Driver, run: _Run, order: list[int]) -> None:
+    """Put the import's ranking at the top, in its order, unless it is there already. The
+    films get keys below every film's, so no key collides on the way (UNIQUE is checked
+    row by row); when they are just the films the import added, in the order it added them,
+    one statement moves them all."""
+    if not order:
+        return
+    top = [
+        fid
+        for (fid,) in driver.execute("SELECT id FROM film ORDER BY rank_key LIMIT ?", (len(order),))
+    ]
+    if top == order:
+        return
+    gap = ranking.GAP
+    if order == list(run.created):
+        ((front,),) = driver.execute(
+            "SELECT min(rank_key) FROM film WHERE id <= ?", (run.start_max,)
+        )
+        ((first,),) = driver.execute("SELECT rank_key FROM film WHERE id = ?", (order[0],))
+        shift = int(first) - (int(front) - len(order) * gap)
+        driver.execute(
+            "UPDATE film SET rank_key = rank_key - ? WHERE id > ?", (shift, run.start_max)
+        )
+        return
+    ((front,),) = driver.execute("SELECT min(rank_key) FROM film")
+    base = int(front) - len(order) * gap
+    driver.executemany(
+        "UPDATE film SET rank_key = ? WHERE id = ?",
+        [(base + n * gap, fid) for n, fid in enumerate(order)],
+    )

@@ -1,0 +1,74 @@
+"""The import's fast paths give exactly what their plain definitions give, for any text: a
+shortcut that drifted would store a title, a search column or a cast list differently from one
+entered by hand, and matching would stop finding it."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cryqueue.domain import validate
+from cryqueue.domain.errors import UsageError
+from cryqueue.domain.text import norm, search_columns
+from cryqueue.storage.fast_read import json_list
+
+# Any text, with the characters the checks care about made likely: controls, line breaks,
+# tabs, lone surrogates, Unicode spaces, accents and Hangul.
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from("\x00\x1b\t\n\r\x7f\x85\x9f\u00a0\u2028\u3000\ud800é\u0301한 A"),
+    ),
+    max_size=30,
+)
+
+
+def plain_norm(text: str) -> str:
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def plain_clean(value: str, multiline: bool) -> str | None:
+    """What clean_text accepts, by its rule: no lone surrogates, no controls but tab and
+    (multi-line) line breaks; None where it must refuse."""
+    bad = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+    if bad.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+        return None
+    return value
+
+
+@given(TEXT)
+def test_norm_is_nfc_casefolded_with_single_spaces(text: str) -> None:
+    assert norm(text) == plain_norm(text)
+
+
+@given(TEXT, st.booleans())
+def test_clean_text_refuses_exactly_controls_and_surrogates(text: str, multiline: bool) -> None:
+    expected = plain_clean(text, multiline)
+    if expected is None:
+        with pytest.raises(UsageError):
+            validate.clean_text(text, "the title", multiline=multiline)
+    else:
+        assert validate.clean_text(text, "the title", multiline=multiline) == expected
+
+
+@given(st.lists(TEXT, max_size=5))
+def test_a_stored_list_is_its_json(values: list[str]) -> None:
+    assert json_list(values) == json.dumps(values, ensure_ascii=False)
+    assert json.loads(json_list(values)) == values
+
+
+@given(TEXT.filter(str.strip), st.one_of(st.none(), TEXT), st.lists(TEXT, max_size=3))
+def test_search_columns_hold_every_name_normalised(
+    title: str, original: str | None, cast: list[str]
+) -> None:
+    columns = search_columns(title, original, None, None, cast)
+    assert columns["title_norm"] == plain_norm(title)
+    assert columns["original_norm"] == (plain_norm(original) if original else None)
+    names = [title, original or "", *cast]
+    assert columns["search_norm"] == "\n".join(plain_norm(n) for n in names if n)
