@@ -4,7 +4,6 @@ that keeps every test away from the real user data folder."""
 from __future__ import annotations
 
 import io
-import itertools
 import shutil
 import sqlite3
 import sys
@@ -19,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from cryqueue.cli.commands import main
 from cryqueue.library import Library
 from cryqueue.storage.location import ServerUrl, library_location
-from pg_server import PgServer, start_server
+from pg_server import DatabasePool, PgServer, start_server
 
 CliResult = tuple[int, str, str]
 Cli = Callable[..., CliResult]
@@ -82,20 +81,27 @@ def pg_template(pg_server: PgServer | str) -> tuple[PgServer, str]:
     return pg_server, "cq_template"
 
 
-_pg_databases = itertools.count(1)
+@pytest.fixture(scope="session")
+def pg_pool(pg_template: tuple[PgServer, str]) -> DatabasePool:
+    """Seeded databases for the tests, each the template row for row when handed out."""
+    server, template = pg_template
+    return DatabasePool(server, template, prefix="cq_test")
 
 
 @pytest.fixture
-def db_location(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+def pg_database(pg_pool: DatabasePool) -> Iterator[str]:
+    """The URL of a seeded library on the server, the test's own until it ends."""
+    name = pg_pool.take()
+    yield pg_pool.url(name)
+    pg_pool.give_back(name)
+
+
+@pytest.fixture
+def db_location(backend: str, request: pytest.FixtureRequest) -> str:
     """The test's library as --db names it: a fresh seeded copy, a file or a database."""
     if backend == "sqlite":
-        yield str(request.getfixturevalue("db_path"))
-        return
-    server, template = request.getfixturevalue("pg_template")
-    name = f"cq_test_{next(_pg_databases)}"
-    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
-    yield server.url(name)
-    server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+        return str(request.getfixturevalue("db_path"))
+    return str(request.getfixturevalue("pg_database"))
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import os
 import pwd
 import re
@@ -21,6 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -271,3 +273,153 @@ def _last_lines(text: str, count: int = 5) -> str:
     """The last few non-empty lines of `text`, joined into one line for a skip message."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return " | ".join(lines[-count:]) or "(no output)"
+
+
+_SYSTEM_SCHEMAS = "('pg_catalog', 'information_schema', 'pg_toast')"
+_USER_SCHEMA = f"n.nspname NOT IN {_SYSTEM_SCHEMAS} AND n.nspname NOT LIKE 'pg\\_%'"
+
+# Everything about a database but its rows that a test could change: its tables, columns,
+# defaults, constraints, indexes, sequences, functions, triggers, rules, policies, types,
+# schemas, extensions, grants, settings, large objects and prepared transactions.
+_SHAPE_SQL = f"""
+SELECT 'relation', concat_ws(' ', n.nspname, c.relname, c.relkind, c.relowner::regrole,
+    c.relacl, c.relrowsecurity, c.relforcerowsecurity, c.relpersistence, c.relreplident,
+    CASE WHEN c.relkind = 'i' THEN pg_get_indexdef(c.oid) END)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_SCHEMA}
+UNION ALL
+SELECT 'column', concat_ws(' ', n.nspname, c.relname, a.attnum, a.attname,
+    format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attisdropped, a.attidentity,
+    a.attgenerated, pg_get_expr(d.adbin, d.adrelid), a.attacl, a.attcollation::regcollation)
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attnum > 0 AND {_USER_SCHEMA}
+UNION ALL
+SELECT 'constraint', concat_ws(' ', n.nspname, con.conrelid::regclass, con.conname,
+    pg_get_constraintdef(con.oid), con.convalidated, con.condeferrable)
+FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace WHERE {_USER_SCHEMA}
+UNION ALL
+SELECT 'sequence', concat_ws(' ', s.seqrelid::regclass, s.seqtypid::regtype, s.seqstart,
+    s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle)
+FROM pg_sequence s
+UNION ALL
+SELECT 'function', concat_ws(' ', p.oid::regprocedure, md5(p.prosrc), p.proacl)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {_USER_SCHEMA}
+UNION ALL
+SELECT 'trigger', concat_ws(' ', t.tgrelid::regclass, t.tgname, t.tgenabled)
+FROM pg_trigger t WHERE NOT t.tgisinternal
+UNION ALL
+SELECT 'event trigger', concat_ws(' ', evtname, evtenabled) FROM pg_event_trigger
+UNION ALL
+SELECT 'rule', concat_ws(' ', schemaname, tablename, rulename, definition)
+FROM pg_rules WHERE schemaname NOT IN {_SYSTEM_SCHEMAS}
+UNION ALL
+SELECT 'policy', concat_ws(' ', schemaname, tablename, policyname) FROM pg_policies
+UNION ALL
+SELECT 'type', concat_ws(' ', n.nspname, t.typname, t.typtype)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {_USER_SCHEMA}
+UNION ALL
+SELECT 'schema', concat_ws(' ', n.nspname, n.nspowner::regrole, n.nspacl) FROM pg_namespace n
+UNION ALL
+SELECT 'extension', concat_ws(' ', extname, extversion) FROM pg_extension
+UNION ALL
+SELECT 'database', concat_ws(' ', datacl, datconnlimit, datallowconn, datdba::regrole)
+FROM pg_database WHERE datname = current_database()
+UNION ALL
+SELECT 'setting', concat_ws(' ', setrole::regrole, setconfig) FROM pg_db_role_setting
+WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+UNION ALL
+SELECT 'large objects', count(*)::text FROM pg_largeobject_metadata
+UNION ALL
+SELECT 'prepared', count(*)::text FROM pg_prepared_xacts WHERE database = current_database()
+ORDER BY 1, 2
+"""
+
+
+class DatabasePool:
+    """Copies of a template database, one per test. Copying a database (CREATE DATABASE …
+    TEMPLATE) costs the server about half a second, so a copy a test is done with is put back
+    as the template is, and handed to a later test: its other connections are ended, and if
+    nothing but rows changed (the whole shape is compared with the template's), its tables are
+    emptied and refilled with the template's rows and its sequences set as the template's.
+    A copy whose shape changed (a test added a table, altered a column …) is dropped instead."""
+
+    def __init__(self, server: PgServer, template: str, prefix: str) -> None:
+        self._server = server
+        self._template = template
+        self._prefix = prefix
+        self._names = itertools.count(1)
+        self._free: list[str] = []
+        with psycopg.connect(server.url(template), autocommit=True) as conn:
+            self._shape = _shape(conn)
+            tables = conn.execute(
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
+                " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                f" WHERE c.relkind IN ('r', 'p') AND {_USER_SCHEMA} ORDER BY 1"
+            ).fetchall()
+            self._rows: list[tuple[str, bytes]] = []
+            for (table,) in tables:
+                with conn.cursor().copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy:
+                    self._rows.append((table, b"".join(bytes(chunk) for chunk in copy)))
+            self._sequences: list[tuple[str, int, bool]] = [
+                (f"{schema}.{name}", start if last is None else last, last is not None)
+                for schema, name, start, last in conn.execute(
+                    "SELECT quote_ident(schemaname), quote_ident(sequencename), start_value,"
+                    " last_value FROM pg_sequences"
+                    f" WHERE schemaname NOT IN {_SYSTEM_SCHEMAS} ORDER BY 1, 2"
+                )
+            ]
+
+    def url(self, name: str) -> str:
+        return self._server.url(name)
+
+    def take(self) -> str:
+        """The name of a database that is, row for row, the template."""
+        if self._free:
+            return self._free.pop()
+        name = f"{self._prefix}_{next(self._names)}"
+        self._server.admin(f"CREATE DATABASE {name} TEMPLATE {self._template}")
+        return name
+
+    def give_back(self, name: str) -> None:
+        """Put back a database a test is done with, or drop it if it cannot be put back."""
+        try:
+            reset = self._reset(name)
+        except psycopg.Error:
+            reset = False
+        if reset:
+            self._free.append(name)
+        else:
+            self._server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        """Drop the databases waiting to be handed out."""
+        while self._free:
+            self._server.admin(f"DROP DATABASE {self._free.pop()} WITH (FORCE)")
+
+    def _reset(self, name: str) -> bool:
+        self._server.admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+        with psycopg.connect(self._server.url(name), connect_timeout=10) as conn:
+            conn.execute("SET lock_timeout = '10s'")
+            if _shape(conn) != self._shape:
+                return False
+            conn.execute(
+                f"TRUNCATE {', '.join(table for table, _rows in self._rows)} RESTART IDENTITY"
+            )
+            conn.execute("SET LOCAL session_replication_role = replica")  # no FK order needed
+            for table, rows in self._rows:
+                with conn.cursor().copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                    copy.write(rows)
+            for sequence, value, called in self._sequences:
+                conn.execute(
+                    "SELECT setval(%s::regclass, %s::bigint, %s)", (sequence, value, called)
+                )
+            conn.commit()
+        return True
+
+
+def _shape(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
+    return conn.execute(_SHAPE_SQL).fetchall()

@@ -3,7 +3,6 @@ machine's changes show within a second (the generation counter, asked every half
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,21 +11,14 @@ import pytest
 from cryqueue.library import Library
 from cryqueue.storage.location import ServerUrl
 from cryqueue.ui.app import CryqueueApp
-from pg_server import PgServer
 
 from .conftest import SIZE, MakeApp, titles
 from .test_other_writers import shown, until
 
-_names = itertools.count(1)
-
 
 @pytest.fixture
-def server_url(pg_template: tuple[PgServer, str]) -> Iterator[ServerUrl]:
-    server, template = pg_template
-    name = f"cq_app_{next(_names)}"
-    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
-    yield ServerUrl(server.url(name))
-    server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+def server_url(pg_database: str) -> ServerUrl:
+    return ServerUrl(pg_database)
 
 
 @contextmanager
