@@ -56,6 +56,34 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("backend", backends, indirect=True)
 
 
+# The slowest tests (file, test name or None for the whole file), slowest first. They run first,
+# so that `pytest -n 2` does not end with one worker busy on a long test while the other waits.
+SLOW_FIRST = [
+    ("test_crash.py", None),
+    ("test_other_writers.py", "test_every_key_on_a_film_another_writer_removed"),
+    ("test_real_terminal.py", None),
+    ("test_app_and_cli.py", None),
+    ("test_server_library.py", "test_cli_processes_writing_at_once_lose_nothing"),
+    ("test_two_writers.py", None),
+    ("test_keys.py", "test_undo_and_redo_every_kind_of_change"),
+    ("test_hostile_input.py", "test_notes_store_exactly_or_refuse"),
+    ("test_other_writers.py", None),
+    ("test_ranking.py", "test_any_sequence_of_changes_keeps_the_ranking_right"),
+    ("test_startup.py", None),
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def place(item: pytest.Item) -> int:
+        name = getattr(item, "originalname", item.name)
+        for at, (file, test) in enumerate(SLOW_FIRST):
+            if item.path.name == file and test in (None, name):
+                return at
+        return len(SLOW_FIRST)
+
+    items.sort(key=place)  # stable: the rest keep their order
+
+
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """Which database the test's library is on (SQLite unless parametrized)."""
