@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import library_property
-from cryqueue.domain.films import Stats, Viewings, tally_stats
-from cryqueue.domain.listing import listing_stats
+from cryqueue.domain.films import ListRow, Stats, Viewings, tally_stats
+from cryqueue.domain.listing import Listing, listing_stats
 from cryqueue.interop.markdown import summary_line
 from cryqueue.library import Library
 from cryqueue.storage.fast_read import Peek
@@ -24,7 +24,8 @@ def every_reading(library: Library, db_path: Path) -> list[Stats]:
     peek = Peek.open(db_path)
     assert peek is not None
     try:
-        return [library.stats(), peek.stats(), listing_stats(library.listing().rows)]
+        listing = library.listing()
+        return [library.stats(), peek.stats(), listing_stats(listing.rows), listing.stats()]
     finally:
         peek.close()
 
@@ -39,7 +40,7 @@ def test_the_average_counts_watched_films_only(library: Library, db_path: Path, 
     library.set_tears(films[4].id, 1)
     library.mark_watched(films[5].id, date(2024, 1, 3))  # watched, no tear level
     expected = Stats(total=17, watched=4, rated=5, average_tears=11 / 3)
-    assert every_reading(library, db_path) == [expected] * 3
+    assert every_reading(library, db_path) == [expected] * 4
     line = "Watched 4 of 17 · average tear level 3.7/5"
     assert summary_line(expected) == line
     assert line in library.export_markdown()
@@ -51,7 +52,7 @@ def test_no_watched_film_has_a_tear_level_yet(library: Library, db_path: Path) -
     films = library.films()
     library.set_tears(films[0].id, 5)
     library.mark_watched(films[1].id, date(2024, 1, 1))
-    assert every_reading(library, db_path) == [Stats(17, 1, 1, None)] * 3
+    assert every_reading(library, db_path) == [Stats(17, 1, 1, None)] * 4
     assert "Watched 1 of 17 · no tear levels yet" in library.export_markdown()
 
 
@@ -84,4 +85,24 @@ def test_every_reader_agrees_with_the_definition(
         rated=sum(level is not None for _watched, level in states),
         average_tears=sum(levels) / len(levels) if levels else None,
     )
-    assert every_reading(library, db_path) == [expected] * 3
+    assert every_reading(library, db_path) == [expected] * 4
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 9), st.booleans(), st.one_of(st.none(), st.integers(0, 5))),
+        max_size=30,
+    )
+)
+def test_the_lists_figures_follow_every_change_to_a_film(
+    changes: list[tuple[int, bool, int | None]],
+) -> None:
+    """The app's status line is kept up to date film by film (a key press never counts the
+    whole list again): after any changes, the figures are those of the list counted afresh."""
+    rows = [
+        ListRow(n, n + 1, f"Film {n}", None, 2000, n % 2 == 0, n % 6 or None) for n in range(10)
+    ]
+    listing = Listing(list(rows), {})
+    for film, watched, tears in changes:
+        listing.replace(listing.rows[film]._replace(watched=watched, tear_level=tears))
+        assert listing.stats() == listing_stats(listing.rows)

@@ -22,6 +22,7 @@ class Change:
     undo: Callable[[], int | None]
     redo: Callable[[], int | None]
     final: str | None = None  # a step that cannot be undone here: why, and what to do instead
+    shown: bool = False  # undo and redo bring the screen up to date themselves
 
     @classmethod
     def barrier(cls, label: str, why: str) -> Change:
@@ -35,19 +36,29 @@ class Change:
 
     @classmethod
     def setting(
-        cls, label: str, film_id: int, apply: Callable[[T], Any], before: T, after: T
+        cls,
+        label: str,
+        film_id: int,
+        apply: Callable[[T], Any],
+        before: T,
+        after: T,
+        show: Callable[[T], Any] | None = None,
     ) -> Change:
         """The one way to make a change to one film undoable: `apply` puts a value back
-        (`before` on undo, `after` on redo), and the film is highlighted again."""
+        (`before` on undo, `after` on redo), and the film is highlighted again. `show` puts
+        the value on screen, as the change itself did; without it the list is read again
+        (the cost of a whole read, for a change that touched one film)."""
 
         def to(value: T) -> Callable[[], int]:
             def run() -> int:
                 apply(value)
+                if show is not None:
+                    show(value)
                 return film_id
 
             return run
 
-        return cls(label, to(before), to(after))
+        return cls(label, to(before), to(after), shown=show is not None)
 
     @classmethod
     def presence(cls, label: str, film: Presence[R], *, added: bool) -> Change:

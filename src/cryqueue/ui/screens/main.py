@@ -61,14 +61,20 @@ class MainScreen(MainView):
     def _record_viewings(self, film_id: int, before: Viewings, after: Viewings, label: str) -> None:
         self.history.record(
             Change.setting(
-                label, film_id, partial(self.library.set_viewings, film_id), before, after
+                label,
+                film_id,
+                partial(self.library.set_viewings, film_id),
+                before,
+                after,
+                show=lambda _viewings: self._after_view_change(film_id),
             )
         )
-        self.refresh_film(film_id)
         self._after_view_change(film_id)
 
     def _after_view_change(self, film_id: int) -> None:
-        """In the 'to watch' / 'watched' views a toggled film leaves the list."""
+        """The film's line again; in the 'to watch' / 'watched' views a toggled film leaves
+        the list."""
+        self.refresh_film(film_id)
         if self.view != "all" or self.sort == "tears":
             self.apply_view(keep_id=film_id)
 
@@ -99,15 +105,15 @@ class MainScreen(MainView):
             return
         value = None if level < 0 else level
         before, value = self.library.swap_tears(row.id, value)
+        show = partial(self._tears_shown, row.id)
+        tears = partial(self.library.set_tears, row.id)
+        self.history.record(Change.setting("tear level", row.id, tears, before, value, show))
+        show(value)
 
-        self.history.record(
-            Change.setting(
-                "tear level", row.id, partial(self.library.set_tears, row.id), before, value
-            )
-        )
-        self.refresh_film(row.id)
+    def _tears_shown(self, film_id: int, _level: int | None) -> None:
+        self.refresh_film(film_id)
         if self.sort == "tears":
-            self.apply_view(keep_id=row.id)
+            self.apply_view(keep_id=film_id)
 
     def action_rate(self) -> None:
         row = self._current()
@@ -118,7 +124,8 @@ class MainScreen(MainView):
         def submit(value: str) -> str | None:
             before, after = self.library.swap_rating(row.id, value)
             rate = partial(self.library.swap_rating, row.id)
-            self.history.record(Change.setting("rating", row.id, rate, before, after))
+            show = partial(self._rating_shown, row.id)
+            self.history.record(Change.setting("rating", row.id, rate, before, after, show))
             self.refresh_film(row.id)
             return None
 
@@ -126,6 +133,9 @@ class MainScreen(MainView):
         self.app.push_screen(
             PromptDialog(f"Rate “{row.title}”", "Stars, 0.5 to 5 (empty for none):", shown, submit)
         )
+
+    def _rating_shown(self, film_id: int, _stars: object) -> None:
+        self.refresh_film(film_id)
 
     def action_edit_tags(self) -> None:
         row = self._current()
@@ -136,9 +146,8 @@ class MainScreen(MainView):
         def submit(value: str) -> str | None:
             wanted = [t for t in value.split(",") if t.strip()]
             before, after = self.library.retag(row.id, wanted, replace=True)
-            self.history.record(
-                Change.setting("tags", row.id, partial(self._set_tags, row.id), before, after)
-            )
+            tags = partial(self._set_tags, row.id)  # shows them too
+            self.history.record(Change.setting("tags", row.id, tags, before, after, _shown))
             self._tags_changed(row.id, after)
             return None
 
@@ -221,9 +230,9 @@ class MainScreen(MainView):
             return
         self._changes += 1
 
-        self.history.record(
-            Change.setting("move", row.id, partial(self.library.move_to, row.id), old, new)
-        )
+        move = partial(self.library.move_to, row.id)
+        show = partial(self._moved_back, row.id)
+        self.history.record(Change.setting("move", row.id, move, old, new, show))
         passed = abs(new - old) - 1
         if passed > 0 and (self.search_text or self.view != "all"):
             self.notify(
@@ -232,11 +241,20 @@ class MainScreen(MainView):
                 timeout=4,
             )
         if old == row.rank and self.listing is not None:
-            self.listing.move(row.id, new)
-            self.film_list.move_row(row.id, new)
-            self._details_soon()
+            self._moved_back(row.id, new)
         else:
             self.reload(keep_id=row.id)  # another cryqueue reordered meanwhile
+
+    def _moved_back(self, film_id: int, rank: int) -> None:
+        """A film is at `rank` now (a move, or its undo): move its line, reading nothing. When
+        the list is still being read, the read shows it."""
+        if self.listing is None or self.sort != "rank":
+            self.reload(keep_id=film_id)
+            return
+        self._changes += 1
+        self.listing.move(film_id, rank)
+        self.film_list.move_row(film_id, rank)
+        self._details_soon()
 
     # Notes -----------------------------------------------------------------------------------
 
@@ -264,10 +282,10 @@ class MainScreen(MainView):
             )
             return None
 
-        self.history.record(
-            Change.setting("note", film_id, partial(self.library.set_note, film_id), base, stored)
-        )
-        if self.listing is not None:
+        note = partial(self.library.set_note, film_id)
+        show = partial(self._note_shown, film_id)
+        self.history.record(Change.setting("note", film_id, note, base, stored, show))
+        if self.listing is not None:  # the line and the editor show it already
             self.listing.set_note(film_id, stored)
         if stored != text and stored != without_controls(text):
             self.notify(
@@ -276,6 +294,12 @@ class MainScreen(MainView):
                 timeout=8,
             )
         return stored
+
+    def _note_shown(self, film_id: int, note: str) -> None:
+        """A note undone or redone: the list's copy and the film's line."""
+        if self.listing is not None:
+            self.listing.set_note(film_id, note)
+        self.refresh_film(film_id)
 
     # Add, edit, remove -------------------------------------------------------------------------
 
@@ -364,7 +388,11 @@ class MainScreen(MainView):
             return
         change, focus = done
         self.notes.film_id = None  # the note shown may have changed underneath
-        self.reload(keep_id=focus)
+        if change.shown and focus is not None:
+            self.film_list.highlight(focus)
+            self._details_soon()
+        else:
+            self.reload(keep_id=focus)
         self.notify(f"{verb} {change.label}.")
 
     # Diary and statistics --------------------------------------------------------------------
@@ -482,3 +510,7 @@ class MainScreen(MainView):
         self._changes += 1
         self.reload()
         self.notify(message, title="Import", timeout=10)
+
+
+def _shown(_value: object) -> None:
+    """For a change whose `apply` shows it already."""

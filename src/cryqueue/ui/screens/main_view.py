@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
 from cryqueue.domain.export_options import ExportOptions
 from cryqueue.domain.films import ListRow, Stats
-from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, listing_stats, select
+from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, select
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.ui.actions import bindings, footer_place
 from cryqueue.ui.widgets.details import DetailsPane
@@ -348,9 +348,7 @@ class MainView(Screen[None]):
         changes what is shown, not what is in the library)."""
         if recount or self._stats is None:
             with self.said():
-                self._stats = (
-                    listing_stats(self.listing.rows) if self.listing else self.library.stats()
-                )
+                self._stats = self.listing.stats() if self.listing else self.library.stats()
         stats = self._stats
         if stats is None:
             return

@@ -124,6 +124,12 @@ class FilmList(ScrollView, can_focus=True):
         index = self._index.get(film_id)
         return None if index is None else self.rows[index]
 
+    def highlight(self, film_id: int) -> None:
+        """Put the cursor on a film, if it is shown."""
+        index = self._index.get(film_id)
+        if index is not None:
+            self.cursor = index
+
     def move_row(self, film_id: int, new_rank: int) -> None:
         """A film moved to `new_rank` (the list is in ranking order): move its line and
         renumber the lines it passed, without reading anything back."""
