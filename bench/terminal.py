@@ -66,6 +66,22 @@ class Session:
             fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) * TICK  # utime + stime
 
+    def runnable(self) -> bool:
+        """Whether any of the program's threads is running or waiting for a core (on a busy
+        machine a program can be kept off the cores with work still to do)."""
+        try:
+            tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
+        except OSError:
+            return False
+        for task in tasks:
+            try:
+                state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue  # a thread that has just ended
+            if state in ("R", "D"):
+                return True
+        return False
+
     def peak_rss_mib(self) -> float | None:
         try:
             for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():

@@ -6,7 +6,8 @@ cursor-down before every app key), so that the machine's drift touches both alik
 cost is the CPU its program's process uses (all threads) from just before tmux sends it until
 the program has gone quiet again: at least `MIN_WINDOW` (the keys are that far apart, and the
 details pane follows the cursor after 50 ms) and then until two `STEP`s in a row pass with
-under `QUIET` of CPU. Each program's idle CPU (its timers) is measured the same way with no
+under `QUIET` of CPU and end with none of its threads runnable (on a loaded machine a program
+can be kept off the cores mid-work, which would look quiet). Each program's idle CPU (its timers) is measured the same way with no
 key, `IDLE_WINDOWS` times in every round, and its median rate over a key's window is
 subtracted. The CPU is the process's own (see `terminal.Session.cpu`): tmux's is not counted.
 
@@ -138,7 +139,7 @@ def window(session: Session, keys: tuple[str, ...], repeat: int = 1) -> tuple[fl
     while calm < 2:
         time.sleep(STEP)
         now = session.cpu()
-        calm = calm + 1 if now - last < QUIET else 0
+        calm = calm + 1 if now - last < QUIET and not session.runnable() else 0
         last = now
         if time.perf_counter() - start > 120:
             break  # a runaway: the figure will show it
