@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from cryqueue.domain import listing, validate
@@ -57,7 +56,6 @@ from cryqueue.storage.insights import consensus_places, diary_entries, read_insi
 from cryqueue.storage.location import Location, ServerUrl
 from cryqueue.storage.models import (
     Film,
-    Relation,
     Source,
     SourceRank,
     Viewing,
@@ -82,6 +80,20 @@ NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
 # Columns a list needs, in the order `_entry` reads them.
 
+_PLACES_SQL = (
+    "SELECT source.title, source.author, source.site, sourcerank.rank FROM sourcerank"
+    " JOIN source ON source.id = sourcerank.source_id WHERE sourcerank.film_id = ?"
+    " ORDER BY source.id"
+)
+# A film's relations, its own (remake of) and the other side's (original of), by their kind.
+_RELATED_SQL = (
+    "SELECT relation.kind, film.id, film.title, film.year, relation.note FROM relation"
+    " JOIN film ON film.id = relation.other_id WHERE relation.film_id = ?"
+)
+_RELATED_BACK_SQL = (
+    "SELECT relation.kind, film.id, film.title, film.year, relation.note FROM relation"
+    " JOIN film ON film.id = relation.film_id WHERE relation.other_id = ?"
+)
 _RELATION_LABELS = {
     "remake_of": ("remake of", "original of"),
     "companion_of": ("companion of",) * 2,
@@ -139,47 +151,24 @@ class Library:
         place = rank if rank is not None else ranking.position_of(session, film_id)
         return entry_of(row, place, tuple(_dates_of(session, film_id)))
 
-    def details(self, film_id: int) -> FilmDetails:
-        """A film with where the lists ranked it and its related titles."""
+    def details(self, film_id: int, rank: int | None = None) -> FilmDetails:
+        """A film with where the lists ranked it and its related titles; `rank` as in `get`.
+        Read with the driver: the app asks on every rest of the cursor, and SQLAlchemy's
+        statements would be most of the cost."""
         with self.db.read() as session:
-            entry = self._get(session, film_id)
-            places = session.exec(
-                select(Source.title, Source.author, Source.site, SourceRank.rank)
-                .join(Source, col(Source.id) == SourceRank.source_id)
-                .where(SourceRank.film_id == film_id)
-                .order_by(col(Source.id))
-            ).all()
-            related = self._related(session, film_id)
+            entry = self._get(session, film_id, rank)
+            driver = self._driver(session)
+            places = driver.execute(_PLACES_SQL, (film_id,)).fetchall()
+            related = [
+                RelatedFilm(_RELATION_LABELS[kind][0 if forward else 1], other, title, year, note)
+                for forward, sql in ((True, _RELATED_SQL), (False, _RELATED_BACK_SQL))
+                for kind, other, title, year, note in driver.execute(sql, (film_id,))
+            ]
         return FilmDetails(
             entry=entry,
             sources=tuple(SourcePlace(*place) for place in places),
-            related=related,
+            related=tuple(related),
         )
-
-    def _related(self, session: Session, film_id: int) -> tuple[RelatedFilm, ...]:
-        out: list[RelatedFilm] = []
-        for forward in (True, False):
-            mine, theirs = (
-                (col(Relation.film_id), col(Relation.other_id))
-                if forward
-                else (col(Relation.other_id), col(Relation.film_id))
-            )
-            rows = session.execute(
-                sa_select(
-                    col(Relation.kind),
-                    col(Film.id),
-                    col(Film.title),
-                    col(Film.year),
-                    col(Relation.note),
-                )
-                .join(Film, col(Film.id) == theirs)
-                .where(mine == film_id)
-            ).all()
-            for kind, other_id, title, year, note in rows:
-                label = _RELATION_LABELS[kind][0 if forward else 1]
-                assert other_id is not None
-                out.append(RelatedFilm(label, other_id, title, year, note))
-        return tuple(out)
 
     def listing(self, stop: listing.Stop | None = None) -> listing.Listing:
         """Every film in ranking order with its search key, in one read; `stop` can end a long

@@ -410,7 +410,7 @@ class MainView(Screen[None]):
             self.notes.show_note(None, "")
             return
         try:
-            details = self.library.details(row.id)
+            details = self.library.details(row.id, rank=row.rank)  # no counting of places
         except LookupFailed:  # removed by another cryqueue
             self.catch_up()
             return

@@ -125,7 +125,11 @@ class DetailsPane(ScrollView, can_focus=True):
             self.content, console.options.update_width(width), style=self.rich_style, pad=False
         )
         self._lines = [Strip(line).adjust_cell_length(width, self.rich_style) for line in lines]
-        self.virtual_size = Size(width, len(self._lines))
+        # At least the pane's height: details that fit leave the size as it was, and the
+        # screen is not laid out again on every film the cursor rests on.
+        size = Size(width, max(len(self._lines), self.scrollable_content_region.height))
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def render_line(self, y: int) -> Strip:
         self._layout_lines()
