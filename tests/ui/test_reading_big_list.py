@@ -20,6 +20,7 @@ async def test_the_list_says_it_is_still_reading_until_the_whole_list_is_there(
     monkeypatch.setattr(MainView, "reload", lambda self, keep_id=None: None)  # not yet
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()  # the films are counted off the app's thread
         await pilot.pause()
         left = app.main.query_one("#left")
         assert len(app.main.film_list.rows) == FIRST_PAGE

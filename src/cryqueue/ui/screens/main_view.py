@@ -141,9 +141,11 @@ class MainView(Screen[None]):
         self.details.border_title = "Details"
         self.notes.border_title = "Notes"
         first: LibraryReader = self._peek or self.library
-        self.film_list.set_rows(first.first_rows(FIRST_PAGE))
-        self._stats = first.stats()
-        self.update_status(recount=False)
+        rows = first.first_rows(FIRST_PAGE)
+        self.film_list.set_rows(rows)
+        if len(rows) < FIRST_PAGE:  # the whole library: its figures cost next to nothing
+            self._stats = first.stats()
+            self.update_status(recount=False)
         self.film_list.focus()
         self.call_after_refresh(self._finish_start)
 
@@ -162,9 +164,11 @@ class MainView(Screen[None]):
         # Opened here, on the app's thread, before any worker needs it; changes by others
         # are watched from before the list is read, so none falls between the two.
         self.library.watch_changes()
+        self.started = True
+        if self._stats is None:
+            self._count_films()
         self.reload()
         self.watch_timer = self.set_interval(WATCH_EVERY, self._look_for_changes)
-        self.started = True
 
     @property
     def film_list(self) -> FilmList:
@@ -347,8 +351,11 @@ class MainView(Screen[None]):
         """The header's status line; `recount=False` reuses the figures (a filter keystroke
         changes what is shown, not what is in the library)."""
         if recount or self._stats is None:
-            with self.said():
-                self._stats = self.listing.stats() if self.listing else self.library.stats()
+            if self.listing is None:  # counted off the app's thread; shown once counted
+                if self.started:
+                    self._count_films()
+                return
+            self._stats = self.listing.stats()
         stats = self._stats
         if stats is None:
             return
@@ -371,6 +378,21 @@ class MainView(Screen[None]):
             f"sorted by {SORTS[self.sort_index][1]}",
         ]
         self.app.sub_title = " · ".join(parts)
+
+    # A big library's figures take a second to count at a million films: the first frame
+    # does not wait for them, and keys are not held up meanwhile.
+    @work(thread=True, exclusive=True, group="count", description="count the films")
+    def _count_films(self) -> None:
+        try:
+            stats = self.library.stats()
+        except CryqueueError:
+            return  # the list's own read says what is wrong
+        self.app.call_from_thread(self._counted, stats)
+
+    def _counted(self, stats: Stats) -> None:
+        if self.listing is None:  # else the whole list's own figures are newer
+            self._stats = stats
+            self.update_status(recount=False)
 
     def _status_soon(self) -> None:
         if self._status_timer is not None:
