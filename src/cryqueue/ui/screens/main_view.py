@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
 from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
@@ -31,6 +31,7 @@ from cryqueue.ui.widgets.details import DetailsPane
 from cryqueue.ui.widgets.film_list import LEGEND, FilmList, ListHeader
 from cryqueue.ui.widgets.notes import NotesEditor
 from cryqueue.ui.widgets.notes_preview import NotesPreview
+from cryqueue.ui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from cryqueue.library import Library
@@ -153,7 +154,7 @@ class MainView(Screen[None]):
         """After the first frame: the header and footer, the library, the whole list."""
         if not self.is_attached:
             return  # quitting already
-        await self.mount(Header(icon="💧"), before=self.query_one("#header-slot"))
+        await self.mount(StatusHeader(icon="💧"), before=self.query_one("#header-slot"))
         await self.mount(Footer(), after=self.query_one("#footer-slot"))
         await self.query_one("#header-slot").remove()
         await self.query_one("#footer-slot").remove()
