@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import library_property
+from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.import_records import ImportBatch, ImportRecord
 from cryqueue.interop import json_format, json_stream
@@ -166,3 +167,24 @@ def test_a_broken_export_says_where_counted_from_the_file(tmp_path: Path) -> Non
         json.loads(data)
     except json.JSONDecodeError as exc:
         assert f"line {exc.lineno} column {exc.colno}" in str(caught.value)
+
+
+def test_the_collector_runs_again_after_an_import_good_or_bad(tmp_path: Path) -> None:
+    """An import pauses garbage collection while it works (a sixth of its time): the app goes
+    on running for hours after it, so the collector must be back, whatever happened."""
+    import gc
+
+    good = tmp_path / "good.json"
+    good.write_bytes(_export([{"title": "Film", "year": 2000}]))
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(_export([{"title": "Film", "year": "soon"}]))
+    lib = Library.open(tmp_path / "lib.db")
+    try:
+        lib.import_batch(lib.read_import(good))
+        assert gc.isenabled()
+        with pytest.raises(UsageError, match="'year' must be a whole number"):
+            lib.import_batch(lib.read_import(bad))
+        assert gc.isenabled()
+        assert "Film" in [row.title for row in lib.listing().rows]
+    finally:
+        lib.close()

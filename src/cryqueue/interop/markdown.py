@@ -6,16 +6,15 @@ a note, included only when asked (notes are private), keeps its own Markdown but
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date
 from itertools import compress, repeat
 from operator import and_, is_not, ne
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from cryqueue.domain.bulk import collector_paused
 from cryqueue.domain.export_options import DEFAULT_OPTIONS, ExportOptions
 from cryqueue.domain.films import (
     TEAR_MAX,
@@ -106,7 +105,7 @@ def markdown_text(
 ) -> str:
     """The Markdown export of a library, from either reader; with `options.stats`, the
     library's statistics follow the ranking."""
-    with _collector_paused():
+    with collector_paused():
         return "".join(_exported(reader, options, today, str))
 
 
@@ -115,21 +114,8 @@ def markdown_bytes(
 ) -> bytes:
     """`markdown_text` in UTF-8, for a file: each part encoded as soon as it is made, so the
     whole is never one str as well."""
-    with _collector_paused():
+    with collector_paused():
         return b"".join(_exported(reader, options, today, str.encode))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection meanwhile: 100,000 films make millions of objects, none in a
-    cycle, and the collector's passes over them cost a fifth of the export."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 Part = TypeVar("Part", str, bytes)

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cryqueue.domain.bulk import collector_paused
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.import_records import (
     AMBIGUOUS,
@@ -152,7 +153,7 @@ def import_batch(
     total = len(batch.records) if batch.stream is None else 0
     today = date.today()
     done = 0
-    with _roomy_cache(driver), _Chunks(batch.all_records()) as chunks:
+    with collector_paused(), _roomy_cache(driver), _Chunks(batch.all_records()) as chunks:
         for chunk in chunks:
             report("reading", done, total)
             run.odd.update(dict.fromkeys(odd_viewings(chunk, today)))
