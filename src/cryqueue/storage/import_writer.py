@@ -11,7 +11,6 @@ A dry run goes through the same code and writes nothing: what it would write is 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from array import array
@@ -19,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import islice
 from operator import itemgetter
 from queue import Full, Queue
@@ -42,72 +41,30 @@ from cryqueue.domain.import_records import (
     viewings_kept_as_given,
 )
 from cryqueue.domain.search import fold, identity_names
-from cryqueue.domain.validate import tag_key
 from cryqueue.storage import ranking
 from cryqueue.storage.database import driver_of
 from cryqueue.storage.driver import Driver
-from cryqueue.storage.fast_read import json_list
 from cryqueue.storage.import_matching import (
     IN_BATCH,
     FilmKey,
     Known,
-    State,
     Stored,
     key_of,
     slot_of,
 )
-from cryqueue.storage.models import Film
+from cryqueue.storage.import_merge import (
+    DEFAULTS,
+    NONE,
+    MergedFilm,
+    Sources,
+    changes,
+    merge,
+    sql_now,
+)
 from cryqueue.storage.shared_sql import day_of
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total); total 0: not known yet
 CHUNK = 5_000  # records merged and written at a time
-Sources = dict[str, tuple[Counter[date], Counter[date]]]  # file -> (viewings, rewatches)
-
-
-# What the ORM would fill in for a new film's columns (`Film`'s defaults): a bulk INSERT has
-# to say every column, and a new film's state starts from them.
-_DEFAULTS: dict[str, Any] = {
-    name: info.default
-    for name, info in Film.model_fields.items()
-    if name != "id" and not info.is_required() and info.default_factory is None
-}
-_NEW_STATE = State("", *(_DEFAULTS[name] for name in State._fields[1:]))
-
-NONE: Counter[date] = Counter()  # no viewings; shared, never changed
-
-
-@dataclass
-class _Film:
-    """What the records of one film add up to."""
-
-    label: str
-    fid: int | None  # None: a film the import adds
-    columns: dict[str, Any] | None = None  # a new film's columns
-    sources: dict[str, tuple[Counter[date], Counter[date]]] = field(default_factory=dict)
-    watched: bool = False
-    undated: bool = False
-    tear_level: int | None = None
-    rating: float | None = None
-    notes: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    imdb_id: str | None = None
-    slot: FilmKey | None = None  # a new film's (see `slot_of`)
-    after: State | None = None  # (dry run) the film as the import leaves it
-    after_days: Counter[date] | None = None
-
-    @property
-    def days(self) -> Counter[date]:
-        if not self.sources:
-            return NONE
-        if len(self.sources) == 1:
-            return next(iter(self.sources.values()))[0]
-        return _most(days for days, _rewatches in self.sources.values())
-
-    @property
-    def rewatches(self) -> Counter[date]:
-        if not self.sources:
-            return NONE
-        return _most(rewatches for _days, rewatches in self.sources.values())
 
 
 @dataclass
@@ -258,20 +215,21 @@ def _import_chunk(
     pending = run.pending_days
     have_days = _days_of(driver, [fid for fid in matched if fid not in pending])
     have_days.update((fid, pending[fid]) for fid in matched if fid in pending)
-    changes, viewings = _changes(run, films, have_days)
+    lines = run.lines if run.dry_run else None
+    updates, viewings = changes(films.values(), run.known.state, have_days, lines)
     new = [f for f in films.values() if f.fid is None]
     if run.dry_run:
         _pretend(run, films)
     elif new:
         _write_new(driver, run, new)
         viewings += [(f.fid or 0, day.isoformat()) for f in new for day in f.days.elements()]
-    if changes and not run.dry_run:
+    if updates and not run.dry_run:
         driver.executemany(
             "UPDATE film SET tear_level = coalesce(?, tear_level),"
             " rating = coalesce(?, rating), note = coalesce(?, note),"
             " tags_json = coalesce(?, tags_json), watched_undated = coalesce(?, watched_undated),"
             " imdb_id = coalesce(imdb_id, ?), updated_at = ? WHERE id = ?",  # `change`'s order
-            changes,
+            updates,
         )
     if viewings and not run.dry_run:
         driver.executemany("INSERT INTO viewing (film_id, watched_on) VALUES (?, ?)", viewings)
@@ -299,10 +257,10 @@ def _gather(
     chunk: list[ImportRecord],
     keys: list[FilmKey],
     columns: Callable[[Any], dict[str, Any]],
-) -> tuple[dict[FilmKey | int, _Film], list[FilmKey | int | None]]:
+) -> tuple[dict[FilmKey | int, MergedFilm], list[FilmKey | int | None]]:
     """A chunk's records grouped by the film they name, in first-mention order."""
     known = run.known
-    films: dict[FilmKey | int, _Film] = {}
+    films: dict[FilmKey | int, MergedFilm] = {}
     slots: list[FilmKey | int | None] = []
     now = sql_now()
     for record, key in zip(chunk, keys, strict=True):
@@ -320,12 +278,12 @@ def _gather(
         film = films.get(slot)
         if film is None:
             if matches:
-                film = _Film(known.state(matches[0]).label, matches[0])
+                film = MergedFilm(known.state(matches[0]).label, matches[0])
                 film.sources = _copy(run.carried.get(matches[0]))
                 _count_match(run, matches[0])
             else:
                 new_columns = {
-                    **_DEFAULTS,
+                    **DEFAULTS,
                     **columns(facts),
                     "episodes": record.episodes,
                     "country": record.country,
@@ -333,10 +291,10 @@ def _gather(
                     "added_at": now,
                     "updated_at": now,
                 }
-                film = _Film(f"{facts.title} ({facts.year})", None, new_columns)
+                film = MergedFilm(f"{facts.title} ({facts.year})", None, new_columns)
                 film.slot = slot_of(record, key)
             films[slot] = film
-        _merge(film, record)
+        merge(film, record)
         slots.append(slot)
     return films, slots
 
@@ -354,7 +312,7 @@ def _copy(sources: Sources | None) -> Sources:
     return {name: (Counter(days), Counter(again)) for name, (days, again) in sources.items()}
 
 
-def _write_new(driver: Driver, run: _Run, new: list[_Film]) -> None:
+def _write_new(driver: Driver, run: _Run, new: list[MergedFilm]) -> None:
     """Insert the chunk's new films at the bottom of the ranking and learn their ids."""
     for film in new:
         assert film.columns is not None
@@ -372,7 +330,7 @@ def _write_new(driver: Driver, run: _Run, new: list[_Film]) -> None:
     run.added += len(new)
 
 
-def _pretend(run: _Run, films: dict[FilmKey | int, _Film]) -> None:
+def _pretend(run: _Run, films: dict[FilmKey | int, MergedFilm]) -> None:
     """(Dry run) Keep what the chunk would write, for the chunks after it to match."""
     for film in films.values():
         assert film.after is not None
@@ -389,141 +347,6 @@ def _pretend(run: _Run, films: dict[FilmKey | int, _Film]) -> None:
         run.pending_days[film.fid] = film.after_days or NONE
 
 
-def _most(counters: Iterable[Counter[date]]) -> Counter[date]:
-    out: Counter[date] = Counter()
-    for counter in counters:
-        out |= counter
-    return out
-
-
-def _merge(film: _Film, record: ImportRecord) -> None:
-    # Viewings are a multiset (a film can be watched twice a day). The rows of one diary-like
-    # file are a viewing each and add up; different files (Letterboxd's diary and reviews) and
-    # whole-film records (cryqueue's JSON) repeat the same viewings, so the most any of them
-    # has is kept, day by day. Importing the same file again then adds nothing.
-    if not record.viewings and not record.rewatches:
-        pass
-    elif record.source:
-        days, rewatches = film.sources.setdefault(record.source, (Counter(), Counter()))
-        days.update(record.viewings)
-        rewatches.update(record.rewatches)
-    else:
-        days, rewatches = film.sources.setdefault(record.source, (Counter(), Counter()))
-        days |= Counter(record.viewings)
-        if record.rewatches:
-            rewatches |= Counter(record.rewatches)
-    film.watched = film.watched or record.watched
-    film.undated = film.undated or record.watched_undated
-    if record.tear_level is not None:
-        film.tear_level = record.tear_level
-    if record.rating is not None:
-        film.rating = record.rating
-    if record.note and record.note not in film.notes:
-        film.notes.append(record.note)
-    if record.tags:
-        film.tags = _with_tags(film.tags, record.tags)
-    film.imdb_id = film.imdb_id or record.imdb_id
-
-
-def _changes(
-    run: _Run, films: dict[FilmKey | int, _Film], have_days: dict[int, Counter[date]]
-) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
-    """The UPDATE parameters for matched films and the viewings to insert for them; new
-    films' columns are completed in place. A dry run adds a line per film saying what happens
-    to it, and keeps each film as it would be after (`after`)."""
-    updates: list[tuple[Any, ...]] = []
-    viewings: list[tuple[int, str]] = []
-    describe = run.dry_run
-    now = sql_now()
-    for film in films.values():
-        if film.fid is None:
-            before, have = _NEW_STATE._replace(label=film.label), NONE
-        else:
-            before, have = run.known.state(film.fid), have_days.get(film.fid, NONE)
-        _label, tears, rating, note, tags_json, undated, imdb_id = before
-        days = film.days
-        new_days = days - have if have else days
-        all_days = have | days if have else days
-        seen_before = film.undated or _seen_before(film.rewatches, all_days)
-        # "Watched, day not recorded" (an IMDb rating, watched.csv) is dropped once a first
-        # dated viewing arrives without a sign of an earlier one.
-        superseded = undated and not have and bool(new_days) and not seen_before
-        undated_now = (undated and not superseded) or seen_before or (film.watched and not all_days)
-        new_note = _merged_note(note, film.notes)
-        old_tags = json.loads(tags_json) if tags_json != "[]" else []
-        new_tags = _with_tags(old_tags, film.tags) if film.tags else old_tags
-        change = {
-            "tear_level": film.tear_level if film.tear_level not in (None, tears) else None,
-            "rating": film.rating if film.rating not in (None, rating) else None,
-            "note": new_note if new_note != note else None,
-            "tags_json": _tags_json(new_tags) if new_tags != old_tags else None,
-            "undated": undated_now if undated_now != undated else None,
-            "imdb_id": film.imdb_id if film.imdb_id and not imdb_id else None,
-        }
-        if describe:
-            what = _describe(change, new_days, new_tags[len(old_tags) :])
-            if film.fid is None:
-                run.lines.append(f"add    {film.label}" + (f": {what}" if what else ""))
-            else:
-                run.lines.append(f"match  {film.label}: {what or 'nothing new'}")
-            film.after = before._replace(
-                **{k: v for k, v in _state_of(change).items() if v is not None}
-            )
-            film.after_days = all_days
-        if film.fid is None:
-            assert film.columns is not None
-            film.columns.update(
-                tear_level=film.tear_level,
-                rating=film.rating,
-                note=new_note,
-                tags_json=change["tags_json"] or "[]",
-                watched_undated=undated_now,
-            )
-            continue
-        viewings += [(film.fid, d.isoformat()) for d in new_days.elements()]
-        if any(v is not None for v in change.values()):
-            updates.append((*change.values(), now, film.fid))
-    return updates, viewings
-
-
-def _state_of(change: dict[str, Any]) -> dict[str, Any]:
-    """A change's fields by `State`'s names."""
-    renamed = {"undated": "watched_undated"}
-    return {renamed.get(name, name): value for name, value in change.items()}
-
-
-def _seen_before(rewatches: Counter[date], days: Counter[date]) -> bool:
-    """Every viewing on the earliest known day is marked a rewatch: the film was seen before
-    anyone recorded it (Letterboxd's Rewatch on a first diary entry)."""
-    if not rewatches or not days:
-        return False
-    first = min(days)
-    return rewatches[first] >= days[first]
-
-
-def _merged_note(note: str, incoming: list[str]) -> str:
-    """The film's note with each imported text it does not already contain added below."""
-    for extra in incoming:
-        if not note:
-            note = extra
-        elif extra.strip() and extra.strip() not in note:
-            note = f"{note.rstrip()}\n\n{extra}"
-    return note
-
-
-def _with_tags(tags: list[str], more: Iterable[str]) -> list[str]:
-    """`tags` and those of `more` it lacks, compared as tags compare (`HboMax` is `hbomax`):
-    the spelling met first is kept."""
-    have = {tag_key(t) for t in tags}
-    out = list(tags)
-    for tag in more:
-        key = tag_key(tag)
-        if key not in have:
-            have.add(key)
-            out.append(tag)
-    return out
-
-
 def _strict_refusal(skipped: list[Skip]) -> str:
     """The first skipped row's problem, and how many more there are: one line."""
     first, count = skipped[0], len(skipped)
@@ -533,30 +356,6 @@ def _strict_refusal(skipped: list[Skip]) -> str:
     )
 
 
-def _tags_json(tags: list[str]) -> str:
-    return json_list(tags) if tags else "[]"
-
-
-def _describe(change: dict[str, Any], new_days: Counter[date], new_tags: list[str]) -> str:
-    parts = []
-    if new_days:
-        count = sum(new_days.values())
-        parts.append(f"{count} viewing{'s' if count > 1 else ''}")
-    if change["undated"]:
-        parts.append("watched (day not recorded)")
-    if change["rating"] is not None:
-        parts.append(f"rating {change['rating']:g}")
-    if change["tear_level"] is not None:
-        parts.append(f"tear level {change['tear_level']}")
-    if new_tags:
-        parts.append("tags " + " ".join(f"+{t}" for t in new_tags))
-    if change["note"] is not None:
-        parts.append("note")
-    if change["imdb_id"] is not None:
-        parts.append(f"IMDb id {change['imdb_id']}")
-    return ", ".join(parts)
-
-
 def _insert(driver: Driver, table: str, rows: list[dict[str, Any]]) -> None:
     """A multi-row INSERT through the driver: SQLAlchemy's executemany spends more time
     building each row's parameters than SQLite spends storing the row. The rows hold plain
@@ -564,11 +363,6 @@ def _insert(driver: Driver, table: str, rows: list[dict[str, Any]]) -> None:
     columns = list(rows[0])
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     driver.executemany(sql, map(itemgetter(*columns), rows))
-
-
-def sql_now() -> str:
-    """Now, in SQLAlchemy's storage format for a DateTime on SQLite (UTC, no offset)."""
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _days_of(driver: Driver, fids: list[int]) -> dict[int, Counter[date]]:
