@@ -7,7 +7,7 @@ a time, for the candidates that chunk names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -44,6 +44,13 @@ _STORED_SQL = (
     "SELECT id, title, original_title, year, imdb_id, tear_level, rating, note, tags_json,"
     " watched_undated FROM film WHERE id IN ({})"
 )
+
+
+def rows_of_films(driver: Driver, sql: str, ids: Sequence[int]) -> Iterator[Sequence[Any]]:
+    """The rows `sql` gives for these films, its `IN ({})` filled IN_BATCH ids at a time."""
+    for start in range(0, len(ids), IN_BATCH):
+        part = ids[start : start + IN_BATCH]
+        yield from driver.execute(sql.format(", ".join("?" * len(part))), tuple(part))
 
 
 def stored_of(row: Sequence[Any]) -> Stored:
@@ -95,12 +102,8 @@ class Known:
         for record, key in records:
             wanted.update(self._candidates(record, key))
         self._stored = {fid: self.pending[fid] for fid in wanted if fid in self.pending}
-        ids = sorted(wanted - self._stored.keys())
-        for start in range(0, len(ids), IN_BATCH):
-            part = ids[start : start + IN_BATCH]
-            sql = _STORED_SQL.format(", ".join("?" * len(part)))
-            for row in driver.execute(sql, tuple(part)):
-                self._stored[row[0]] = stored_of(row)
+        for row in rows_of_films(driver, _STORED_SQL, sorted(wanted - self._stored.keys())):
+            self._stored[row[0]] = stored_of(row)
 
     def state(self, fid: int) -> State:
         return self._stored[fid].state

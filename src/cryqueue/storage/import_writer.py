@@ -45,11 +45,11 @@ from cryqueue.storage import ranking
 from cryqueue.storage.database import driver_of
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.import_matching import (
-    IN_BATCH,
     FilmKey,
     Known,
     Stored,
     key_of,
+    rows_of_films,
     slot_of,
 )
 from cryqueue.storage.import_merge import (
@@ -103,8 +103,8 @@ def import_batch(
     films are added as the user's own. With `batch.ranking`, those films lead the ranking."""
     report = progress or (lambda _phase, _done, _total: None)
     driver = driver_of(session)
-    ((start_max, top),) = driver.execute("SELECT coalesce(max(id), 0), max(rank_key) FROM film")
-    run = _Run(Known.read(driver), int(start_max), _next_key(top), dry_run)
+    ((start_max,),) = driver.execute("SELECT coalesce(max(id), 0) FROM film")
+    run = _Run(Known.read(driver), int(start_max), ranking.bottom_key(session), dry_run)
     run.touched = bytearray(run.start_max + 1)
     run.skipped = list(batch.skipped)
     total = len(batch.records) if batch.stream is None else 0
@@ -197,10 +197,6 @@ def _roomy_cache(driver: Driver) -> Iterator[None]:
         driver.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _next_key(top: int | None) -> int:
-    return 0 if top is None else int(top) + ranking.GAP
-
-
 def _import_chunk(
     driver: Driver,
     run: _Run,
@@ -217,22 +213,10 @@ def _import_chunk(
     have_days.update((fid, pending[fid]) for fid in matched if fid in pending)
     lines = run.lines if run.dry_run else None
     updates, viewings = changes(films.values(), run.known.state, have_days, lines)
-    new = [f for f in films.values() if f.fid is None]
     if run.dry_run:
         _pretend(run, films)
-    elif new:
-        _write_new(driver, run, new)
-        viewings += [(f.fid or 0, day.isoformat()) for f in new for day in f.days.elements()]
-    if updates and not run.dry_run:
-        driver.executemany(
-            "UPDATE film SET tear_level = coalesce(?, tear_level),"
-            " rating = coalesce(?, rating), note = coalesce(?, note),"
-            " tags_json = coalesce(?, tags_json), watched_undated = coalesce(?, watched_undated),"
-            " imdb_id = coalesce(imdb_id, ?), updated_at = ? WHERE id = ?",  # `change`'s order
-            updates,
-        )
-    if viewings and not run.dry_run:
-        driver.executemany("INSERT INTO viewing (film_id, watched_on) VALUES (?, ?)", viewings)
+    else:
+        _write(driver, run, [f for f in films.values() if f.fid is None], updates, viewings)
     for film in films.values():
         if film.fid is not None and any(source for source in film.sources):
             run.carried[film.fid] = {k: v for k, v in film.sources.items() if k}
@@ -312,6 +296,29 @@ def _copy(sources: Sources | None) -> Sources:
     return {name: (Counter(days), Counter(again)) for name, (days, again) in sources.items()}
 
 
+def _write(
+    driver: Driver,
+    run: _Run,
+    new: list[MergedFilm],
+    updates: list[tuple[Any, ...]],
+    viewings: list[tuple[int, str]],
+) -> None:
+    """A chunk's statements: new films, changes to matched ones, everybody's new viewings."""
+    if new:
+        _write_new(driver, run, new)
+        viewings += [(f.fid or 0, day.isoformat()) for f in new for day in f.days.elements()]
+    if updates:
+        driver.executemany(
+            "UPDATE film SET tear_level = coalesce(?, tear_level),"
+            " rating = coalesce(?, rating), note = coalesce(?, note),"
+            " tags_json = coalesce(?, tags_json), watched_undated = coalesce(?, watched_undated),"
+            " imdb_id = coalesce(imdb_id, ?), updated_at = ? WHERE id = ?",  # `change`'s order
+            updates,
+        )
+    if viewings:
+        driver.executemany("INSERT INTO viewing (film_id, watched_on) VALUES (?, ?)", viewings)
+
+
 def _write_new(driver: Driver, run: _Run, new: list[MergedFilm]) -> None:
     """Insert the chunk's new films at the bottom of the ranking and learn their ids."""
     for film in new:
@@ -368,11 +375,9 @@ def _insert(driver: Driver, table: str, rows: list[dict[str, Any]]) -> None:
 def _days_of(driver: Driver, fids: list[int]) -> dict[int, Counter[date]]:
     """The viewings the library has of these films, day by day."""
     days: dict[int, Counter[date]] = {}
-    for start in range(0, len(fids), IN_BATCH):
-        part = fids[start : start + IN_BATCH]
-        sql = f"SELECT film_id, watched_on FROM viewing WHERE film_id IN ({', '.join('?' * len(part))})"
-        for fid, day in driver.execute(sql, tuple(part)):
-            days.setdefault(fid, Counter())[day_of(day, fid)] += 1
+    sql = "SELECT film_id, watched_on FROM viewing WHERE film_id IN ({})"
+    for fid, day in rows_of_films(driver, sql, fids):
+        days.setdefault(fid, Counter())[day_of(day, fid)] += 1
     return days
 
 
