@@ -86,15 +86,23 @@ def entry_of(row: Sequence[Any], rank: int, viewings: Sequence[date]) -> FilmEnt
 
 def days_by_film(conn: Driver) -> dict[int, list[date]]:
     """Every film's viewing dates, oldest first."""
-    rows = conn.execute("SELECT film_id, watched_on FROM viewing ORDER BY watched_on").fetchall()
     days: dict[int, list[date]] = defaultdict(list)
-    if not rows:
-        return days
-    film_ids, stored = zip(*rows, strict=True)
-    read = _iso_days(stored) or [day_of(day, film_id) for film_id, day in rows]
-    for film_id, day in zip(film_ids, read, strict=True):
+    film_ids, stored = _viewings(conn)
+    for film_id, day in zip(film_ids, map(date.fromisoformat, stored), strict=True):
         days[film_id].append(day)
     return days
+
+
+def _viewings(conn: Driver) -> tuple[Sequence[int], Sequence[str]]:
+    """Every viewing, oldest first: the film ids, and the days as YYYY-MM-DD text, each
+    checked as `day_of` checks it (a server's dates are read as text; damage is told)."""
+    rows = conn.execute("SELECT film_id, watched_on FROM viewing ORDER BY watched_on").fetchall()
+    if not rows:
+        return (), ()
+    film_ids, stored = zip(*rows, strict=True)
+    if _iso_days(list(set(stored))) is None:  # a server's dates, or damage for `day_of` to tell
+        stored = tuple(day_of(day, film_id).isoformat() for film_id, day in rows)
+    return film_ids, stored
 
 
 def _iso_days(stored: Sequence[object]) -> list[date] | None:
@@ -142,12 +150,7 @@ def ranked_films(conn: Driver, options: ExportOptions) -> Iterator[RankedFilms]:
 def _latest_viewings(conn: Driver) -> tuple[dict[int, str], dict[int, int]]:
     """Each viewed film's latest viewing day (YYYY-MM-DD) and number of viewings, every day
     read as `days_by_film` reads them (damage stops the export the same way)."""
-    rows = conn.execute("SELECT film_id, watched_on FROM viewing ORDER BY watched_on").fetchall()
-    if not rows:
-        return {}, {}
-    film_ids, stored = zip(*rows, strict=True)
-    if _iso_days(list(set(stored))) is None:  # a server's dates, or damage for `day_of` to tell
-        stored = tuple(day_of(day, film_id).isoformat() for film_id, day in rows)
+    film_ids, stored = _viewings(conn)
     # Oldest first: of a film's days, a dict keeps the last, its latest.
     return dict(zip(film_ids, stored, strict=True)), Counter(film_ids)
 
