@@ -129,10 +129,10 @@ def test_an_export_read_in_small_pieces_reads_as_one(
     data = _export(films)
     whole = json.loads(data)["films"]
     expected = []
-    for _number, item in enumerate(whole, 1):
+    for item in whole:
         try:
             expected.append(json_format._checked_record(item, date.today()))
-        except Exception:
+        except UsageError:
             return  # a film the checks refuse: covered by the hostile-input tests
         if isinstance(item.get("rank"), int):
             expected[-1].rank = item["rank"]
@@ -158,15 +158,14 @@ def _reader(data: bytes) -> Any:
     return read
 
 
-def test_a_broken_export_says_where_counted_from_the_file(tmp_path: Path) -> None:
+def test_a_broken_export_says_where_counted_from_the_file() -> None:
     films = [{"title": f"Film {n}", "year": 2000} for n in range(3_000)]
     data = _export(films).replace(b'"Film 2999"', b'"Film 2999" "')
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(UsageError) as caught:
         list(json_format.read_records(_reader(data)))
-    try:
+    with pytest.raises(json.JSONDecodeError) as whole:
         json.loads(data)
-    except json.JSONDecodeError as exc:
-        assert f"line {exc.lineno} column {exc.colno}" in str(caught.value)
+    assert f"line {whole.value.lineno} column {whole.value.colno}" in str(caught.value)
 
 
 def test_the_collector_runs_again_after_an_import_good_or_bad(tmp_path: Path) -> None:

@@ -43,13 +43,22 @@ async def test_undo_and_redo_of_one_film_show_it_without_a_new_read(
 
 
 async def test_undo_of_a_move_in_another_order_reads_the_list_again(
-    make_app: MakeApp, library: Library
+    make_app: MakeApp, library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("shift+down", "s")  # moved, then sorted by consensus
         await pilot.pause()
+        reads: list[int | None] = []
+        read = app.main.reload
+
+        def counted(keep_id: int | None = None) -> None:
+            reads.append(keep_id)
+            read(keep_id)
+
+        monkeypatch.setattr(app.main, "reload", counted)
         await pilot.press("ctrl+z")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert reads, "a move's line cannot be moved in a consensus order: the list is read"
         assert sorted(_shown(app)) == sorted(_stored(library))
