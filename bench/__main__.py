@@ -55,12 +55,7 @@ class Figure:
 
 
 def timed(argv: list[str], runs: int, env: dict[str, str] | None = None) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, check=True, capture_output=True, env=env)
-        samples.append(time.perf_counter() - start)
-    return samples
+    return [measured(argv, env)[0] for _ in range(runs)]
 
 
 def alternating(

@@ -209,24 +209,30 @@ def measure(
 
 
 if __name__ == "__main__":
-    import os
+    import shutil
     import sys
+    import tempfile
 
-    from .__main__ import ROOT, cryqueue_argv
+    from .__main__ import ROOT, bench_env, cryqueue_argv
 
-    db, marker = Path(sys.argv[1]), sys.argv[2]
-    env = {"LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    marker = sys.argv[2]
     rows = sys.argv[3] if len(sys.argv) > 3 else "100000"
-    here = Path(os.environ.get("TMPDIR", "/tmp"))
-    app_m, floor_m = measure(
-        [*cryqueue_argv(), "--db", str(db)],
-        marker,
-        [sys.executable, "-m", "bench.floor_keys_app", rows],
-        here,
-        env,
-        env | {"PYTHONPATH": str(ROOT)},
-        rounds=int(sys.argv[4]) if len(sys.argv) > 4 else 5,
-    )
+    # The keys change the library (watched, tears, a move): they run on a copy, with the
+    # config and data folders of a scratch folder, never the user's.
+    with tempfile.TemporaryDirectory(prefix="cqkeys-") as tmp:
+        workdir = Path(tmp)
+        db = workdir / "keys.db"
+        shutil.copyfile(sys.argv[1], db)
+        env = bench_env(workdir)
+        app_m, floor_m = measure(
+            [*cryqueue_argv(), "--db", str(db)],
+            marker,
+            [sys.executable, "-m", "bench.floor_keys_app", rows],
+            workdir,
+            env,
+            env | {"PYTHONPATH": str(ROOT)},
+            rounds=int(sys.argv[4]) if len(sys.argv) > 4 else 5,
+        )
     floor_ms = statistics.median(floor_m.costs(floor_m.keys[FLOOR_KEY]))
     print(f"floor {FLOOR_KEY}: {floor_ms:.1f} ms (idle {floor_m.idle_rate():.2f} ms/s)")
     for name, samples in app_m.keys.items():
