@@ -4,8 +4,10 @@ entered by hand, and matching would stop finding it."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import sqlite3
 import unicodedata
 
 import pytest
@@ -15,7 +17,10 @@ from hypothesis import strategies as st
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.text import norm, search_columns
+from cryqueue.storage import ranking
 from cryqueue.storage.fast_read import json_list
+from cryqueue.storage.import_matching import Known
+from cryqueue.storage.import_writer import _place, _Run, stretches
 
 # Any text, with the characters the checks care about made likely: controls, line breaks,
 # tabs, lone surrogates, Unicode spaces, accents and Hangul.
@@ -72,3 +77,32 @@ def test_search_columns_hold_every_name_normalised(
     assert columns["original_norm"] == (plain_norm(original) if original else None)
     names = [title, original or "", *cast]
     assert columns["search_norm"] == "\n".join(plain_norm(n) for n in names if n)
+
+
+def _keys(conn: sqlite3.Connection) -> dict[int, int]:
+    return dict(conn.execute("SELECT id, rank_key FROM film"))
+
+
+@given(st.lists(st.integers(min_value=1, max_value=30), unique=True, min_size=1))
+def test_the_imported_ranking_is_placed_as_one_key_per_film_would(order: list[int]) -> None:
+    """`_place` moves stretches of consecutive ids with one statement each; the keys must be
+    those of giving the n-th film of the order `base + n * GAP` (base below every key), and
+    no other film moves; an order already at the top is left as it is."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE film (id INTEGER PRIMARY KEY, rank_key INTEGER NOT NULL UNIQUE)")
+    keys = [(fid, (fid * 7 % 31) * ranking.GAP) for fid in range(1, 31)]  # a shuffled ranking
+    conn.executemany("INSERT INTO film VALUES (?, ?)", keys)
+    before = _keys(conn)
+    at_top = sorted(before, key=before.__getitem__)[: len(order)] == order
+    _place(conn, _Run(Known(), 30, 0, dry_run=False), order)
+    base = min(before.values()) - len(order) * ranking.GAP
+    moved = {fid: base + n * ranking.GAP for n, fid in enumerate(order)}
+    assert _keys(conn) == (before if at_top else before | moved)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), unique=True))
+def test_stretches_are_the_runs_of_consecutive_ids(ids: list[int]) -> None:
+    parts = list(stretches(ids))
+    assert [i for _, first, last in parts for i in range(first, last + 1)] == ids
+    assert [place for place, _, _ in parts] == [ids.index(first) for _, first, _ in parts]
+    assert all(a[2] + 1 != b[1] for a, b in itertools.pairwise(parts))  # none could be longer

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -78,7 +78,6 @@ class _Run:
     added: int = 0
     matched: int = 0
     touched: bytearray = field(default_factory=bytearray)  # films here before, met once
-    created: array[int] = field(default_factory=lambda: array("q"))  # ids, as added
     fid_of: array[int] = field(default_factory=lambda: array("q"))  # by record; 0: skipped
     rank_of: array[int] = field(default_factory=lambda: array("q"))  # by record (BY_RANK)
     ranked: bool = True  # every record has a rank
@@ -330,7 +329,6 @@ def _write_new(driver: Driver, run: _Run, new: list[MergedFilm]) -> None:
     added = driver.execute("SELECT id FROM film WHERE id > ? ORDER BY id", (first,))
     for film, (fid,) in zip(new, added, strict=True):
         film.fid = int(fid)
-        run.created.append(film.fid)
         assert film.slot is not None
         run.known.add_made(film.fid, film.slot)
         film.columns = None
@@ -401,10 +399,11 @@ def _order(run: _Run, wanted: Iterable[int] | str) -> list[int]:
 
 
 def _place(driver: Driver, run: _Run, order: list[int]) -> None:
-    """Put the import's ranking at the top, in its order, unless it is there already. The
-    films get keys below every film's, so no key collides on the way (UNIQUE is checked
-    row by row); when they are just the films the import added, in the order it added them,
-    one statement moves them all."""
+    """Put the import's ranking at the top, in its order, unless it is there already: the
+    n-th film gets the key `base + n * GAP`, below every film's, so no key collides on the way
+    (UNIQUE is checked row by row). Films with consecutive ids in consecutive places (the
+    films an import adds, as it added them) are moved by one statement for the stretch,
+    instead of one for each film."""
     if not order:
         return
     top = [
@@ -414,19 +413,19 @@ def _place(driver: Driver, run: _Run, order: list[int]) -> None:
     if top == order:
         return
     gap = ranking.GAP
-    if order == list(run.created):
-        ((front,),) = driver.execute(
-            "SELECT min(rank_key) FROM film WHERE id <= ?", (run.start_max,)
-        )
-        ((first,),) = driver.execute("SELECT rank_key FROM film WHERE id = ?", (order[0],))
-        shift = int(first) - (int(front) - len(order) * gap)
-        driver.execute(
-            "UPDATE film SET rank_key = rank_key - ? WHERE id > ?", (shift, run.start_max)
-        )
-        return
     ((front,),) = driver.execute("SELECT min(rank_key) FROM film")
     base = int(front) - len(order) * gap
     driver.executemany(
-        "UPDATE film SET rank_key = ? WHERE id = ?",
-        [(base + n * gap, fid) for n, fid in enumerate(order)],
+        "UPDATE film SET rank_key = ? + (id - ?) * CAST(? AS BIGINT) WHERE id BETWEEN ? AND ?",
+        [(base + n * gap, first, gap, first, last) for n, first, last in stretches(order)],
     )
+
+
+def stretches(ids: Sequence[int]) -> Iterator[tuple[int, int, int]]:
+    """The runs of consecutive ids in `ids` (5, 6, 7, 3, 4 -> 5..7, 3..4), each as (its
+    place in `ids`, first id, last id)."""
+    start = 0
+    for end in range(1, len(ids) + 1):
+        if end == len(ids) or ids[end] != ids[end - 1] + 1:
+            yield start, ids[start], ids[end - 1]
+            start = end
