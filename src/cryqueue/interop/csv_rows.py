@@ -5,10 +5,8 @@ its reason), not the file; only a file that is not a CSV at all is refused, nami
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -17,14 +15,14 @@ from typing import Any, TypeVar
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import FilmFacts
-from cryqueue.domain.import_records import NO_YEAR, Skip, SkipGroup
+from cryqueue.domain.import_records import NO_YEAR, ImportBatch, ImportRecord, Skip, SkipGroup
+from cryqueue.interop.csv_source import CsvText, of_bytes, scan
 
 T = TypeVar("T")
 MAX_FIELD = 2_000_000  # a long review; csv's default limit is 128 KiB
 DELIMITERS = (",", ";", "\t")  # Letterboxd and IMDb write commas; spreadsheets may not
 NO_TITLE = SkipGroup("without a title")
 TOO_MANY = SkipGroup("with more values than the header")
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class RowSkipped(Exception):
@@ -105,39 +103,12 @@ def column_key(name: str) -> str:
 
 
 def decode(file: str, data: bytes, notes: list[str]) -> str:
-    """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252, which
-    spreadsheets and older IMDb exports write (its superset of Latin-1 reads Latin-1 files
-    too); a fallback is said in `notes`. Neither: a NUL byte (UTF-16 without a BOM, or not text
-    at all) or one of the five bytes Windows-1252 leaves undefined; refused, naming the line."""
-    if data.startswith(_UTF16_BOMS):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
-            raise _not_text(file, line, "it is not valid UTF-16") from None
-        notes.append(f"{file} was read as UTF-16")
-        return text
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise _not_text(file, data.count(b"\n", 0, nul) + 1, "it has a NUL byte")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        first_bad = data.count(b"\n", 0, exc.start) + 1
-    try:
-        text = data.removeprefix(codecs.BOM_UTF8).decode("cp1252")
-    except UnicodeDecodeError as exc:
-        byte = f"byte 0x{data[exc.start]:02X}"
-        raise _not_text(file, data.count(b"\n", 0, exc.start) + 1, byte) from None
-    notes.append(f"{file} is not UTF-8 (line {first_bad}), so it was read as Windows-1252")
-    return text
-
-
-def _not_text(file: str, line: int, why: str) -> UsageError:
-    return UsageError(
-        f"{file} line {line}: not UTF-8 or Windows-1252 text ({why}); "
-        "save it as CSV in UTF-8 and try again"
-    )
+    """The text of bytes in memory (a sample of a file), read as `csv_source.scan` reads a
+    file; a fallback encoding is said in `notes`."""
+    text = scan(of_bytes(file, data)).checked()
+    if text.note:
+        notes.append(text.note)
+    return "".join(text.lines())
 
 
 def delimiter(text: str) -> str:
@@ -150,36 +121,45 @@ def delimiter(text: str) -> str:
     return ","
 
 
-def records(file: str, text: str) -> Iterator[tuple[int, list[str]]]:
-    """(line where the record starts, its fields) for every record, blank lines included as []."""
+def records(text: CsvText) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, its fields) for every record, blank lines included as
+    [], read from the file as they come."""
     csv.field_size_limit(MAX_FIELD)
-    separator = delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    start = last = 1
+    file, separator = text.name, delimiter(text.head)
+    taken: list[str] = []  # the lines of the record being read
+
+    def lines() -> Iterator[str]:
+        for line in text.lines():
+            taken.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=separator)
+    start = start_of_last = 1
+    last_lines: list[str] = []
     while True:
         try:
             fields = next(reader)
         except StopIteration:
-            _refuse_open_quote(file, text, last, separator)
+            _refuse_open_quote(file, last_lines, line=start_of_last, separator=separator)
             return
         except csv.Error as exc:
             raise UsageError(f"{file} line {reader.line_num}: {exc}; is it a CSV file?") from None
         yield start, fields
-        last, start = start, reader.line_num + 1
+        last_lines = taken[:]
+        taken.clear()
+        start_of_last, start = start, reader.line_num + 1
 
 
-def _refuse_open_quote(file: str, text: str, last: int, separator: str) -> None:
+def _refuse_open_quote(file: str, lines: list[str], line: int, separator: str) -> None:
     """A quote opened in the last record and never closed swallows the rest of the file into
-    one value: that is a broken file, named at the line the quote opens on, not a skipped row."""
-    # Lines as csv counted them (CR, LF or CRLF each end one), from the last record's start.
-    lines = io.StringIO(text, newline="")
-    tail = "".join(itertools.islice(lines, last - 1, None))
+    one value: that is a broken file, named at the line the quote opens on, not a skipped row.
+    `lines`: the last record's lines, as csv counted them."""
     try:
-        for _fields in csv.reader(io.StringIO(tail, newline=""), delimiter=separator, strict=True):
+        for _fields in csv.reader(lines, delimiter=separator, strict=True):
             pass
     except csv.Error:
         raise UsageError(
-            f"{file} line {last}: a quoted value that starts on this line is never closed "
+            f"{file} line {line}: a quoted value that starts on this line is never closed "
             '(a missing "); fix the quote and try again'
         ) from None
 
@@ -212,3 +192,40 @@ def header_of(text: str) -> list[str]:
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter(head))
     first = next((r for r in reader if any(f.strip() for f in r)), [])
     return [column_key(f) for f in first]
+
+
+KEEP = 5_000  # records the first reading holds for the import: a small file is read once
+
+
+class Reread:
+    """Records read from their files again each time they are gone through (a dry run, then
+    the import), so that a big file is never held whole."""
+
+    def __init__(self, read: Callable[[], Iterator[ImportRecord]]) -> None:
+        self._read = read
+
+    def __iter__(self) -> Iterator[ImportRecord]:
+        return self._read()
+
+
+class Kept:
+    """What the first reading of an import's files gave: how many records, and the records
+    themselves while there are at most KEEP."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.records: list[ImportRecord] = []
+
+    def add(self, record: ImportRecord) -> None:
+        self.count += 1
+        if self.count <= KEEP:
+            self.records.append(record)
+        elif self.records:
+            self.records = []
+
+    def finish(self, batch: ImportBatch, again: Callable[[], Iterator[ImportRecord]]) -> None:
+        """The batch's records: the ones held, or read `again` whenever they are wanted."""
+        if self.count <= KEEP:
+            batch.records = self.records
+        else:
+            batch.stream = Reread(again)

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
-from cryqueue.domain.import_records import ImportBatch, ImportRecord, SkipGroup
+from cryqueue.domain.import_records import ImportBatch, ImportRecord, Skip, SkipGroup
 from cryqueue.interop import imdb_types
 from cryqueue.interop.csv_rows import (
+    Kept,
     Row,
     RowSkipped,
-    decode,
     header_of,
     read_rows,
     records,
     row_facts,
     table,
 )
+from cryqueue.interop.csv_source import CsvText
 
 _NUMBER = re.compile(r"[0-9]{1,9}")
 
@@ -32,26 +34,30 @@ def looks_like(text: str) -> bool:
     return "const" in header_of(text)
 
 
-def parse(name: str, data: bytes, ranked: bool = False) -> ImportBatch:
+def parse(text: CsvText, ranked: bool = False) -> ImportBatch:
     """An IMDb export; `ranked`: its order (by Position) becomes the personal ranking. Its
     dates (Date Rated, created, Release Date, in whatever form) are not viewings, so they are
-    never read, and an odd one never costs a row."""
+    never read, and an odd one never costs a row. The file is read through once here, for its
+    skipped rows and ranking, and again whenever the import goes through its records."""
+    name = text.checked().name
     batch = ImportBatch([], described=f"IMDb {name}")
-    text = decode(name, data, batch.notes)
-    if not looks_like(text):
+    if text.note:
+        batch.notes.append(text.note)
+    if not looks_like(text.head):
         raise UsageError(
             f"{name}: no 'Const' column; is it an IMDb ratings, watchlist or list export?"
         )
-    if ranked and "position" not in header_of(text):
+    if ranked and "position" not in header_of(text.head):
         raise UsageError(f"{name} is not a list (no Position column); --ranking needs a list")
     unknown: Counter[str] = Counter()  # title types imported as films, though not known
-    placed: list[tuple[int, int]] = []  # (position, record index)
-    rows = table(name, records(name, text), batch.skipped)
-    for row, record in read_rows(rows, batch.skipped, lambda row: _record(row, unknown)):
-        position = row.get("position")
-        at = int(position) if _NUMBER.fullmatch(position) else len(placed) + 1
-        placed.append((at, len(batch.records)))
-        batch.records.append(record)
+    placed: list[tuple[int, int]] = []  # (position, record index), for the ranking only
+    kept = Kept()
+    for position, record in _records(text, batch.skipped, unknown):
+        if ranked:
+            at = int(position) if _NUMBER.fullmatch(position) else kept.count + 1
+            placed.append((at, kept.count))
+        kept.add(record)
+    kept.finish(batch, lambda: (record for _p, record in _records(text, [], Counter())))
     if unknown:
         types = ", ".join(f"{kind} ({n})" for kind, n in unknown.most_common(5))
         count = unknown.total()
@@ -62,6 +68,15 @@ def parse(name: str, data: bytes, ranked: bool = False) -> ImportBatch:
     if ranked:
         batch.ranking = [index for _position, index in sorted(placed)]
     return batch
+
+
+def _records(
+    text: CsvText, skipped: list[Skip], unknown: Counter[str]
+) -> Iterator[tuple[str, ImportRecord]]:
+    """(its Position, the record) for every row read; skipped rows go to `skipped`."""
+    rows = table(text.name, records(text), skipped)
+    for row, record in read_rows(rows, skipped, lambda row: _record(row, unknown)):
+        yield row.get("position"), record
 
 
 def _record(row: Row, unknown: Counter[str]) -> ImportRecord:

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from cryqueue.domain.errors import UsageError
-from cryqueue.domain.import_records import BY_RANK, ImportBatch
-from cryqueue.interop import imdb, letterboxd
+from cryqueue.domain.import_records import BY_RANK, ImportBatch, ImportRecord
+from cryqueue.interop import csv_source, imdb, letterboxd
 from cryqueue.interop import json_format as json_io
 from cryqueue.interop.csv_rows import decode
+from cryqueue.interop.csv_source import UTF16_BOMS, CsvText, Read, Source, scan
 
 ImportFormat = Literal["auto", "cryqueue", "letterboxd", "imdb"]
 # Limits on what an import reads, counted as bytes actually read (a device or a ZIP member can
@@ -24,7 +26,7 @@ MAX_MEMBER = 256 << 20  # one file unpacked from a ZIP
 MAX_ZIP_BYTES = 256 << 20  # all of a ZIP's files unpacked (a Letterboxd export is a few MB)
 MAX_RATIO = 100  # unpacked size over packed size, for a member over RATIO_FROM bytes
 RATIO_FROM = 16 << 20
-CHUNK = 1 << 20
+CHUNK = csv_source.CHUNK  # bytes read at a time
 
 
 def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> ImportBatch:
@@ -40,10 +42,13 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
         _expect(fmt, "letterboxd", f"{path.name} is a ZIP file")
         try:
             files, ignored = _zip_files(path)
-            return letterboxd.parse(files, ranking, ignored=ignored)
+            batch = letterboxd.parse(files, ranking, ignored=ignored)
         except UsageError as exc:
             raise UsageError(f"{path.name}: {exc}") from None
-    head = _read(path, JSON_START, whole=False)
+        if batch.stream is not None:
+            batch.stream = _Named(batch.stream, path.name)
+        return batch
+    head = _read(path, JSON_START)
     if head.startswith(b"PK\x03\x04"):
         raise UsageError(
             f"{path.name} is a damaged or incomplete ZIP file; download the export again"
@@ -56,12 +61,12 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
             )
         records = json_io.DocumentRecords(path, MAX_BYTES, where=str(path))
         return ImportBatch([], BY_RANK, described=f"cryqueue {path.name}", stream=records)
-    data = _read(path)
+    text = scan(_file_source(path, path.name, MAX_BYTES))
     if fmt == "auto":
-        fmt = _sniff(path.name, data)
+        fmt = _sniff(text)
     if fmt == "imdb":
-        return imdb.parse(path.name, data, ranked=ranking is not None)
-    return letterboxd.parse([(path.name, data)], ranking, single=True)
+        return imdb.parse(text, ranked=ranking is not None)
+    return letterboxd.parse([text], ranking, single=True)
 
 
 JSON_START = 4096  # bytes read to tell a JSON export from a CSV file
@@ -73,11 +78,16 @@ def _is_json(name: str, head: bytes) -> bool:
     return start[:1] in (b"{", b"[") or name.casefold().endswith(".json")
 
 
-def _sniff(name: str, data: bytes) -> ImportFormat:
-    text = decode(name, _sample(data), [])
-    if imdb.looks_like(text):
+def _sniff(text: CsvText) -> ImportFormat:
+    """The format of a file by its start (a UTF-16 file by all of it, as its decoding needs)."""
+    name = text.name
+    if text.raw_head.startswith(UTF16_BOMS):
+        start = text.checked().head
+    else:
+        start = decode(name, _sample(text), [])
+    if imdb.looks_like(start):
         return "imdb"
-    if letterboxd.kind_of(name, text) is not None:
+    if letterboxd.kind_of(name, start) is not None:
         return "letterboxd"
     raise UsageError(
         f"cannot tell what kind of file {name} is; give --format cryqueue, letterboxd or imdb"
@@ -87,11 +97,11 @@ def _sniff(name: str, data: bytes) -> ImportFormat:
 SAMPLE = 65536  # bytes enough to tell a file's kind by its header
 
 
-def _sample(data: bytes) -> bytes:
+def _sample(text: CsvText) -> bytes:
     """The start of a file, cut after a line break so that no character is cut in two (a cut
-    inside a Hangul syllable would make valid UTF-8 look like Windows-1252). UTF-16 is
-    read whole: its line breaks are two bytes."""
-    if len(data) <= SAMPLE or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    inside a Hangul syllable would make valid UTF-8 look like Windows-1252)."""
+    data = text.raw_head
+    if text.size <= SAMPLE:
         return data
     cut = data.rfind(b"\n", 0, SAMPLE)
     return data[: cut + 1] if cut >= 0 else data[:SAMPLE]
@@ -111,46 +121,60 @@ def _refuse_non_regular(path: Path) -> None:
         )
 
 
-def _read(path: Path, limit: int | None = None, *, whole: bool = True) -> bytes:
-    """A regular file's bytes, read up to `limit` (MAX_BYTES unless said); a file larger than
-    that is refused, or with `whole=False`, its first `limit` bytes are given."""
-    limit = MAX_BYTES if limit is None else limit
+def _read(path: Path, limit: int) -> bytes:
+    """The first `limit` bytes of a regular file."""
+    with _file_source(path, path.name, limit).opener() as read:
+        return read(limit)
+
+
+def _file_source(path: Path, name: str, limit: int) -> Source:
+    """A regular file, as `name`; more than `limit` bytes of it is refused."""
     _refuse_non_regular(path)
-    try:
-        with path.open("rb") as handle:
-            if not whole:
-                return handle.read(limit)
-            return _bounded(handle.read, limit, f"{path.name} is larger than {limit >> 20} MiB")
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+    @contextmanager
+    def opener() -> Iterator[Read]:
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
+        with handle:
+            yield _guarded(handle.read, OSError, lambda exc: _unreadable(path, exc))
+
+    return Source(name, opener, limit, f"{path.name} is larger than {limit >> 20} MiB")
 
 
-def _bounded(read: Callable[[int], bytes], limit: int, too_big: str) -> bytes:
-    """Everything `read` gives, refused with `too_big` as soon as it passes `limit` bytes."""
-    parts: list[bytes] = []
-    total = 0
-    while chunk := read(CHUNK):
-        total += len(chunk)
-        if total > limit:
-            raise UsageError(f"{too_big}; split it and import the parts")
-        parts.append(chunk)
-    return b"".join(parts)
+def _unreadable(path: Path, exc: BaseException) -> UsageError:
+    return UsageError(f"cannot read {path}: {getattr(exc, 'strerror', exc)}")
 
 
-def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """A member's bytes, counted as they unpack: a member that unpacks past MAX_MEMBER, past
-    what the whole import may read, or to far more than it packs to (a ZIP bomb) is refused
-    without unpacking the rest."""
-    limit = min(MAX_MEMBER, budget)
-    if info.file_size > RATIO_FROM:
-        limit = min(limit, max(RATIO_FROM, MAX_RATIO * info.compress_size))
-    with archive.open(info) as member:
-        return _bounded(
-            member.read,
-            limit,
-            f"{info.filename} unpacks to more than this import may read "
-            f"({limit >> 20} MiB; a damaged export or a ZIP bomb)",
-        )
+def _guarded(
+    read: Read,
+    errors: type[BaseException] | tuple[type[BaseException], ...],
+    said: Callable[[BaseException], UsageError],
+) -> Read:
+    """`read`, its `errors` raised as the one-line UsageError `said` makes of them."""
+
+    def reading(size: int) -> bytes:
+        try:
+            return read(size)
+        except errors as exc:
+            raise said(exc) from None
+
+    return reading
+
+
+class _Named:
+    """A ZIP's records, an error in reading them named with the ZIP's name, as `load` does."""
+
+    def __init__(self, records: Iterable[ImportRecord], name: str) -> None:
+        self._records = records
+        self._name = name
+
+    def __iter__(self) -> Iterator[ImportRecord]:
+        try:
+            yield from self._records
+        except UsageError as exc:
+            raise UsageError(f"{self._name}: {exc}") from None
 
 
 # The export's own folders; any other folder is named as ignored, never searched through (the
@@ -160,9 +184,9 @@ NOT_CSV = "not a CSV file"
 MAC_METADATA = "__MACOSX"  # what macOS's Archive Utility adds to a ZIP: not the user's files
 
 
-def _folder_files(folder: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
-    """The export's CSV files as (name, content), and the files left out, with why. Files the
-    export keeps apart (likes/, deleted/…) are not read: only their names are needed."""
+def _folder_files(folder: Path) -> tuple[list[CsvText], list[tuple[str, str]]]:
+    """The export's CSV files, and the files left out, with why. Files the export keeps apart
+    (likes/, deleted/…) are not read: only their names are needed."""
     entries = sorted(folder.iterdir())
     for sub in [e for e in entries if e.is_dir() and e.name in EXPORT_FOLDERS]:
         entries += sorted(sub.iterdir())
@@ -179,14 +203,14 @@ def _folder_files(folder: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str
             wanted.append(entry)
         else:
             ignored.append((name, why))
-    files: list[tuple[str, bytes]] = []
+    files: list[CsvText] = []
     budget = MAX_BYTES  # for all the files together, counted as they are read
     for path in wanted:
         if budget <= 0:
             raise UsageError(f"{folder} holds more than 1 GiB of CSV files; import them in parts")
-        data = _read(path, budget)
-        budget -= len(data)
-        files.append((path.relative_to(folder).as_posix(), data))
+        text = scan(_file_source(path, path.relative_to(folder).as_posix(), budget))
+        budget -= text.size
+        files.append(text)
     return files, ignored
 
 
@@ -200,7 +224,7 @@ def _left_out(name: str) -> str | None:
     return letterboxd.left_out(name)
 
 
-def _zip_files(path: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+def _zip_files(path: Path) -> tuple[list[CsvText], list[tuple[str, str]]]:
     """The CSV members, named relative to the export's top folder (some tools add one), and
     the members left out, with why."""
     try:
@@ -217,22 +241,50 @@ def _zip_files(path: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, str
                     wanted.append((inner, info))
                 else:
                     ignored.append((inner, why))
-            files: list[tuple[str, bytes]] = []
-            # All members together may unpack to MAX_ZIP_BYTES, and to at most MAX_RATIO times
-            # the archive's size: many small bombs add up like one big one.
-            budget = min(MAX_ZIP_BYTES, max(RATIO_FROM, MAX_RATIO * path.stat().st_size))
-            for inner, info in wanted:
-                data = _unpacked(archive, info, budget)
-                budget -= len(data)
-                files.append((inner, data))
-            return files, ignored
-    except (
-        zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
-        NotImplementedError, zlib.error,
-    ) as exc:  # fmt: skip
-        raise UsageError(
-            f"the ZIP file cannot be read ({exc}); download the export again"
-        ) from None
+        files: list[CsvText] = []
+        # All members together may unpack to MAX_ZIP_BYTES, and to at most MAX_RATIO times
+        # the archive's size: many small bombs add up like one big one.
+        budget = min(MAX_ZIP_BYTES, max(RATIO_FROM, MAX_RATIO * path.stat().st_size))
+        for inner, info in wanted:
+            text = scan(_member_source(path, inner, info, budget))
+            budget -= text.size
+            files.append(text)
+        return files, ignored
+    except ZIP_ERRORS as exc:
+        raise _broken_zip(exc) from None
+
+
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
+    NotImplementedError, zlib.error,
+)  # fmt: skip
+
+
+def _broken_zip(exc: BaseException) -> UsageError:
+    return UsageError(f"the ZIP file cannot be read ({exc}); download the export again")
+
+
+def _member_source(path: Path, inner: str, info: zipfile.ZipInfo, budget: int) -> Source:
+    """A member, counted as it unpacks: a member that unpacks past MAX_MEMBER, past what the
+    whole import may read, or to far more than it packs to (a ZIP bomb) is refused without
+    unpacking the rest."""
+    limit = min(MAX_MEMBER, budget)
+    if info.file_size > RATIO_FROM:
+        limit = min(limit, max(RATIO_FROM, MAX_RATIO * info.compress_size))
+
+    @contextmanager
+    def opener() -> Iterator[Read]:
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open(info) as member:
+                yield _guarded(member.read, ZIP_ERRORS, _broken_zip)
+        except ZIP_ERRORS as exc:
+            raise _broken_zip(exc) from None
+
+    too_big = (
+        f"{info.filename} unpacks to more than this import may read "
+        f"({limit >> 20} MiB; a damaged export or a ZIP bomb)"
+    )
+    return Source(inner, opener, limit, too_big)
 
 
 def _common_top(names: list[PurePosixPath]) -> PurePosixPath:

@@ -10,24 +10,28 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import FilmEntry, FilmFacts
-from cryqueue.domain.import_records import ImportBatch, ImportRecord
+from cryqueue.domain.import_records import ImportBatch, ImportRecord, Skip
 from cryqueue.interop.csv_rows import (
+    Kept,
     Row,
     column_key,
-    decode,
     header_of,
     read_rows,
     records,
     row_facts,
     table,
 )
+from cryqueue.interop.csv_source import CsvText
 
 LIST_MARK = "letterboxd list export"
 # The import CSV Letterboxd documents; `export --format letterboxd` writes these columns.
@@ -83,7 +87,7 @@ def kind_of(name: str, text: str) -> str | None:
 
 
 def parse(
-    files: Sequence[tuple[str, bytes]],
+    files: Sequence[CsvText],
     ranking: str | None = None,
     *,
     single: bool = False,
@@ -93,7 +97,10 @@ def parse(
     name (or file name) of a list whose order becomes the personal ranking; ONLY_LIST when
     exactly one list is given. `single`: one file the user named, not a ZIP or folder.
     `ignored`: (file, why) of the ZIP or folder, left out already. Every file left out is
-    named in `batch.ignored` with why."""
+    named in `batch.ignored` with why.
+
+    The files are read through once here, for their skipped rows, lists and errors; their
+    records are read again from the files whenever the import goes through them."""
     batch = ImportBatch([], ignored=list(ignored))
     kinds = _sorted_by_kind(files, batch, single)
     if not kinds:
@@ -105,53 +112,58 @@ def parse(
             f"no Letterboxd film files found (watched.csv, diary.csv, lists/…); found {found}"
         )
     lists: list[tuple[str, str, list[int]]] = []  # (list name, file name, record indexes)
+    parts: list[_Part] = []
+    kept = Kept()
     for kind in (*EXPORT_FILES, "import", "list"):
-        for name, text in sorted(kinds.get(kind, ())):
-            start = len(batch.records)
-            if kind != "list":
-                _read_table(kind, name, text, batch)
-            elif (title := _read_list(name, text, batch)) is not None:
-                lists.append((title, name, list(range(start, len(batch.records)))))
+        for text in sorted(kinds.get(kind, ()), key=lambda text: text.name):
+            part = _Part(kind, text, _diary_order(text, batch) if kind == "diary.csv" else None)
+            start, titles = kept.count, list[str]()
+            for record in part.records(batch.skipped, titles):
+                kept.add(record)
+            if kind != "list" or titles:
+                parts.append(part)
+                if titles:
+                    lists.append((titles[0], text.name, list(range(start, kept.count))))
             elif single:
-                raise UsageError(f"{name}: {NO_TABLE}; is it a Letterboxd list export?")
+                raise UsageError(f"{text.name}: {NO_TABLE}; is it a Letterboxd list export?")
             else:  # one odd list does not cost the whole export
-                batch.ignored.append((name, f"a list with {NO_TABLE}"))
+                batch.ignored.append((text.name, f"a list with {NO_TABLE}"))
+    kept.finish(batch, lambda: (r for part in parts for r in part.records([], [])))
     batch.ignored.sort()
     if ranking is not None:
         batch.ranking = _chosen(lists, ranking)
-    found_names = sorted({PurePosixPath(n).name for group in kinds.values() for n, _t in group})
+    found_names = sorted({PurePosixPath(t.name).name for group in kinds.values() for t in group})
     batch.described = "Letterboxd " + ", ".join(found_names[:6])
     batch.described += " …" if len(found_names) > 6 else ""
     return batch
 
 
 def _sorted_by_kind(
-    files: Sequence[tuple[str, bytes]], batch: ImportBatch, single: bool
-) -> dict[str, list[tuple[str, str]]]:
-    """The files' texts by kind; the others go to `batch.ignored`. A file the export names
-    (diary.csv, lists/…) or the one file given must be readable text; another CSV that is not
-    is left out like any file that is not Letterboxd's."""
-    kinds: dict[str, list[tuple[str, str]]] = {}
-    for name, data in files:
+    files: Sequence[CsvText], batch: ImportBatch, single: bool
+) -> dict[str, list[CsvText]]:
+    """The files by kind; the others go to `batch.ignored`. A file the export names (diary.csv,
+    lists/…) or the one file given must be readable text; another CSV that is not is left out
+    like any file that is not Letterboxd's."""
+    kinds: dict[str, list[CsvText]] = {}
+    for text in files:
+        name = text.name
         why = left_out(name)
         if why is not None:
             batch.ignored.append((name, why))
             continue
-        notes: list[str] = []
         path = PurePosixPath(name)
-        try:
-            text = decode(name, data, notes)
-        except UsageError:
+        if text.error is not None:
             if single or path.name in EXPORT_FILES or "lists" in path.parts:
-                raise
+                raise text.error
             batch.ignored.append((name, "not UTF-8 or Windows-1252 text"))
             continue
-        kind = kind_of(name, text)
+        kind = kind_of(name, text.head)
         if kind is None:
             batch.ignored.append((name, UNKNOWN))
             continue
-        batch.notes += notes
-        kinds.setdefault(kind, []).append((name, text))
+        if text.note:
+            batch.notes.append(text.note)
+        kinds.setdefault(kind, []).append(text)
     return kinds
 
 
@@ -171,31 +183,97 @@ def _chosen(lists: list[tuple[str, str, list[int]]], wanted: str) -> list[int]:
     raise UsageError(f"no list named {wanted!r} in the import; its lists: {names}")
 
 
-def _read_table(kind: str, name: str, text: str, batch: ImportBatch) -> None:
-    rows = list(table(name, records(name, text), batch.skipped))
-    if kind == "diary.csv":  # oldest first, so the latest viewing's rating is the one kept
-        rows.sort(key=lambda row: row.get("watcheddate"))
-    read = functools.partial(_record, kind)
-    batch.records += [record for _row, record in read_rows(rows, batch.skipped, read)]
+KeyRange = tuple[str, str]  # the first and last Watched Date of a part of a diary
+DIARY_PART = 20_000  # rows of an unsorted diary sorted in memory at a time
 
 
-def _read_list(name: str, text: str, batch: ImportBatch) -> str | None:
+@dataclass(frozen=True)
+class _Part:
+    """One file of the import, as it is read each time: `order`, for a diary not in Watched
+    Date order, the ranges of dates read one after the other (see `_diary_order`)."""
+
+    kind: str
+    text: CsvText
+    order: list[KeyRange] | None
+
+    def records(self, skipped: list[Skip], titles: list[str]) -> Iterator[ImportRecord]:
+        """The file's records; its skipped rows go to `skipped`, a list's name to `titles`."""
+        if self.kind == "list":
+            return _list_records(self.text, skipped, titles)
+        if self.kind == "diary.csv":
+            rows = _diary_rows(self.text, self.order)
+        else:
+            rows = table(self.text.name, records(self.text), skipped)
+        read = functools.partial(_record, self.kind)
+        return (record for _row, record in read_rows(rows, skipped, read))
+
+
+def _watched(row: Row) -> str:
+    return row.get("watcheddate")
+
+
+def _diary_order(text: CsvText, batch: ImportBatch) -> list[KeyRange] | None:
+    """A diary is read oldest viewing first, so that the latest viewing's rating is the one
+    kept. Most diaries are in that order already (None: read as it is). Another is read in
+    ranges of Watched Dates of about DIARY_PART rows each, a range sorted in memory at a
+    time: memory holds one range, not the diary. Its rows with too many values are skipped
+    here, all before the rows skipped for their values, as when the diary was sorted whole."""
+    dates: Counter[str] = Counter()
+    last, in_order = "", True
+    for row in table(text.name, records(text), batch.skipped):
+        day = _watched(row)
+        dates[day] += 1
+        in_order = in_order and day >= last
+        last = day
+    if in_order:
+        return None
+    ranges: list[KeyRange] = []
+    first, size = "", 0
+    for day in sorted(dates):
+        first = first if size else day
+        size += dates[day]
+        if size >= DIARY_PART:
+            ranges.append((first, day))
+            size = 0
+    if size:
+        ranges.append((first, max(dates)))
+    return ranges
+
+
+def _diary_rows(text: CsvText, order: list[KeyRange] | None) -> Iterator[Row]:
+    """The diary's rows oldest viewing first (its rows with too many values, already counted
+    by `_diary_order`, are left out quietly)."""
+    if order is None:
+        yield from table(text.name, records(text), [])
+        return
+    for first, last in order:
+        rows = [r for r in table(text.name, records(text), []) if first <= _watched(r) <= last]
+        rows.sort(key=_watched)
+        yield from rows
+
+
+LIST_HEAD = 1_000  # records of a list's preamble kept to find its name (it is the 3rd)
+
+
+def _list_records(text: CsvText, skipped: list[Skip], titles: list[str]) -> Iterator[ImportRecord]:
     """A list file: its name from the record under the `Date,Name,…` header (the v7 preamble
-    has a `Letterboxd list export` line above it, older files a blank line), then the films
-    from the Position header on. None: the file has no Position header."""
-    all_records = records(name, text)
+    has a `Letterboxd list export` line above it, older files a blank line), put in `titles`,
+    then the films from the Position header on. Nothing: the file has no Position header."""
+    name = text.name
+    all_records = records(text)
     head: list[list[str]] = []
     for _line, fields in all_records:
         if fields and column_key(fields[0]) == "position":
             break
-        head.append(fields)
+        if len(head) < LIST_HEAD:
+            head.append(fields)
     else:
-        return None
+        return
+    titles.append(_list_name(head) or PurePosixPath(name).stem)
     header_line = [(0, fields)]  # the Position header again, for `table`
-    rows = table(name, iter([*header_line, *all_records]), batch.skipped)
-    for row, facts in read_rows(rows, batch.skipped, _facts):
-        batch.records.append(ImportRecord(facts, where=row.where, source=name))
-    return _list_name(head) or PurePosixPath(name).stem
+    rows = table(name, itertools.chain(header_line, all_records), skipped)
+    for row, facts in read_rows(rows, skipped, _facts):
+        yield ImportRecord(facts, where=row.where, source=name)
 
 
 def _list_name(head: list[list[str]]) -> str:
