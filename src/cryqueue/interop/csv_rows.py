@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import re
+import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -194,38 +197,73 @@ def header_of(text: str) -> list[str]:
     return [column_key(f) for f in first]
 
 
-KEEP = 5_000  # records the first reading holds for the import: a small file is read once
-
-
-class Reread:
-    """Records read from their files again each time they are gone through (a dry run, then
-    the import), so that a big file is never held whole."""
-
-    def __init__(self, read: Callable[[], Iterator[ImportRecord]]) -> None:
-        self._read = read
-
-    def __iter__(self) -> Iterator[ImportRecord]:
-        return self._read()
+KEEP = 5_000  # records held in memory; more are kept in a temporary file
+BLOCK = 1_000  # records pickled together in that file
 
 
 class Kept:
-    """What the first reading of an import's files gave: how many records, and the records
-    themselves while there are at most KEEP."""
+    """The records of an import's files, checked once as the files are read: held in memory
+    while there are at most KEEP, else kept in an anonymous temporary file and read back in
+    blocks each time the import goes through them. Checking a row costs about five times
+    what reading its record back does, and the file grows on disk, not in memory."""
 
     def __init__(self) -> None:
         self.count = 0
-        self.records: list[ImportRecord] = []
+        self._held: list[ImportRecord] = []
+        self._spill: _Spill | None = None
 
     def add(self, record: ImportRecord) -> None:
         self.count += 1
-        if self.count <= KEEP:
-            self.records.append(record)
-        elif self.records:
-            self.records = []
+        self._held.append(record)
+        if len(self._held) > (KEEP if self._spill is None else BLOCK):
+            self._spill = self._spill or _Spill()
+            self._spill.write(self._held)
+            self._held = []
 
-    def finish(self, batch: ImportBatch, again: Callable[[], Iterator[ImportRecord]]) -> None:
-        """The batch's records: the ones held, or read `again` whenever they are wanted."""
-        if self.count <= KEEP:
-            batch.records = self.records
+    def finish(self, batch: ImportBatch) -> None:
+        """The batch's records: the ones held, or the temporary file's."""
+        if self._spill is None:
+            batch.records = self._held
         else:
-            batch.stream = Reread(again)
+            self._spill.write(self._held)
+            batch.stream = self._spill
+
+
+class _Spill:
+    """Records pickled a block at a time into a temporary file nobody else can open (it has
+    no name), which goes when the import's batch does."""
+
+    def __init__(self) -> None:
+        self._blocks: list[tuple[int, int]] = []  # (offset, size)
+        self._end = 0
+        self._lock = threading.Lock()  # the writer reads in a thread of its own
+        try:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the batch)
+        except OSError as exc:
+            raise _no_room(exc) from None
+
+    def write(self, records: list[ImportRecord]) -> None:
+        for at in range(0, len(records), BLOCK):
+            data = pickle.dumps(records[at : at + BLOCK], pickle.HIGHEST_PROTOCOL)
+            with self._lock:
+                try:
+                    self._file.seek(self._end)
+                    self._file.write(data)
+                except OSError as exc:
+                    raise _no_room(exc) from None
+            self._blocks.append((self._end, len(data)))
+            self._end += len(data)
+
+    def __iter__(self) -> Iterator[ImportRecord]:
+        for offset, size in self._blocks:
+            with self._lock:
+                self._file.seek(offset)
+                data = self._file.read(size)
+            yield from pickle.loads(data)
+
+
+def _no_room(exc: OSError) -> UsageError:
+    return UsageError(
+        f"cannot keep the import's records in a temporary file ({exc.strerror}); "
+        "free some disk space and try again"
+    )

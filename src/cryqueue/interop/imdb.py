@@ -37,8 +37,8 @@ def looks_like(text: str) -> bool:
 def parse(text: CsvText, ranked: bool = False) -> ImportBatch:
     """An IMDb export; `ranked`: its order (by Position) becomes the personal ranking. Its
     dates (Date Rated, created, Release Date, in whatever form) are not viewings, so they are
-    never read, and an odd one never costs a row. The file is read through once here, for its
-    skipped rows and ranking, and again whenever the import goes through its records."""
+    never read, and an odd one never costs a row. The file is read as it comes, its records
+    kept by `Kept`."""
     name = text.checked().name
     batch = ImportBatch([], described=f"IMDb {name}")
     if text.note:
@@ -57,7 +57,7 @@ def parse(text: CsvText, ranked: bool = False) -> ImportBatch:
             at = int(position) if _NUMBER.fullmatch(position) else kept.count + 1
             placed.append((at, kept.count))
         kept.add(record)
-    kept.finish(batch, lambda: (record for _p, record in _records(text, [], Counter())))
+    kept.finish(batch)
     if unknown:
         types = ", ".join(f"{kind} ({n})" for kind, n in unknown.most_common(5))
         count = unknown.total()

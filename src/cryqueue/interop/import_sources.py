@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from cryqueue.domain.errors import UsageError
-from cryqueue.domain.import_records import BY_RANK, ImportBatch, ImportRecord
+from cryqueue.domain.import_records import BY_RANK, ImportBatch
 from cryqueue.interop import csv_source, imdb, letterboxd
 from cryqueue.interop import json_format as json_io
 from cryqueue.interop.csv_rows import decode
@@ -42,12 +42,9 @@ def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> 
         _expect(fmt, "letterboxd", f"{path.name} is a ZIP file")
         try:
             files, ignored = _zip_files(path)
-            batch = letterboxd.parse(files, ranking, ignored=ignored)
+            return letterboxd.parse(files, ranking, ignored=ignored)
         except UsageError as exc:
             raise UsageError(f"{path.name}: {exc}") from None
-        if batch.stream is not None:
-            batch.stream = _Named(batch.stream, path.name)
-        return batch
     head = _read(path, JSON_START)
     if head.startswith(b"PK\x03\x04"):
         raise UsageError(
@@ -161,20 +158,6 @@ def _guarded(
             raise said(exc) from None
 
     return reading
-
-
-class _Named:
-    """A ZIP's records, an error in reading them named with the ZIP's name, as `load` does."""
-
-    def __init__(self, records: Iterable[ImportRecord], name: str) -> None:
-        self._records = records
-        self._name = name
-
-    def __iter__(self) -> Iterator[ImportRecord]:
-        try:
-            yield from self._records
-        except UsageError as exc:
-            raise UsageError(f"{self._name}: {exc}") from None
 
 
 # The export's own folders; any other folder is named as ignored, never searched through (the

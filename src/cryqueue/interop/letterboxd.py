@@ -99,8 +99,7 @@ def parse(
     `ignored`: (file, why) of the ZIP or folder, left out already. Every file left out is
     named in `batch.ignored` with why.
 
-    The files are read through once here, for their skipped rows, lists and errors; their
-    records are read again from the files whenever the import goes through them."""
+    The files are read through once here, as they come, their records kept by `Kept`."""
     batch = ImportBatch([], ignored=list(ignored))
     kinds = _sorted_by_kind(files, batch, single)
     if not kinds:
@@ -112,7 +111,6 @@ def parse(
             f"no Letterboxd film files found (watched.csv, diary.csv, lists/…); found {found}"
         )
     lists: list[tuple[str, str, list[int]]] = []  # (list name, file name, record indexes)
-    parts: list[_Part] = []
     kept = Kept()
     for kind in (*EXPORT_FILES, "import", "list"):
         for text in sorted(kinds.get(kind, ()), key=lambda text: text.name):
@@ -120,15 +118,13 @@ def parse(
             start, titles = kept.count, list[str]()
             for record in part.records(batch.skipped, titles):
                 kept.add(record)
-            if kind != "list" or titles:
-                parts.append(part)
-                if titles:
-                    lists.append((titles[0], text.name, list(range(start, kept.count))))
-            elif single:
+            if titles:
+                lists.append((titles[0], text.name, list(range(start, kept.count))))
+            elif kind == "list" and single:
                 raise UsageError(f"{text.name}: {NO_TABLE}; is it a Letterboxd list export?")
-            else:  # one odd list does not cost the whole export
+            elif kind == "list":  # one odd list does not cost the whole export
                 batch.ignored.append((text.name, f"a list with {NO_TABLE}"))
-    kept.finish(batch, lambda: (r for part in parts for r in part.records([], [])))
+    kept.finish(batch)
     batch.ignored.sort()
     if ranking is not None:
         batch.ranking = _chosen(lists, ranking)
@@ -189,8 +185,8 @@ DIARY_PART = 20_000  # rows of an unsorted diary sorted in memory at a time
 
 @dataclass(frozen=True)
 class _Part:
-    """One file of the import, as it is read each time: `order`, for a diary not in Watched
-    Date order, the ranges of dates read one after the other (see `_diary_order`)."""
+    """One file of the import: `order`, for a diary not in Watched Date order, the ranges of
+    dates read one after the other (see `_diary_order`)."""
 
     kind: str
     text: CsvText
@@ -247,9 +243,27 @@ def _diary_rows(text: CsvText, order: list[KeyRange] | None) -> Iterator[Row]:
         yield from table(text.name, records(text), [])
         return
     for first, last in order:
-        rows = [r for r in table(text.name, records(text), []) if first <= _watched(r) <= last]
+        rows = list(table(text.name, _dated(records(text), first, last), []))
         rows.sort(key=_watched)
         yield from rows
+
+
+def _dated(
+    rows: Iterator[tuple[int, list[str]]], first: str, last: str
+) -> Iterator[tuple[int, list[str]]]:
+    """The header, and the records whose Watched Date is from `first` to `last`: the others
+    are passed over before they are made rows (`table`'s header: the first not blank)."""
+    column: int | None = None
+    for line, fields in rows:
+        if column is None:
+            if any(f.strip() for f in fields):
+                keys = [column_key(f) for f in fields][::-1]  # a repeated name: the last wins
+                column = len(keys) - 1 - keys.index("watcheddate") if "watcheddate" in keys else -1
+            yield line, fields
+            continue
+        day = fields[column].strip() if 0 <= column < len(fields) else ""
+        if first <= day <= last:
+            yield line, fields
 
 
 LIST_HEAD = 1_000  # records of a list's preamble kept to find its name (it is the 3rd)
