@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
+from cryqueue.domain.search import _ACCENTS, fold
 from cryqueue.domain.text import norm, search_columns
 from cryqueue.storage import ranking
 from cryqueue.storage.fast_read import json_list
@@ -50,6 +51,11 @@ def plain_clean(value: str, multiline: bool) -> str | None:
 @given(TEXT)
 def test_norm_is_nfc_casefolded_with_single_spaces(text: str) -> None:
     assert norm(text) == plain_norm(text)
+
+
+@given(TEXT)
+def test_fold_is_norm_without_latin_accents(text: str) -> None:
+    assert fold(text) == norm(text).translate(_ACCENTS)
 
 
 @given(TEXT, st.booleans())

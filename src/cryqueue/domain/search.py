@@ -59,8 +59,10 @@ _ACCENTS = _accent_table()
 
 
 def fold(text: str) -> str:
-    """How text compares in search: NFC, casefolded, Latin accents dropped (Hangul untouched)."""
-    return norm(text).translate(_ACCENTS)
+    """How text compares in search: NFC, casefolded, Latin accents dropped (Hangul untouched).
+    ASCII has no accents to drop: translating it through the table would cost thrice `norm`."""
+    normed = norm(text)
+    return normed if normed.isascii() else normed.translate(_ACCENTS)
 
 
 def identity_names(title: str, original_title: str | None) -> set[str]:
