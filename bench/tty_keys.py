@@ -12,7 +12,7 @@ key, `IDLE_WINDOWS` times in every round, and its median rate over a key's windo
 subtracted. The CPU is the process's own (see `terminal.Session.cpu`): tmux's is not counted.
 
 Before the measured rounds one unmeasured round checks that every key really did its thing on
-screen (the rating key opens its dialog and enter closes it, undo puts the list back as it was
+screen (the rating key asks for the stars and enter stores them, undo puts the list back as it was
 before the toggle, every other key changes what the screen shows), so that a key which landed
 nowhere cannot pass for a cheap one; the app must have read its whole list before it starts.
 
@@ -95,8 +95,8 @@ APP_ROUND = (
     Step("toggle watched (w)", (("w",),)),
     Step("undo (ctrl+z, of the toggle)", (("C-z",),), undone),
     Step("tears (3 / 4)", (("3",), ("4",))),
-    Step("rate (r, opens its dialog)", (("r",),), shows("Rate “")),
-    Step(None, (("C-u",),), anything),  # the stars, typed into the dialog (each key on its own)
+    Step("rate (r, asks for the stars)", (("r",),), shows("Rate “")),
+    Step(None, (("C-u",),), anything),  # the stars, typed into the question (each key alone)
     Step(None, (("4",), ("3",))),
     Step("rate (enter, stores the stars)", (("Enter",),), gone("Rate “")),
     Step("move up (shift+up)", (("S-Up",),)),

@@ -15,10 +15,15 @@ from cryqueue.ui.screens.dialogs import (
     ExportDialog,
     FilmFormDialog,
     HelpScreen,
-    PromptDialog,
 )
+from cryqueue.ui.widgets.prompt_bar import PromptBar
 
 from .conftest import SIZE, TODAY, MakeApp, highlighted, titles
+
+
+def prompt(app: CryqueueApp) -> PromptBar:
+    """The main screen's one-line question (rating, tags, position, day watched)."""
+    return app.main.query_one(PromptBar)
 
 
 async def test_cursor_keys_move_highlight_and_details(make_app: MakeApp, library: Library) -> None:
@@ -58,15 +63,15 @@ async def test_shift_w_logs_a_viewing_on_a_chosen_date(make_app: MakeApp, librar
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("W")
-        assert isinstance(app.screen, PromptDialog)
-        app.screen.query_one(Input).value = "2024-02-30"
+        assert prompt(app).asking
+        prompt(app).input.value = "2024-02-30"
         await pilot.press("enter")
-        assert isinstance(app.screen, PromptDialog), "an invalid date keeps the dialog open"
-        assert "not a valid date" in str(app.screen.query_one("#prompt-error").render())
+        assert prompt(app).asking, "an invalid date keeps the question open"
+        assert "not a valid date" in str(prompt(app).query_one("#prompt-error").render())
         assert library.find("A Moment to Remember").viewings == ()
-        app.screen.query_one(Input).value = "2024-02-29"
+        prompt(app).input.value = "2024-02-29"
         await pilot.press("enter")
-        assert not isinstance(app.screen, PromptDialog)
+        assert not prompt(app).asking
         assert [d.isoformat() for d in library.find("A Moment").viewings] == ["2024-02-29"]
 
 
@@ -110,10 +115,10 @@ async def test_t_b_and_m_move_to_top_bottom_and_position(
         assert titles(library)[-1] == "Ode to My Father"
         assert highlighted(app.main.film_list).rank == 17
         await pilot.press("m")
-        app.screen.query_one(Input).value = "abc"
+        prompt(app).input.value = "abc"
         await pilot.press("enter")
-        assert isinstance(app.screen, PromptDialog)
-        app.screen.query_one(Input).value = "3"
+        assert prompt(app).asking
+        prompt(app).input.value = "3"
         await pilot.press("enter")
         assert titles(library)[2] == "Ode to My Father"
         assert [r.title for r in app.main.film_list.rows] == titles(library)
@@ -440,8 +445,8 @@ async def test_hash_edits_tags_slash_hash_filters_and_undo(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("#")
-        assert isinstance(app.screen, PromptDialog)
-        app.screen.query_one(Input).value = "Sad, rainy day, a,"
+        assert prompt(app).asking
+        prompt(app).input.value = "Sad, rainy day, a,"
         await pilot.press("enter")
         assert library.find("A Moment to Remember").tags == ("Sad", "rainy day", "a")
         await pilot.pause(0.2)
@@ -452,10 +457,10 @@ async def test_hash_edits_tags_slash_hash_filters_and_undo(
         await pilot.press("escape")
         await pilot.pause(0.3)
         await pilot.press("#")
-        app.screen.query_one(Input).value = "bad,tag" + "x" * 300
+        prompt(app).input.value = "bad,tag" + "x" * 300
         await pilot.press("enter")
-        assert isinstance(app.screen, PromptDialog), "a bad tag keeps the dialog open"
-        assert "too long" in str(app.screen.query_one("#prompt-error").render())
+        assert prompt(app).asking, "a bad tag keeps the question open"
+        assert "too long" in str(prompt(app).query_one("#prompt-error").render())
         await pilot.press("escape")
         await pilot.press("ctrl+z")
         assert library.find("A Moment to Remember").tags == ()
@@ -465,10 +470,10 @@ async def test_r_sets_the_star_rating(make_app: MakeApp, library: Library) -> No
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
-        app.screen.query_one(Input).value = "7"
+        prompt(app).input.value = "7"
         await pilot.press("enter")
-        assert "half steps" in str(app.screen.query_one("#prompt-error").render())
-        app.screen.query_one(Input).value = "4.5"
+        assert "half steps" in str(prompt(app).query_one("#prompt-error").render())
+        prompt(app).input.value = "4.5"
         await pilot.press("enter")
         assert library.find("A Moment to Remember").rating == 4.5
         assert library.find("A Moment to Remember").tear_level is None

@@ -8,7 +8,6 @@ from functools import partial
 from pathlib import Path
 
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -21,25 +20,7 @@ from cryqueue.domain.export_options import ExportOptions
 from cryqueue.domain.films import FilmEntry, FilmFacts
 from cryqueue.domain.text import visible
 from cryqueue.ui.actions import help_rows
-
-
-def shown(text: str) -> Text:
-    """Text from anywhere (a file's name, a title, an error quoting a row) as plain text:
-    no markup, control characters made visible."""
-    return Text(visible(text, lines=True))
-
-
-def say_error(where: Static, message: str) -> None:
-    """Every dialog's error the same way, in the CLI's words: whole (wrapped, never cut),
-    just above the buttons, so it shows however far the form is scrolled."""
-    message = message.strip()
-    where.update(shown(message))
-    where.set_class(bool(message), "shown")
-
-
-# A dialog's submit callback returns an error message to show, or None when it succeeded; a
-# CryqueueError it raises is shown the same way.
-Submit = Callable[[str], str | None]
+from cryqueue.ui.widgets.answers import Submit, refusal, say_error, shown
 
 
 class PromptDialog(ModalScreen[str | None]):
@@ -76,10 +57,7 @@ class PromptDialog(ModalScreen[str | None]):
 
     def _accept(self) -> None:
         value = self.query_one("#prompt-input", Input).value
-        try:
-            error = self.submit(value) if self.submit else None
-        except CryqueueError as exc:
-            error = str(exc)
+        error = refusal(self.submit, value)
         if error:
             say_error(self.query_one("#prompt-error", Static), error)
             self.query_one("#prompt-input", Input).focus()

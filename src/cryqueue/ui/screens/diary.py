@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cryqueue.domain import validate
 from cryqueue.domain.diary import DiaryEntry
@@ -19,6 +19,7 @@ from cryqueue.domain.wording import counted
 from cryqueue.ui.actions import bindings
 from cryqueue.ui.history import Change
 from cryqueue.ui.screens.dialogs import PromptDialog
+from cryqueue.ui.widgets.calm_footer import CalmFooter
 from cryqueue.ui.widgets.diary_list import DiaryList, Line, diary_lines
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class DiaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="diary-title")
         yield DiaryList(id="diary")
-        yield Footer()
+        yield CalmFooter()
 
     def on_mount(self) -> None:
         self.reload()

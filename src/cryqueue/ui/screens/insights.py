@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from cryqueue.domain.errors import CryqueueError
 from cryqueue.domain.films import TEAR_MAX
 from cryqueue.domain.insights import Insights, correlation_words
 from cryqueue.domain.wording import counted
+from cryqueue.ui.widgets.calm_footer import CalmFooter
 
 if TYPE_CHECKING:
     from cryqueue.library import Library
@@ -52,7 +53,7 @@ class InsightsScreen(Screen[None]):
             yield PlotextPlot(id="directors")
         with Vertical(id="most-tears"):
             yield Static("", id="most-tears-table")
-        yield Footer()
+        yield CalmFooter()
 
     @staticmethod
     def _most_tears(data: Insights) -> Table:

@@ -90,14 +90,7 @@ class MainScreen(MainView):
             self._record_viewings(row.id, before, after, "watched")
             return None
 
-        self.app.push_screen(
-            PromptDialog(
-                f"Watched “{row.title}” on…",
-                "Date (YYYY-MM-DD):",
-                self.cq.today().isoformat(),
-                submit,
-            )
-        )
+        self.ask(f"Watched “{row.title}” on (YYYY-MM-DD):", self.cq.today().isoformat(), submit)
 
     def action_tears(self, level: int) -> None:
         row = self._current()
@@ -130,9 +123,7 @@ class MainScreen(MainView):
             return None
 
         shown = f"{current:g}" if current is not None else ""
-        self.app.push_screen(
-            PromptDialog(f"Rate “{row.title}”", "Stars, 0.5 to 5 (empty for none):", shown, submit)
-        )
+        self.ask(f"Rate “{row.title}”, 0.5 to 5 stars (empty for none):", shown, submit)
 
     def _rating_shown(self, film_id: int, _stars: object) -> None:
         self.refresh_film(film_id)
@@ -151,14 +142,8 @@ class MainScreen(MainView):
             self._tags_changed(row.id, after)
             return None
 
-        self.app.push_screen(
-            PromptDialog(
-                f"Tags of “{row.title}”",
-                "Tags, separated by commas (filter with /#tag):",
-                ", ".join(current),
-                submit,
-            )
-        )
+        question = f"Tags of “{row.title}”, separated by commas (filter with /#tag):"
+        self.ask(question, ", ".join(current), submit)
 
     def _set_tags(self, film_id: int, tags: tuple[str, ...]) -> None:
         self._tags_changed(film_id, self.library.set_tags(film_id, tags))
@@ -216,9 +201,7 @@ class MainScreen(MainView):
             self._move(row, lambda: self.library.reposition(row.id, int(value)))
             return None
 
-        self.app.push_screen(
-            PromptDialog(f"Move “{row.title}” to…", "Position:", str(row.rank), submit)
-        )
+        self.ask(f"Move “{row.title}” to position:", str(row.rank), submit)
 
     def _move(self, row: ListRow, reposition: Callable[[], tuple[int, int]]) -> None:
         """Make a move (`reposition` returns the old and new places, as stored) undoable and

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
@@ -27,10 +27,13 @@ from cryqueue.domain.films import ListRow, Stats
 from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, select
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.ui.actions import bindings, footer_place
+from cryqueue.ui.widgets.answers import Submit
+from cryqueue.ui.widgets.calm_footer import CalmFooter
 from cryqueue.ui.widgets.details import DetailsPane
 from cryqueue.ui.widgets.film_list import LEGEND, FilmList, ListHeader
 from cryqueue.ui.widgets.notes import NotesEditor
 from cryqueue.ui.widgets.notes_preview import NotesPreview
+from cryqueue.ui.widgets.prompt_bar import PromptBar
 from cryqueue.ui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -136,6 +139,7 @@ class MainView(Screen[None]):
                 yield DetailsPane(id="details")
                 yield NotesEditor(self._save_note, id="notes")
         yield Static("", id="footer-slot")
+        yield PromptBar(id="prompt-bar")
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "Ranking"
@@ -155,7 +159,7 @@ class MainView(Screen[None]):
         if not self.is_attached:
             return  # quitting already
         await self.mount(StatusHeader(icon="💧"), before=self.query_one("#header-slot"))
-        await self.mount(Footer(), after=self.query_one("#footer-slot"))
+        await self.mount(CalmFooter(), after=self.query_one("#footer-slot"))
         await self.query_one("#header-slot").remove()
         await self.query_one("#footer-slot").remove()
         self.refresh_bindings()  # the footer lists the keys once it hears of them
@@ -170,6 +174,10 @@ class MainView(Screen[None]):
             self._count_films()
         self.reload()
         self.watch_timer = self.set_interval(WATCH_EVERY, self._look_for_changes)
+
+    def ask(self, question: str, value: str, submit: Submit) -> None:
+        """A one-line question about the highlighted film, in the footer's row."""
+        self.query_one(PromptBar).ask(question, value, submit)
 
     @property
     def film_list(self) -> FilmList:

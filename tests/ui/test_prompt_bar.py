@@ -1,0 +1,94 @@
+"""The one-line question in the footer's row (r, #, m, W): what a user sees and keeps."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+from cryqueue.library import Library
+from cryqueue.ui.app import CryqueueApp
+from cryqueue.ui.widgets.film_list import FilmList
+from cryqueue.ui.widgets.notes import NotesEditor
+from cryqueue.ui.widgets.prompt_bar import PromptBar
+
+from .conftest import SIZE, MakeApp, screen_text
+
+FIRST = "A Moment to Remember"
+
+
+def bar(app: CryqueueApp) -> PromptBar:
+    return app.main.query_one(PromptBar)
+
+
+async def test_the_question_takes_the_footers_row_and_gives_it_back(
+    make_app: MakeApp, library: Library
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        panes = app.main.query_one("#panes").region
+        await pilot.press("r")
+        await pilot.pause()
+        last_line = screen_text(app).splitlines()[-1]
+        assert f"Rate “{FIRST}”, 0.5 to 5 stars" in last_line
+        assert not app.main.query_one(Footer).display
+        assert app.main.query_one("#panes").region == panes, "nothing else moves"
+        await pilot.press("4", "full_stop", "5", "enter")
+        await pilot.pause()
+        assert library.find(FIRST).rating == 4.5
+        assert not bar(app).asking
+        assert app.main.query_one(Footer).display
+        assert app.focused is app.main.query_one(FilmList), "the list has the keys again"
+        assert "Rate “" not in screen_text(app)
+
+
+async def test_typing_replaces_the_current_value(make_app: MakeApp, library: Library) -> None:
+    library.swap_rating(library.find(FIRST).id, "3")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        assert bar(app).input.value == "3", "the current stars are shown"
+        await pilot.press("5", "enter")
+        assert library.find(FIRST).rating == 5
+
+
+async def test_escape_cancels_and_keeps_the_filter(make_app: MakeApp, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"moment", "enter")
+        await pilot.pause(0.3)
+        await pilot.press("r", "4", "escape")
+        await pilot.pause(0.2)
+        assert library.find(FIRST).rating is None, "escape changes nothing"
+        assert not bar(app).asking
+        assert app.main.search_text == "moment", "escape closed the question, not the filter"
+        assert [r.title for r in app.main.film_list.rows] == [FIRST]
+
+
+async def test_a_refused_answer_keeps_the_question_and_says_why(
+    make_app: MakeApp, library: Library
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "7", "enter")
+        await pilot.pause()
+        assert bar(app).asking
+        assert "half steps" in screen_text(app)
+        assert library.find(FIRST).rating is None
+        await pilot.press("ctrl+u", "2", "enter")
+        await pilot.pause()
+        assert library.find(FIRST).rating == 2
+        assert "half steps" not in screen_text(app), "the old error goes with the question"
+
+
+async def test_leaving_the_bar_drops_the_question(make_app: MakeApp, library: Library) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        assert bar(app).asking
+        app.main.query_one(NotesEditor).focus()
+        await pilot.pause()
+        await pilot.pause()
+        assert not bar(app).asking
+        assert app.main.query_one(Footer).display
+        assert isinstance(app.focused, NotesEditor), "focus stays where the user put it"
+        assert library.find(FIRST).rank == 1
