@@ -6,7 +6,9 @@ the same as with one chunk and one buffer."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -185,5 +187,36 @@ def test_the_collector_runs_again_after_an_import_good_or_bad(tmp_path: Path) ->
             lib.import_batch(lib.read_import(bad))
         assert gc.isenabled()
         assert "Film" in [row.title for row in lib.listing().rows]
+    finally:
+        lib.close()
+
+
+def _indexes(path: Path) -> set[tuple[str, str]]:
+    with closing(sqlite3.connect(path)) as conn:
+        return set(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+
+
+def test_a_big_import_keeps_the_indexes_whether_it_fails_or_not(
+    tmp_path: Path, restore_chunk: None
+) -> None:
+    """An import that adds more films than the library has fills the film table's indexes
+    once at the end; the library keeps every index either way, and a failed import leaves
+    it as it was."""
+    import_writer.CHUNK = 40
+    films = [{"title": f"Film {n}", "year": 2000, "original_title": f"영화 {n}"} for n in range(90)]
+    bad, good = tmp_path / "bad.json", tmp_path / "good.json"
+    bad.write_bytes(_export([*films, {"title": "Late", "year": "soon"}]))
+    good.write_bytes(_export(films))
+    path = tmp_path / "lib.db"
+    lib = Library.open(path)
+    try:
+        before, listed = _indexes(path), lib.listing().rows
+        with pytest.raises(UsageError, match="film record 91"):
+            lib.import_batch(lib.read_import(bad))
+        assert _indexes(path) == before and lib.listing().rows == listed
+        lib.import_batch(lib.read_import(good))
+        assert _indexes(path) == before
+        assert [row.title for row in lib.listing().rows[:3]] == ["Film 0", "Film 1", "Film 2"]
+        assert lib.find("영화 89").title == "Film 89"
     finally:
         lib.close()
