@@ -31,14 +31,17 @@ if TYPE_CHECKING:
 
 # Every film in ranking order, as the list shows it; `library.listing()` reads the same.
 LISTING_SQL = (
-    "SELECT id, title, original_title, year, tear_level, search_norm, note, tags_json,"
-    " watched_undated, (SELECT max(watched_on) FROM viewing WHERE viewing.film_id = film.id),"
-    " rating FROM film ORDER BY rank_key"
+    "SELECT id, title, original_title, year, tear_level, tags_json, watched_undated,"
+    " (SELECT max(watched_on) FROM viewing WHERE viewing.film_id = film.id), rating"
+    " FROM film ORDER BY rank_key"
 )
+# What the app's filter searches, read when it is first used (the list does not hold it).
+SEARCH_SQL = "SELECT id, title, original_title, search_norm, note, tags_json FROM film"
 CATALOG_VERSION_KEY = "catalog_version"
 # A film's entry is read by FilmEntry's own field names (its columns, declared once there):
 # all but its place and viewings, with the lists stored as JSON under `<field>_json`.
 _JSON_FIELDS = ("cast", "tags")
+_JSON_COLUMNS = tuple((name, f"{name}_json") for name in _JSON_FIELDS)
 ENTRY_FIELDS = tuple(
     f.name for f in dataclasses.fields(FilmEntry) if f.name not in ("rank", "viewings")
 )
@@ -58,9 +61,9 @@ def stored_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     """Film fields by name (FilmEntry's, FilmFacts', CatalogFilm's) as the film table stores
     them: a list as JSON text under `<field>_json`, the rest as they are."""
     columns = dict(values)
-    for name in _JSON_FIELDS:
+    for name, stored in _JSON_COLUMNS:
         if name in columns:
-            columns[f"{name}_json"] = json_list(columns.pop(name))
+            columns[stored] = json_list(columns.pop(name))
     return columns
 
 
@@ -194,7 +197,7 @@ def rows_of(cursor: Iterable[Sequence[Any]]) -> list[ListRow]:
     """List rows from a cursor over LISTING_SQL."""
     return [
         ListRow(i, rank, t, o, y, bool(u) or seen is not None, tl, r, day_text(seen))
-        for rank, (i, t, o, y, tl, _key, _note, _tags, u, seen, r) in enumerate(cursor, 1)
+        for rank, (i, t, o, y, tl, _tags, u, seen, r) in enumerate(cursor, 1)
     ]
 
 

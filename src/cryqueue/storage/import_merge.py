@@ -61,6 +61,8 @@ class MergedFilm:
     def rewatches(self) -> Counter[date]:
         if not self.sources:
             return NONE
+        if len(self.sources) == 1:
+            return next(iter(self.sources.values()))[1]
         return _most(rewatches for _days, rewatches in self.sources.values())
 
 
@@ -114,7 +116,7 @@ def changes(
     now = sql_now()
     for film in films:
         if film.fid is None:
-            before, have = NEW_STATE._replace(label=film.label), NONE
+            before, have = State(film.label, *NEW_STATE[1:]), NONE
         else:
             before, have = state_of(film.fid), have_days.get(film.fid, NONE)
         _label, tears, rating, note, tags_json, undated, imdb_id = before

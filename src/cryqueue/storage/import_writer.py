@@ -221,7 +221,7 @@ def _import_chunk(
     else:
         _write(driver, run, [f for f in films.values() if f.fid is None], updates, viewings)
     for film in films.values():
-        if film.fid is not None and any(source for source in film.sources):
+        if film.fid is not None and any(film.sources):  # a diary-like file's rows
             run.carried[film.fid] = {k: v for k, v in film.sources.items() if k}
     for record, slot in zip(chunk, slots, strict=True):
         named = films.get(slot) if slot is not None else None
