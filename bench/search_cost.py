@@ -32,7 +32,7 @@ def search_costs(db: Path, rounds: int) -> dict[str, list[float]]:
             samples = []
             for _ in range(rounds):
                 listing._search = None  # a fresh index each round: no answers cached
-                listing.prepare()  # what the app builds while the list loads, before any key
+                listing.prepare()  # what the app builds when the filter opens, before any key
                 for end in range(1, len(query) + 1):
                     start = time.process_time()
                     select(listing, "all", "rank", query[:end])

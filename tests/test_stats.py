@@ -102,7 +102,7 @@ def test_the_lists_figures_follow_every_change_to_a_film(
     rows = [
         ListRow(n, n + 1, f"Film {n}", None, 2000, n % 2 == 0, n % 6 or None) for n in range(10)
     ]
-    listing = Listing(list(rows), {})
+    listing = Listing.of_rows(rows)
     for film, watched, tears in changes:
         listing.replace(listing.rows[film]._replace(watched=watched, tear_level=tears))
         assert listing.stats() == listing_stats(listing.rows)

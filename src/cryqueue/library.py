@@ -31,7 +31,7 @@ from cryqueue.domain.films import (
 )
 from cryqueue.domain.import_records import ImportBatch, ImportRecord, ImportSummary
 from cryqueue.domain.insights import Insights
-from cryqueue.domain.listing import WatchFilter
+from cryqueue.domain.listing import SearchRow, Stop, WatchFilter
 from cryqueue.domain.search import similar_titles
 from cryqueue.domain.text import norm, split_year
 from cryqueue.interop import json_format as json_io
@@ -42,6 +42,7 @@ from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import (
     ENTRY_SQL,
     LISTING_SQL,
+    SEARCH_SQL,
     entry_of,
     ranked_films,
     read_films,
@@ -61,7 +62,7 @@ from cryqueue.storage.models import (
     Viewing,
 )
 from cryqueue.storage.opening import open_database
-from cryqueue.storage.shared_sql import day_of
+from cryqueue.storage.shared_sql import day_of, day_text
 from cryqueue.storage.snapshots import (
     KEEP_AUTOMATIC_BACKUPS,
     backup_beside,
@@ -171,24 +172,29 @@ class Library:
         )
 
     def listing(self, stop: listing.Stop | None = None) -> listing.Listing:
-        """Every film in ranking order with its search key, in one read; `stop` can end a long
-        read early (Abandoned), when the app quits while it runs."""
+        """Every film in ranking order, in one read; `stop` can end a long read early
+        (Abandoned), when the app quits while it runs. The search text is read only when
+        the list is first searched (`_search_rows`)."""
+        films = listing.Listing(self._search_rows)
         with self.db.read() as session:
             # The driver's cursor directly: SQLAlchemy's row objects would double the time.
             cursor = listing.stoppable(self._driver(session).execute(LISTING_SQL), stop)
-            rows: list[ListRow] = []
-            keys: dict[int, str] = {}
-            notes: dict[int, str] = {}
-            tags: dict[int, tuple[str, ...]] = {}
-            append = rows.append
-            for rank, (i, t, o, y, tl, key, note, tags_json, u, seen, r) in enumerate(cursor, 1):
-                append(ListRow(i, rank, t, o, y, u == 1 or seen is not None, tl, r, seen))
-                keys[i] = key
-                if note:
-                    notes[i] = note
+            append, tags = films.append, films.tags
+            alike: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of tags
+            for rank, (i, t, o, y, tl, tags_json, u, seen, r) in enumerate(cursor, 1):
+                append(ListRow(i, rank, t, o, y, u == 1 or seen is not None, tl, r, day_text(seen)))
                 if tags_json != "[]":
-                    tags[i] = strings_of(tags_json, i, "tags")
-        return listing.Listing(rows, keys, notes, tags)
+                    found = strings_of(tags_json, i, "tags")
+                    tags[i] = alike.setdefault(found, found)
+        return films.done()
+
+    def _search_rows(self, stop: Stop | None) -> Iterator[SearchRow]:
+        """Each film's titles, search column, note and tags, for the app's search index."""
+        with self.db.read() as session:
+            rows = listing.stoppable(self._driver(session).execute(SEARCH_SQL), stop)
+            for i, t, o, key, note, tags_json in rows:
+                tags = strings_of(tags_json, i, "tags") if tags_json != "[]" else ()
+                yield i, t, o, key, note, tags
 
     def first_rows(self, limit: int) -> list[ListRow]:
         """The top of the ranking, read in a few milliseconds whatever the library's size: what

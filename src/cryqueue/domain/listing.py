@@ -1,16 +1,18 @@
-"""The app's list, held in memory: every film in ranking order with its search key, filtered and
-sorted in Python. One read of 100,000 rows takes a fraction of a second; after that a filter
-keystroke, a view or sort change, and a move touch no database at all."""
+"""The app's list, held in memory as columns: every film in ranking order, some 40 bytes a
+film with its titles, so that 100,000 films take some 15 MB where a tuple per film took 80. A
+line's row is made when it is shown. Filtering and sorting make a view (the films' ids in the
+order shown) and touch no database; the search index is built on the first search, from the
+database's search column."""
 
 from __future__ import annotations
 
+import threading
+from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from itertools import filterfalse
-from operator import itemgetter
-from typing import Literal, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import compress
+from typing import Literal, Protocol, TypeVar, overload, runtime_checkable
 
 from cryqueue.domain.errors import Abandoned
 from cryqueue.domain.films import ListRow, Stats, tally_stats
@@ -22,6 +24,11 @@ SortOrder = Literal["rank", "consensus", "year", "tears"]
 T = TypeVar("T")
 Stop = Callable[[], bool]  # asked now and then by long work: True means give up (Abandoned)
 STOP_EVERY = 10_000  # items between two questions: a few milliseconds of work
+NONE = -1  # no tear level, no rating, no place: in a column of small numbers
+_FLIP = bytes([1, 0]) + bytes(254)  # watched flags turned over, for the 'to watch' view
+# (id, title, original title, search column, note, tags): what the search index is built from
+SearchRow = tuple[int, str, str | None, str, str, tuple[str, ...]]
+SearchRows = Callable[[Stop | None], Iterable[SearchRow]]
 
 
 def stoppable(items: Iterable[T], stop: Stop | None) -> Iterator[T]:
@@ -35,46 +42,302 @@ def stoppable(items: Iterable[T], stop: Stop | None) -> Iterator[T]:
         yield item
 
 
-@dataclass
-class Listing:
-    """All films in ranking order (row i has rank i + 1) and each film's search key."""
+@runtime_checkable
+class Rows(Protocol):
+    """What the list widget shows: rows by position, found by film id, changed in place."""
 
-    rows: list[ListRow]
-    keys: dict[int, str]  # the normalised search column: titles, people
-    notes: dict[int, str] = field(default_factory=dict)  # films with a note
-    tags: dict[int, tuple[str, ...]] = field(default_factory=dict)  # films with tags
-    index: dict[int, int] = field(default_factory=dict)
+    def __len__(self) -> int: ...
+    def __getitem__(self, position: int) -> ListRow: ...
+    def index_of(self, film_id: int) -> int | None: ...
+    def replace(self, row: ListRow) -> None: ...
+    def remove(self, film_id: int) -> None: ...
+    def move(self, film_id: int, new_rank: int) -> int | None: ...
 
-    def __post_init__(self) -> None:
-        self.index = {row.id: i for i, row in enumerate(self.rows)}
+
+class _Shown:
+    """Rows compare as the list of what they show (in tests, and a listing read twice)."""
+
+    def __iter__(self) -> Iterator[ListRow]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Shown | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Places:
+    """Film id -> position: an array indexed by id while ids are dense (4 bytes a film, the
+    usual case), a dict when they are not (a library whose films came and went by the
+    million)."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        top = max(ids, default=0)
+        self._dense: array[int] | None = None
+        self._sparse: dict[int, int] | None = None
+        if top <= 4 * len(ids) + 1024:
+            self._dense = array("i", [NONE]) * (top + 1)
+        else:
+            self._sparse = {}
+        self.set(ids, 0, len(ids))
+
+    def get(self, film_id: int) -> int | None:
+        if self._dense is not None:
+            at = self._dense[film_id] if 0 <= film_id < len(self._dense) else NONE
+            return None if at == NONE else at
+        assert self._sparse is not None
+        return self._sparse.get(film_id)
+
+    def set(self, ids: Sequence[int], start: int, stop: int) -> None:
+        """The films at positions start..stop-1 of `ids` are there now."""
+        dense, sparse = self._dense, self._sparse
+        for position in range(start, stop):
+            if dense is not None:
+                dense[ids[position]] = position
+            else:
+                assert sparse is not None
+                sparse[ids[position]] = position
+
+    def drop(self, film_id: int) -> None:
+        if self._dense is not None:
+            self._dense[film_id] = NONE
+        elif self._sparse is not None:
+            self._sparse.pop(film_id, None)
+
+
+class _Texts:
+    """Strings kept as UTF-8 in one buffer: a title costs its bytes and 6 more, where a str
+    costs 50 bytes more than its text (and a Hangul one twice its length). A column of
+    them is two arrays, start and length, that move with the other columns."""
+
+    NO_TEXT = 0xFFFF  # the length of None (a title is at most 500 characters)
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def add(self, text: str | None, starts: array[int], lengths: array[int], at: int) -> None:
+        """Store `text` for position `at` (appended when `at` is the columns' length)."""
+        start, data = len(self._buffer), b"" if text is None else text.encode()
+        self._buffer += data
+        length = self.NO_TEXT if text is None else len(data)
+        if at == len(starts):
+            starts.append(start)
+            lengths.append(length)
+        else:  # the old bytes stay behind: an edited title is rare
+            starts[at], lengths[at] = start, length
+
+    def get(self, start: int, length: int) -> str | None:
+        if length == self.NO_TEXT:
+            return None
+        return self._buffer[start : start + length].decode()
+
+
+class Listing(_Shown):
+    """All films in ranking order (position i has rank i + 1), a column per field. Rows come
+    with `append` (or `of_rows`), then `done`."""
+
+    def __init__(self, search_rows: SearchRows | None = None) -> None:
+        self.ids: array[int] = array("q")
+        self._texts = _Texts()
+        self._title_at, self._title_len = array("I"), array("H")
+        self._original_at, self._original_len = array("I"), array("H")
+        self.years: array[int] = array("i")
+        self.watched = bytearray()
+        self.tears: array[int] = array("b")
+        self.stars: array[int] = array("b")  # half stars: 9 is 4.5; NONE without a rating
+        self.seen: list[str | None] = []  # the latest viewing's day
+        self.tags: dict[int, tuple[str, ...]] = {}  # films with tags
+        self._days: dict[str, str] = {}  # one string per distinct day
+        self._search_rows = search_rows
+        self._places = _Places(())
         self._search: SearchIndex | None = None
         self._tagged: TagIndex | None = None
+        self._building = threading.Lock()  # one search index at a time (reader and filter)
         # Films by (watched, tear level): the status line's figures, kept up to date as films
         # change, so that a key press never counts the whole list again.
-        self._tally: Counter[tuple[bool, int | None]] = _tally(self.rows)
+        self._tally: Counter[tuple[int, int]] = Counter()
+
+    @classmethod
+    def of_rows(
+        cls, rows: Iterable[ListRow], tags: Mapping[int, tuple[str, ...]] | None = None
+    ) -> Listing:
+        """A listing of `rows`, in their order (the first page, before the whole list)."""
+        listing = cls()
+        for row in rows:
+            listing.append(row)
+        listing.tags.update(tags or {})
+        return listing.done()
+
+    def append(self, row: ListRow) -> None:
+        at = len(self.ids)
+        self.ids.append(row.id)
+        self._texts.add(row.title, self._title_at, self._title_len, at)
+        self._texts.add(row.original_title, self._original_at, self._original_len, at)
+        self.years.append(row.year)
+        self.watched.append(row.watched)
+        self.tears.append(NONE if row.tear_level is None else row.tear_level)
+        self.stars.append(NONE if row.rating is None else round(row.rating * 2))
+        self.seen.append(None if row.last_seen is None else self._day(row.last_seen))
+
+    def done(self) -> Listing:
+        self._places = _Places(self.ids)
+        self._tally = Counter(zip(self.watched, self.tears, strict=True))
+        return self
+
+    def _day(self, day: str) -> str:
+        return self._days.setdefault(day, day)
+
+    # Reading ---------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Listing:
+        return self
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, position: int) -> ListRow: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[ListRow]: ...
+    def __getitem__(self, position: int | slice) -> ListRow | list[ListRow]:
+        if isinstance(position, slice):
+            return [self._row(p) for p in range(len(self))[position]]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self._row(position)
+
+    def _row(self, p: int) -> ListRow:
+        tears, stars = self.tears[p], self.stars[p]
+        return ListRow(
+            self.ids[p],
+            p + 1,
+            self.title(p),
+            self.original(p),
+            self.years[p],
+            self.watched[p] == 1,
+            None if tears == NONE else tears,
+            None if stars == NONE else stars / 2,
+            self.seen[p],
+        )
+
+    def __iter__(self) -> Iterator[ListRow]:
+        return map(self._row, range(len(self)))
+
+    def title(self, position: int) -> str:
+        return self._texts.get(self._title_at[position], self._title_len[position]) or ""
+
+    def original(self, position: int) -> str | None:
+        return self._texts.get(self._original_at[position], self._original_len[position])
+
+    def index_of(self, film_id: int) -> int | None:
+        return self._places.get(film_id)
+
+    def get(self, film_id: int) -> ListRow | None:
+        at = self._places.get(film_id)
+        return None if at is None else self._row(at)
 
     def stats(self) -> Stats:
-        return tally_stats(item for item in self._tally.items() if item[1])
+        return tally_stats(
+            ((seen == 1, None if level == NONE else level), films)
+            for (seen, level), films in self._tally.items()
+            if films
+        )
+
+    # Changing --------------------------------------------------------------------------------
+
+    def replace(self, row: ListRow) -> None:
+        """A film's shown facts changed (watched, tears, rating): same place, new values."""
+        at = self._places.get(row.id)
+        if at is None:
+            return
+        self._tally[self.watched[at], self.tears[at]] -= 1
+        if row.title != self.title(at):
+            self._texts.add(row.title, self._title_at, self._title_len, at)
+        if row.original_title != self.original(at):
+            self._texts.add(row.original_title, self._original_at, self._original_len, at)
+        self.years[at] = row.year
+        self.watched[at] = row.watched
+        self.tears[at] = NONE if row.tear_level is None else row.tear_level
+        self.stars[at] = NONE if row.rating is None else round(row.rating * 2)
+        self.seen[at] = None if row.last_seen is None else self._day(row.last_seen)
+        self._tally[self.watched[at], self.tears[at]] += 1
+
+    def remove(self, film_id: int) -> None:
+        at = self._places.get(film_id)
+        if at is None:
+            return
+        self._tally[self.watched[at], self.tears[at]] -= 1
+        for column in self._columns():
+            del column[at]
+        self._places.drop(film_id)
+        self._places.set(self.ids, at, len(self.ids))
+        self.tags.pop(film_id, None)
+        self._forget_search()
+
+    def move(self, film_id: int, new_rank: int) -> int | None:
+        """Move a film to `new_rank` (kept within the list), renumbering the films it passes:
+        a shift of each column's stretch between the two places, in C. Returns the film's
+        new position (None: not in the list)."""
+        at = self._places.get(film_id)
+        if at is None:
+            return None
+        to = max(0, min(new_rank - 1, len(self.ids) - 1))
+        if to != at:
+            for column in self._columns():
+                value = column[at]
+                del column[at]
+                column.insert(to, value)  # type: ignore[arg-type]
+            self._places.set(self.ids, min(at, to), max(at, to) + 1)
+        return to
+
+    def _columns(self) -> tuple[array[int] | list[str | None] | bytearray, ...]:
+        return (
+            self.ids,
+            self._title_at,
+            self._title_len,
+            self._original_at,
+            self._original_len,
+            self.years,
+            self.watched,
+            self.tears,
+            self.stars,
+            self.seen,
+        )
+
+    # Search ----------------------------------------------------------------------------------
 
     def search_index(self, stop: Stop | None = None) -> SearchIndex:
-        """Built on first use (in the worker that filters, for a big list) and kept."""
-        if self._search is None:
-            films = (
-                (row.id, row.title, row.original_title, self._other(row.id)) for row in self.rows
-            )
-            self._search = SearchIndex.build(stoppable(films, stop), other_normalised=True)
-        return self._search
+        """Built on first use (in a worker: when the filter opens, or its first keystroke)
+        and kept until a note, tags or the films change. Titles are this listing's strings."""
+        with self._building:
+            if self._search is None:
+                self._search = SearchIndex.build(
+                    stoppable(self._search_films(stop), stop), other_normalised=True
+                )
+            return self._search
 
-    def _other(self, film_id: int) -> str:
-        parts = [self.keys.get(film_id, "")]
-        parts.extend(self.tags.get(film_id, ()))
-        note = self.notes.get(film_id)
-        if note:
-            parts.append(norm(note))
-        return "\n".join(parts)
+    def _search_films(self, stop: Stop | None) -> Iterator[tuple[int, str, str | None, str]]:
+        if self._search_rows is None:  # a listing made in memory: its titles are all there is
+            for p, film_id in enumerate(self.ids):
+                title, original = self.title(p), self.original(p)
+                yield (
+                    film_id,
+                    title,
+                    original,
+                    "\n".join((norm(title), *self.tags.get(film_id, ()))),
+                )
+            return
+        for film_id, title, original, key, note, tags in self._search_rows(stop):
+            parts = [key, *tags, norm(note)] if note else [key, *tags] if tags else None
+            yield film_id, title, original, key if parts is None else "\n".join(parts)
 
     def prepare(self, stop: Stop | None = None) -> None:
-        """Build what the first filter keystroke needs (in the worker that reads the list)."""
+        """Build what the first filter keystroke needs (in a worker, when the filter opens)."""
         index = self.search_index(stop)
         if stop is not None and stop():
             raise Abandoned
@@ -82,15 +345,20 @@ class Listing:
         self.tagged(())
 
     def set_note(self, film_id: int, note: str) -> None:
-        """A note changed: the next search rebuilds the index."""
-        self.notes[film_id] = note
-        self._search = None
+        """A note changed: the next search rebuilds the index (from the database)."""
+        self._forget_search()
 
     def set_tags(self, film_id: int, tags: tuple[str, ...]) -> None:
-        """A film's tags changed: the next search rebuilds the index."""
-        self.tags[film_id] = tags
-        self._search = None
+        if tags:
+            self.tags[film_id] = tags
+        else:
+            self.tags.pop(film_id, None)
+        self._forget_search()
         self._tagged = None
+
+    def _forget_search(self) -> None:
+        with self._building:
+            self._search = None
 
     def tagged(self, wanted: tuple[str, ...]) -> set[int]:
         """The films carrying every wanted tag (or one starting with it, as the user types)."""
@@ -98,47 +366,60 @@ class Listing:
             self._tagged = tag_index(self.tags.items())
         return films_tagged(self._tagged, wanted)
 
-    def get(self, film_id: int) -> ListRow | None:
-        at = self.index.get(film_id)
-        return None if at is None else self.rows[at]
+
+class View(_Shown):
+    """Some of a listing's films, in the order shown (a filter, a view, a sort): their ids,
+    8 bytes a film; a row is the listing's, made when shown."""
+
+    def __init__(self, listing: Listing, ids: array[int]) -> None:
+        self.listing, self.ids = listing, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, position: int) -> ListRow: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[ListRow]: ...
+    def __getitem__(self, position: int | slice) -> ListRow | list[ListRow]:
+        if isinstance(position, slice):
+            return [self._row(i) for i in self.ids[position]]
+        return self._row(self.ids[position])
+
+    def _row(self, film_id: int) -> ListRow:
+        row = self.listing.get(film_id)
+        assert row is not None, "a view holds the listing's films"
+        return row
+
+    def __iter__(self) -> Iterator[ListRow]:
+        return map(self._row, self.ids)
+
+    def index_of(self, film_id: int) -> int | None:
+        try:
+            return self.ids.index(film_id)  # a scan in C: a millisecond at 100,000
+        except ValueError:
+            return None
 
     def replace(self, row: ListRow) -> None:
-        """A film's shown facts changed (watched, tears): same place, new values."""
-        at = self.index.get(row.id)
+        self.listing.replace(row)
+
+    def remove(self, film_id: int) -> None:
+        at = self.index_of(film_id)
         if at is not None:
-            old = self.rows[at]
-            self._tally[old.watched, old.tear_level] -= 1
-            self._tally[row.watched, row.tear_level] += 1
-            self.rows[at] = row._replace(rank=at + 1)
+            del self.ids[at]
 
-    def move(self, film_id: int, new_rank: int) -> None:
-        move_row(self.rows, self.index, film_id, new_rank)
-
-
-def move_row(rows: list[ListRow], index: dict[int, int], film_id: int, new_rank: int) -> int:
-    """Move a film to `new_rank` in `rows` (sorted by rank, possibly filtered), renumbering the
-    films it passes; keeps `index` (id -> position) right. Work is proportional to the distance
-    moved, not to the length of the list. Returns the film's new position in `rows`."""
-    at = index[film_id]
-    old_rank = rows[at].rank
-    if new_rank == old_rank:
-        return at
-    moved = rows.pop(at)
-    step = 1 if new_rank < old_rank else -1
-    low, high = (new_rank, old_rank - 1) if new_rank < old_rank else (old_rank + 1, new_rank)
-    i = _first_at_least(rows, low)
-    while i < len(rows) and rows[i].rank <= high:
-        rows[i] = rows[i]._replace(rank=rows[i].rank + step)
-        i += 1
-    target = _first_at_least(rows, new_rank)
-    rows.insert(target, moved._replace(rank=new_rank))
-    for i in range(min(at, target), max(at, target) + 1):  # the positions that shifted
-        index[rows[i].id] = i
-    return target
-
-
-def _first_at_least(rows: list[ListRow], rank: int) -> int:
-    return bisect_left(rows, rank, key=lambda row: row.rank)
+    def move(self, film_id: int, new_rank: int) -> int | None:
+        """The film moved to `new_rank` in the listing (which moves first): its place among
+        the films shown, which are in ranking order."""
+        at = self.index_of(film_id)
+        if at is None:
+            return None
+        self.listing.move(film_id, new_rank)
+        del self.ids[at]
+        place = self.listing.index_of
+        to = bisect_left(self.ids, place(film_id) or 0, key=lambda i: place(i) or 0)
+        self.ids.insert(to, film_id)
+        return to
 
 
 def select(
@@ -147,47 +428,38 @@ def select(
     sort: SortOrder = "rank",
     search: str = "",
     consensus: Callable[[], Mapping[int, int]] | None = None,
-) -> list[ListRow]:
-    """The rows the list shows for a view, a sort and a filter text."""
-    rows = listing.rows
+) -> Listing | View:
+    """The films the list shows for a view, a sort and a filter text: the listing itself when
+    it shows them all in ranking order, else a view."""
+    ids: Iterable[int] = listing.ids
+    chosen = False
     if watched != "all":
-        want = watched == "watched"
-        rows = [row for row in rows if row.watched is want]
+        flags = listing.watched if watched == "watched" else listing.watched.translate(_FLIP)
+        ids, chosen = compress(ids, flags), True
     tags, text = split_tags(search)
     if tags:
-        tagged = listing.tagged(tags)
-        rows = [row for row in rows if row.id in tagged]
+        ids, chosen = filter(listing.tagged(tags).__contains__, ids), True
     if norm(text):
-        matched = listing.search_index().matching(text)
-        rows = [row for row in rows if row.id in matched]
+        ids, chosen = filter(listing.search_index().matching(text).__contains__, ids), True
+    if sort == "rank":
+        return View(listing, array("q", ids)) if chosen else listing
+    place = listing.index_of
+    years, tears = listing.years, listing.tears
+
+    def at(film_id: int) -> int:
+        return place(film_id) or 0
+
     if sort == "year":
-        rows = sorted(rows, key=lambda r: (-r.year, r.rank))
+        order = sorted(ids, key=lambda i: (-years[at(i)], at(i)))
     elif sort == "tears":
-        rows = sorted(rows, key=lambda r: (r.tear_level is None, -(r.tear_level or 0), r.rank))
-    elif sort == "consensus":
+        order = sorted(ids, key=lambda i: (tears[at(i)] == NONE, -tears[at(i)], at(i)))
+    else:
         places = consensus() if consensus else {}
-        rows = sorted(rows, key=lambda r: (places.get(r.id, len(places)), r.rank))
-    elif rows is listing.rows:
-        rows = list(rows)
-    return rows
+        order = sorted(ids, key=lambda i: (places.get(i, len(places)), at(i)))
+    return View(listing, array("q", order))
 
 
-_WATCHED = itemgetter(ListRow._fields.index("watched"))
-_TEARS = itemgetter(ListRow._fields.index("tear_level"))
-
-
-def listing_stats(rows: list[ListRow]) -> Stats:
-    """The status line's figures from the list in memory (no database read)."""
-    return tally_stats(_tally(rows).items())
-
-
-def _tally(rows: list[ListRow]) -> Counter[tuple[bool, int | None]]:
-    """Films by (watched, tear level), counted in two C-level passes: as quick at 100,000
-    films as the sums they replaced."""
-    seen = Counter(map(_TEARS, filter(_WATCHED, rows)))
-    unseen = Counter(map(_TEARS, filterfalse(_WATCHED, rows)))
-    tally: Counter[tuple[bool, int | None]] = Counter()
-    for watched, counts in ((True, seen), (False, unseen)):
-        for level, films in counts.items():
-            tally[watched, level] = films
-    return tally
+def listing_stats(rows: Iterable[ListRow]) -> Stats:
+    """The status line's figures from rows in memory (no database read)."""
+    tally = Counter((bool(row.watched), row.tear_level) for row in rows)
+    return tally_stats(tally.items())

@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from cryqueue.domain.errors import Abandoned, CryqueueError, LookupFailed
 from cryqueue.domain.export_options import ExportOptions
 from cryqueue.domain.films import ListRow, Stats
-from cryqueue.domain.listing import Listing, SortOrder, WatchFilter, select
+from cryqueue.domain.listing import Listing, Rows, SortOrder, WatchFilter, select
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.ui.actions import bindings, footer_place
 from cryqueue.ui.widgets.answers import Submit
@@ -275,7 +275,6 @@ class MainView(Screen[None]):
         worker = get_current_worker()
         try:
             listing = self.library.listing(stop=lambda: worker.is_cancelled)
-            listing.prepare(stop=lambda: worker.is_cancelled)  # indexes built off the app thread
         except Abandoned:
             return
         except CryqueueError as exc:  # a damaged library: say so, keep what is on screen
@@ -332,13 +331,13 @@ class MainView(Screen[None]):
         self,
         listing: Listing,
         choice: tuple[WatchFilter, SortOrder, str],
-        rows: list[ListRow],
+        rows: Rows,
         keep: int | None,
     ) -> None:
         if listing is self.listing and choice == (self.view, self.sort, self.search_text):
             self._show_rows(rows, keep)  # else a newer keystroke's result is on its way
 
-    def _show_rows(self, rows: list[ListRow], keep: int | None) -> None:
+    def _show_rows(self, rows: Rows, keep: int | None) -> None:
         films = self.film_list
         total = len(self.listing.rows) if self.listing else None
         films.set_rows(rows, keep, total=total)
@@ -399,6 +398,8 @@ class MainView(Screen[None]):
         self.app.call_from_thread(self._counted, stats)
 
     def _counted(self, stats: Stats) -> None:
+        if not self.query("#films"):
+            return  # the app closed while the films were counted: its panes are gone
         if self.listing is None:  # else the whole list's own figures are newer
             self._stats = stats
             self.update_status(recount=False)
@@ -544,6 +545,17 @@ class MainView(Screen[None]):
     def action_search(self) -> None:
         self.query_one("#filter-bar").add_class("visible")
         self.query_one("#search", Input).focus()
+        if self.listing is not None and self._big:
+            self._prepare_search(self.listing)
+
+    @work(thread=True, exclusive=True, group="search", description="build the search index")
+    def _prepare_search(self, listing: Listing) -> None:
+        """The search index, built while the user types the first letters (a few tenths of a
+        second at 100,000 films). The list does not keep it until it is first wanted: it is
+        as big as the list itself."""
+        worker = get_current_worker()
+        with contextlib.suppress(Abandoned, CryqueueError):  # the filter's search says why
+            listing.prepare(stop=lambda: worker.is_cancelled)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":

@@ -19,14 +19,14 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from cryqueue.domain.films import ListRow, rating_text, tear_scale
-from cryqueue.domain.listing import move_row
+from cryqueue.domain.listing import Listing, Rows
 from cryqueue.ui.actions import bindings
 
 WATCHED_MARK, UNWATCHED_MARK = "✔", "·"
 LEGEND = f"{WATCHED_MARK} watched  {UNWATCHED_MARK} to watch  ●○ tears"
 TITLE_ROOM = 48  # cells a title (with its year and original) keeps before other columns show
 TAGS_MAX = 30
-LINE_CACHE_SIZE = 2_000  # rendered lines kept: a few screens' worth
+LINE_CACHE_SIZE = 500  # rendered lines kept: a few screens' worth (some 2 KB a line)
 
 
 class FilmList(ScrollView, can_focus=True):
@@ -65,10 +65,9 @@ class FilmList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[ListRow] = []
+        self.rows: Rows = Listing().done()
         self._lines: dict[tuple[ListRow, bool, int, int, tuple[str, ...] | None], Strip] = {}
         self.header: ListHeader | None = None  # the column names over the list
-        self._index_cache: dict[int, int] | None = {}
         self._rank_width = 2
         self._styles: dict[tuple[str, bool], Style] = {}
         self.tags: Mapping[int, tuple[str, ...]] = {}  # the films' tags, shown when wide
@@ -80,63 +79,56 @@ class FilmList(ScrollView, can_focus=True):
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def set_rows(
-        self, rows: Sequence[ListRow], keep_id: int | None = None, *, total: int | None = None
+        self,
+        rows: Rows | Sequence[ListRow],
+        keep_id: int | None = None,
+        *,
+        total: int | None = None,
     ) -> None:
         """Show `rows`, keeping the highlight on film `keep_id` if it is still there. `total`
         (the library's size) sets the width of the rank column, so it stays put as you filter."""
-        self.rows = rows if isinstance(rows, list) else list(rows)
-        self._index_cache = None  # built when first needed: a filter keystroke never needs it
-        top = total if total is not None else max((row.rank for row in self.rows), default=1)
+        self.rows = rows if isinstance(rows, Rows) else Listing.of_rows(rows)
+        top = total if total is not None else len(self.rows)  # rows from the top, then
         self._rank_width = max(2, len(str(top)))
         if self.header is not None:
             self.header.refresh()
-        target = None
-        if keep_id is not None:
-            target = next((i for i, row in enumerate(self.rows) if row.id == keep_id), None)
+        target = None if keep_id is None else self.rows.index_of(keep_id)
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.refresh()
         self.cursor = min(target if target is not None else self.cursor, max(len(self.rows) - 1, 0))
 
-    @property
-    def _index(self) -> dict[int, int]:
-        if self._index_cache is None:
-            self._index_cache = {row.id: i for i, row in enumerate(self.rows)}
-        return self._index_cache
-
     def replace_row(self, row: ListRow) -> None:
         """Update one film's line in place."""
-        index = self._index.get(row.id)
+        index = self.rows.index_of(row.id)
         if index is not None:
-            self.rows[index] = row
+            self.rows.replace(row)
             self.refresh_line(index)
 
     def remove_row(self, film_id: int) -> None:
-        index = self._index.get(film_id)
-        if index is None:
+        if self.rows.index_of(film_id) is None:
             return
-        del self.rows[index]
-        self._index_cache = None
+        self.rows.remove(film_id)
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.refresh()
         self.cursor = min(self.cursor, max(len(self.rows) - 1, 0))
 
     def row_of(self, film_id: int) -> ListRow | None:
-        index = self._index.get(film_id)
+        index = self.rows.index_of(film_id)
         return None if index is None else self.rows[index]
 
     def highlight(self, film_id: int) -> None:
         """Put the cursor on a film, if it is shown."""
-        index = self._index.get(film_id)
+        index = self.rows.index_of(film_id)
         if index is not None:
             self.cursor = index
 
     def move_row(self, film_id: int, new_rank: int) -> None:
         """A film moved to `new_rank` (the list is in ranking order): move its line and
         renumber the lines it passed, without reading anything back."""
-        if film_id not in self._index:
-            return
-        self.cursor = move_row(self.rows, self._index, film_id, new_rank)
-        self.refresh()
+        at = self.rows.move(film_id, new_rank)
+        if at is not None:
+            self.cursor = at
+            self.refresh()
 
     # Cursor --------------------------------------------------------------------------------
 
