@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import textual._wait
+import textual.screen
+from textual.pilot import Pilot
 
 from cryqueue.domain.films import ListRow
 from cryqueue.library import Library
@@ -20,10 +25,26 @@ SIZE = (100, 30)
 
 MakeApp = Callable[..., CryqueueApp]
 
+# The pilot waits after each key until the app is idle: until a sleep of this long passes with
+# under a twentieth of it spent on the CPU. Textual's 20 ms makes every key cost at least 40 ms
+# of sleeping, about half of these tests' time. The sleep must outlast a screen refresh (every
+# 1/60 s in Textual), so that a key's new layout is in place when the pilot returns: the tests
+# refresh the screen at 200 frames a second, well within the 10 ms sleep.
+IDLE_CHECK_SECONDS = 0.01
+REFRESH_SECONDS = 0.005
+
+
+@pytest.fixture(autouse=True)
+def _quicker_idle_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", IDLE_CHECK_SECONDS)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", IDLE_CHECK_SECONDS / 20)
+    monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", REFRESH_SECONDS)
+
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library.open(tmp_path / "cq.db")
+def library(db_path: Path) -> Iterator[Library]:
+    """The app's library: a copy of the seeded library at tmp_path/cq.db (see db_path)."""
+    lib = Library.open(db_path)
     yield lib
     lib.close()
 
@@ -40,6 +61,16 @@ def make_app(tmp_path: Path, library: Library) -> Callable[..., CryqueueApp]:
         )
 
     return make
+
+
+async def until(pilot: Pilot[Any], shown: Callable[[], bool], within: float = 3.0) -> None:
+    """Wait until `shown()` holds, failing after `within` seconds: for what the app does on a
+    timer or in a worker (another writer's change is shown on the next look, every WATCH_EVERY
+    seconds), rather than a fixed pause that is too short on a busy machine."""
+    deadline = time.monotonic() + within
+    while not shown():
+        assert time.monotonic() < deadline, f"not shown within {within} s"
+        await pilot.pause(0.02)
 
 
 def titles(library: Library) -> list[str]:

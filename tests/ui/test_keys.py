@@ -18,7 +18,7 @@ from cryqueue.ui.screens.dialogs import (
 )
 from cryqueue.ui.widgets.prompt_bar import PromptBar
 
-from .conftest import SIZE, TODAY, MakeApp, highlighted, titles
+from .conftest import SIZE, TODAY, MakeApp, highlighted, titles, until
 
 
 def prompt(app: CryqueueApp) -> PromptBar:
@@ -421,8 +421,7 @@ async def test_changes_by_another_writer_are_shown_not_overwritten(
         note = library.find("A Moment to Remember").note
         assert "mine" in note and "theirs" in note
         await pilot.press("down")
-        await pilot.pause()
-        assert highlighted(app.main.film_list).tear_level == 5
+        await until(pilot, lambda: highlighted(app.main.film_list).tear_level == 5)
         await pilot.press("w")  # a later change does not undo theirs
         assert library.find("The Letter").tear_level == 5
     other.close()
