@@ -25,6 +25,7 @@ from .keys import key_costs
 from .search_cost import search_costs
 
 ROOT = Path(__file__).resolve().parent.parent
+QUICK_SIZE = 1_000  # films in the smoke run's big library (`--quick`)
 
 
 @dataclass
@@ -261,8 +262,8 @@ def terminal_key_figures(
 def server_figures(workdir: Path, quick: bool, runs: int) -> list[Figure]:
     """6: PostgreSQL beside SQLite (issue #16), each held to within 3x of SQLite measured in
     the same run; none, with one line saying why, where no server can be had."""
-    size = 2_000 if quick else 100_000
-    found = server.compare(workdir, size, runs, samples=20 if quick else 200)
+    size = QUICK_SIZE if quick else 100_000  # quick: the export the run already wrote
+    found = server.compare(workdir, size, runs, samples=5 if quick else 200)
     if isinstance(found, str):
         print(f"PostgreSQL figures skipped: {found}", file=sys.stderr)
         return []
@@ -300,9 +301,10 @@ def no_tmux() -> None:
 
 
 def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], dict[str, str]]:
-    big = 1_000 if quick else 100_000
+    big = QUICK_SIZE if quick else 100_000
     medium = None if quick else 10_000
     runs = 1 if quick else runs
+    repeats = 1 if quick else runs * 3  # of the short commands (a smoke run needs one each)
     if only == "server":
         with tempfile.TemporaryDirectory(prefix="cqbench-") as tmp:
             return server_figures(Path(tmp), quick, runs), machine_of(quick, runs, "PG only")
@@ -336,7 +338,7 @@ def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], 
             no_tmux()
 
         # 3b: keys headless (pilot-driven): the list's own cost without a terminal
-        costs = key_costs(big_db, workdir, samples=5 if quick else 30)
+        costs = key_costs(big_db, workdir, samples=2 if quick else 30)
         baseline = costs.pop("_baseline")[0]
         for name, samples in costs.items():
             limit = 25.0 if name == "filter keystroke" else None
@@ -356,8 +358,8 @@ def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], 
             add(Figure(f"search at {big:,}: {name}", "ms", samples, target=target, limit=limit))
 
         # 4: the command line
-        python_pass = timed([sys.executable, "-c", "pass"], runs * 3)
-        import_sqlmodel = timed([sys.executable, "-c", "import sqlmodel"], runs * 3)
+        python_pass = timed([sys.executable, "-c", "pass"], repeats)
+        import_sqlmodel = timed([sys.executable, "-c", "import sqlmodel"], repeats)
         add(Figure("python -c pass", "s", python_pass))
         add(Figure("python -c 'import sqlmodel'", "s", import_sqlmodel))
         for flag in ("--version", "--help"):
@@ -365,7 +367,7 @@ def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], 
                 Figure(
                     f"cryqueue {flag}",
                     "s",
-                    timed([*cryqueue_argv(), flag], runs * 3, child_env),
+                    timed([*cryqueue_argv(), flag], repeats, child_env),
                     "python -c pass",
                     statistics.median(python_pass),
                     "<= 1.5 x floor",
@@ -378,7 +380,7 @@ def run(quick: bool, runs: int, only: str | None = None) -> tuple[list[Figure], 
                 "s",
                 timed(
                     [*cryqueue_argv(), "--db", str(seed_db), "list", "--format", "json"],
-                    runs * 3,
+                    repeats,
                     child_env,
                 ),
                 "import sqlmodel",
