@@ -62,3 +62,24 @@ async def test_undo_of_a_move_in_another_order_reads_the_list_again(
         await pilot.pause()
         assert reads, "a move's line cannot be moved in a consensus order: the list is read"
         assert sorted(_shown(app)) == sorted(_stored(library))
+
+
+async def test_undo_says_what_it_undid_in_the_status_line_for_a_moment(
+    make_app: MakeApp, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryqueue.ui.screens import main_view
+
+    monkeypatch.setattr(main_view, "SAID_FOR", 0.3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("4", "ctrl+z")
+        await pilot.pause()
+        assert app.sub_title.startswith("Undid tear level · watched "), app.sub_title
+        assert not app._notifications, "no toast to mount and lay out"
+        await pilot.press("ctrl+y")
+        assert app.sub_title.startswith("Redid tear level · ")
+        await pilot.pause(0.6)
+        assert app.sub_title.startswith("watched "), "the word goes after a moment"
+        await pilot.press("ctrl+y")
+        assert app.sub_title.startswith("nothing to redo · ")

@@ -354,12 +354,12 @@ class MainScreen(MainView):
     def action_undo(self) -> None:
         if self._import_running():
             return
-        self._replay(self.history.undo, "Undid", "Nothing to undo.")
+        self._replay(self.history.undo, "Undid", "nothing to undo")
 
     def action_redo(self) -> None:
         if self._import_running():
             return
-        self._replay(self.history.redo, "Redid", "Nothing to redo.")
+        self._replay(self.history.redo, "Redid", "nothing to redo")
 
     def _replay(
         self, step: Callable[[], tuple[Change, int | None] | None], verb: str, empty: str
@@ -367,7 +367,7 @@ class MainScreen(MainView):
         self.notes.save_now()
         done = step()
         if done is None:
-            self.notify(empty)
+            self.say(empty)
             return
         change, focus = done
         self.notes.film_id = None  # the note shown may have changed underneath
@@ -376,7 +376,7 @@ class MainScreen(MainView):
             self._details_soon()
         else:
             self.reload(keep_id=focus)
-        self.notify(f"{verb} {change.label}.")
+        self.say(f"{verb} {change.label}")
 
     # Diary and statistics --------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, cast
 
@@ -57,6 +58,7 @@ FIRST_STEPS = "w watched  0-5 tears  n notes  ? help"
 T = TypeVar("T")
 DETAILS_DELAY = 0.05  # seconds the cursor rests before the details pane follows
 FIRST_PAGE = 200  # rows painted before the whole list is read
+SAID_FOR = 4.0  # seconds a word on the last key stays in the status line
 BACKGROUND_AT = 5_000  # lists this long are read and filtered in a worker thread
 WATCH_EVERY = 0.5  # seconds between looks for another cryqueue's changes
 
@@ -96,6 +98,8 @@ class MainView(Screen[None]):
         self.search_text = ""
         self._details_timer: Timer | None = None
         self._status_timer: Timer | None = None
+        self._said = ""  # a word on what the last key did, at the head of the status line
+        self._said_timer: Timer | None = None
         self.listing: Listing | None = None  # every film, once read; the list shows a view of it
         self._consensus: dict[int, int] | None = None
         self._stats: Stats | None = None
@@ -378,7 +382,8 @@ class MainView(Screen[None]):
         left.border_title = f"Ranking · reading {stats.total:,} films…" if reading else "Ranking"
         tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
         # The filter first: the header is cut at the terminal's width, the filter never.
-        parts = [f"filter “{self.search_text}”"] if self.search_text else []
+        parts = [self._said] if self._said else []
+        parts += [f"filter “{self.search_text}”"] if self.search_text else []
         parts += [
             f"watched {stats.watched} of {stats.total}",
             f"avg tears {tears}",
@@ -403,6 +408,16 @@ class MainView(Screen[None]):
         if self.listing is None:  # else the whole list's own figures are newer
             self._stats = stats
             self.update_status(recount=False)
+
+    def say(self, message: str) -> None:
+        """A word on what a key just did (undid the tear level), at the head of the status
+        line for SAID_FOR seconds. Undo speaks every time it is pressed: a toast would mount
+        and lay out two widgets each time, the status line repaints one row."""
+        self._said = message
+        if self._said_timer is not None:
+            self._said_timer.stop()
+        self._said_timer = self.set_timer(SAID_FOR, partial(self.say, "")) if message else None
+        self.update_status(recount=False)
 
     def _status_soon(self) -> None:
         if self._status_timer is not None:
