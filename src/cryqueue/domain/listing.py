@@ -55,10 +55,32 @@ class Rows(Protocol):
 
 
 class _Shown:
-    """Rows compare as the list of what they show (in tests, and a listing read twice)."""
+    """Rows by position over a column of film ids (a listing, or a view of one). Rows
+    compare as the list of what they show (in tests, and a listing read twice)."""
+
+    ids: array[int]
+
+    def _row_at(self, position: int) -> ListRow:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, position: int) -> ListRow: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[ListRow]: ...
+    def __getitem__(self, position: int | slice) -> ListRow | list[ListRow]:
+        if isinstance(position, slice):
+            return [self._row_at(p) for p in range(len(self))[position]]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self._row_at(position)
 
     def __iter__(self) -> Iterator[ListRow]:
-        raise NotImplementedError
+        return map(self._row_at, range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Shown | list):
@@ -195,23 +217,7 @@ class Listing(_Shown):
     def rows(self) -> Listing:
         return self
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @overload
-    def __getitem__(self, position: int) -> ListRow: ...
-    @overload
-    def __getitem__(self, position: slice) -> list[ListRow]: ...
-    def __getitem__(self, position: int | slice) -> ListRow | list[ListRow]:
-        if isinstance(position, slice):
-            return [self._row(p) for p in range(len(self))[position]]
-        if position < 0:
-            position += len(self)
-        if not 0 <= position < len(self):
-            raise IndexError(position)
-        return self._row(position)
-
-    def _row(self, p: int) -> ListRow:
+    def _row_at(self, p: int) -> ListRow:
         tears, stars = self.tears[p], self.stars[p]
         return ListRow(
             self.ids[p],
@@ -225,9 +231,6 @@ class Listing(_Shown):
             self.seen[p],
         )
 
-    def __iter__(self) -> Iterator[ListRow]:
-        return map(self._row, range(len(self)))
-
     def title(self, position: int) -> str:
         return self._texts.get(self._title_at[position], self._title_len[position]) or ""
 
@@ -239,7 +242,7 @@ class Listing(_Shown):
 
     def get(self, film_id: int) -> ListRow | None:
         at = self._places.get(film_id)
-        return None if at is None else self._row(at)
+        return None if at is None else self._row_at(at)
 
     def stats(self) -> Stats:
         return tally_stats(
@@ -374,25 +377,10 @@ class View(_Shown):
     def __init__(self, listing: Listing, ids: array[int]) -> None:
         self.listing, self.ids = listing, ids
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @overload
-    def __getitem__(self, position: int) -> ListRow: ...
-    @overload
-    def __getitem__(self, position: slice) -> list[ListRow]: ...
-    def __getitem__(self, position: int | slice) -> ListRow | list[ListRow]:
-        if isinstance(position, slice):
-            return [self._row(i) for i in self.ids[position]]
-        return self._row(self.ids[position])
-
-    def _row(self, film_id: int) -> ListRow:
-        row = self.listing.get(film_id)
+    def _row_at(self, position: int) -> ListRow:
+        row = self.listing.get(self.ids[position])
         assert row is not None, "a view holds the listing's films"
         return row
-
-    def __iter__(self) -> Iterator[ListRow]:
-        return map(self._row, self.ids)
 
     def index_of(self, film_id: int) -> int | None:
         try:
