@@ -162,7 +162,9 @@ async def test_every_key_on_a_film_another_writer_removed(
         first = True
         for key, action in keymap():
             await pilot.press("home")
-            await pilot.pause(0.1)  # the details follow the cursor first: they would catch up
+            # the details follow the cursor first (else, a moment later, they would catch up)
+            app.main.show_highlighted()
+            await pilot.pause()
             row = app.main.film_list.current
             assert row is not None
             if first:  # the real CLI once; then another connection, which is the same to SQLite
