@@ -41,7 +41,7 @@ def _wait_for(predicate, socket: str, timeout: float = 20.0) -> str:  # type: ig
         screen = _tmux("capture-pane", "-p", "-t", "app", socket=socket)
         if predicate(screen):
             return screen
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise AssertionError(f"the screen never showed what was expected; last screen:\n{screen}")
 
 
@@ -63,9 +63,8 @@ def _launch(tmp_path: Path, db: Path, socket: str, size: tuple[int, int] = (100,
     return pid_file
 
 
-def test_app_in_tmux(tmp_path: Path) -> None:
-    db = tmp_path / "real.db"
-    Library.open(db).close()
+def test_app_in_tmux(tmp_path: Path, db_path: Path) -> None:
+    db = db_path  # a copy of the seeded library
     socket = f"cryqueue-test-{os.getpid()}"
     _launch(tmp_path, db, socket)
     try:
@@ -110,9 +109,8 @@ def _replace_input(socket: str, text: str, shown: str) -> None:
     _wait_for(lambda s: text[-30:] in s, socket)
 
 
-def test_dialogs_import_diary_statistics_and_export_at_80x24(tmp_path: Path) -> None:
-    db = tmp_path / "real.db"
-    Library.open(db).close()
+def test_dialogs_import_diary_statistics_and_export_at_80x24(tmp_path: Path, db_path: Path) -> None:
+    db = db_path  # a copy of the seeded library
     diary = tmp_path / "diary.csv"
     diary.write_text(
         "Date,Name,Year,Letterboxd URI,Rating\n"
@@ -178,9 +176,10 @@ def _note_of(db: Path, title: str) -> str:
         ("terminal closed (SIGHUP) right after typing", 0.0),
     ],
 )
-def test_typed_notes_survive_the_app_being_killed(tmp_path: Path, ending: str, wait: float) -> None:
-    db = tmp_path / "real.db"
-    Library.open(db).close()
+def test_typed_notes_survive_the_app_being_killed(
+    tmp_path: Path, db_path: Path, ending: str, wait: float
+) -> None:
+    db = db_path  # a copy of the seeded library
     socket = f"cryqueue-kill-{os.getpid()}"
     pid_file = _launch(tmp_path, db, socket)
     text = "잊지 않을게 - typed before the end"
