@@ -29,6 +29,7 @@ from cryqueue.domain.listing import Listing, Rows, SortOrder, WatchFilter, selec
 from cryqueue.domain.reading import LibraryReader
 from cryqueue.ui.actions import bindings, footer_place
 from cryqueue.ui.widgets.answers import Submit
+from cryqueue.ui.widgets.border_text import set_border_text
 from cryqueue.ui.widgets.calm_footer import CalmFooter
 from cryqueue.ui.widgets.details import DetailsPane
 from cryqueue.ui.widgets.film_list import LEGEND, FilmList, ListHeader
@@ -146,7 +147,7 @@ class MainView(Screen[None]):
         yield PromptBar(id="prompt-bar")
 
     def on_mount(self) -> None:
-        self.query_one("#left").border_title = "Ranking"
+        set_border_text(self.query_one("#left"), title="Ranking")
         self.details.border_title = "Details"
         self.notes.border_title = "Notes"
         first: LibraryReader = self._peek or self.library
@@ -373,13 +374,15 @@ class MainView(Screen[None]):
             return
         # Until the first film is ticked or rated, the list says in one line how to start.
         fresh = stats.watched == 0 and stats.rated == 0
-        left = self.query_one("#left")
-        left.border_subtitle = FIRST_STEPS if fresh else LEGEND
         # Until the whole list is read, the first page is all there is: End, page counts and
         # the filter work on it, so the border says the rest is still coming.
         shown = len(self.film_list.rows)
         reading = self.listing is None and stats.total > shown
-        left.border_title = f"Ranking · reading {stats.total:,} films…" if reading else "Ranking"
+        set_border_text(
+            self.query_one("#left"),
+            title=f"Ranking · reading {stats.total:,} films…" if reading else "Ranking",
+            subtitle=FIRST_STEPS if fresh else LEGEND,
+        )
         tears = f"{stats.average_tears:.1f}" if stats.average_tears is not None else "–"
         # The filter first: the header is cut at the terminal's width, the filter never.
         parts = [self._said] if self._said else []

@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import TextArea
 
+from cryqueue.ui.widgets.border_text import set_border_text
+
 SAVE_DELAY = 0.8  # seconds after the last key stroke
 PLACEHOLDER = "No notes yet: press n or enter to write (Markdown works; saved as you type)."
 # Longer notes (the CLI takes up to 2,000,000 characters) are shown in part, read-only: an
@@ -44,10 +46,11 @@ class NotesEditor(TextArea):
         self.read_only = too_long  # never saved back: the editor holds only a part
         if self.text != shown:
             self.load_text(shown)
-        self.border_subtitle = (
-            f"{len(text):,} characters: too long to edit here; use 'cryqueue note TITLE -'"
+        set_border_text(
+            self,
+            subtitle=f"{len(text):,} characters: too long to edit here; use 'cryqueue note TITLE -'"
             if too_long
-            else ""
+            else "",
         )
         self.disabled = film_id is None
 
