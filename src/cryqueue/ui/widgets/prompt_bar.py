@@ -63,13 +63,14 @@ class PromptBar(Vertical):
         self._lend_footer(True)
         self.screen.set_focus(field)  # now, not later: keys typed ahead land in the bar
 
-    def close(self) -> None:
+    def close(self, *, refocus: bool = True) -> None:
+        """Put the footer back; with `refocus`, focus goes back where it was before."""
         if not self.asking:
             return
         self._submit = None
         self._lend_footer(False)
         back, self._back_to = self._back_to, None
-        if back is not None and back.is_attached and back.focusable:
+        if refocus and back is not None and back.is_attached and back.focusable:
             self.screen.set_focus(back)
 
     def _lend_footer(self, asking: bool) -> None:
@@ -104,7 +105,5 @@ class PromptBar(Vertical):
             self.call_after_refresh(self._close_if_left)
 
     def _close_if_left(self) -> None:
-        if self.asking and not self.input.has_focus and self.app.screen is self.screen:
-            self._submit = None
-            self._back_to = None
-            self._lend_footer(False)
+        if not self.input.has_focus and self.app.screen is self.screen:
+            self.close(refocus=False)  # focus stays where the user put it
