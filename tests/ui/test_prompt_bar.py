@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Footer
 
 from cryqueue.library import Library
 from cryqueue.ui.app import CryqueueApp
+from cryqueue.ui.widgets.calm_footer import CalmFooter
 from cryqueue.ui.widgets.film_list import FilmList
 from cryqueue.ui.widgets.notes import NotesEditor
 from cryqueue.ui.widgets.prompt_bar import PromptBar
@@ -92,3 +94,31 @@ async def test_leaving_the_bar_drops_the_question(make_app: MakeApp, library: Li
         assert app.main.query_one(Footer).display
         assert isinstance(app.focused, NotesEditor), "focus stays where the user put it"
         assert library.find(FIRST).rank == 1
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+    make_app: MakeApp, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's Footer mounts every key again whenever focus moves; asking a question moves
+    focus twice and ends where it started, with the same keys shown."""
+    rebuilt: list[str] = []
+    original = CalmFooter.recompose
+
+    async def counted(self: CalmFooter) -> None:
+        rebuilt.append(str(self.screen.focused))
+        await original(self)
+
+    monkeypatch.setattr(CalmFooter, "recompose", counted)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        rebuilt.clear()
+        await pilot.press("r", "4", "enter")
+        await pilot.pause(0.2)
+        assert library.find(FIRST).rating == 4
+        assert rebuilt == [], "the same keys before and after: nothing to rebuild"
+        await pilot.press("n")  # the notes have keys of their own
+        await pilot.pause(0.2)
+        assert rebuilt, "other keys: the footer shows them"
+        footer_text = screen_text(app).splitlines()[-1]
+        assert "Back to list" in footer_text
