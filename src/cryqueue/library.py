@@ -23,9 +23,7 @@ from cryqueue.domain.films import (
     FilmFacts,
     ListRow,
     RankedFilms,
-    RelatedFilm,
     RemovedFilm,
-    SourcePlace,
     Stats,
     Viewings,
 )
@@ -37,18 +35,17 @@ from cryqueue.domain.text import norm, split_year
 from cryqueue.interop import json_format as json_io
 from cryqueue.interop.json_format import SourceDoc
 from cryqueue.storage import diary, ranking, removal
+from cryqueue.storage.app_reads import read_details, read_listing, search_rows
 from cryqueue.storage.database import Database, driver_of
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import (
     ENTRY_SQL,
     LISTING_SQL,
-    SEARCH_SQL,
     entry_of,
     ranked_films,
     read_films,
     rows_of,
     stats_of,
-    strings_of,
 )
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
@@ -62,7 +59,7 @@ from cryqueue.storage.models import (
     Viewing,
 )
 from cryqueue.storage.opening import open_database
-from cryqueue.storage.shared_sql import day_of, day_text
+from cryqueue.storage.shared_sql import day_of
 from cryqueue.storage.snapshots import (
     KEEP_AUTOMATIC_BACKUPS,
     backup_beside,
@@ -78,27 +75,6 @@ if TYPE_CHECKING:
 
 MAX_CANDIDATES = 8
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
-
-# Columns a list needs, in the order `_entry` reads them.
-
-_PLACES_SQL = (
-    "SELECT source.title, source.author, source.site, sourcerank.rank FROM sourcerank"
-    " JOIN source ON source.id = sourcerank.source_id WHERE sourcerank.film_id = ?"
-    " ORDER BY source.id"
-)
-# A film's relations, its own (remake of) and the other side's (original of), by their kind.
-_RELATED_SQL = (
-    "SELECT relation.kind, film.id, film.title, film.year, relation.note FROM relation"
-    " JOIN film ON film.id = relation.other_id WHERE relation.film_id = ?"
-)
-_RELATED_BACK_SQL = (
-    "SELECT relation.kind, film.id, film.title, film.year, relation.note FROM relation"
-    " JOIN film ON film.id = relation.film_id WHERE relation.other_id = ?"
-)
-_RELATION_LABELS = {
-    "remake_of": ("remake of", "original of"),
-    "companion_of": ("companion of",) * 2,
-}
 
 
 class Library:
@@ -154,47 +130,20 @@ class Library:
 
     def details(self, film_id: int, rank: int | None = None) -> FilmDetails:
         """A film with where the lists ranked it and its related titles; `rank` as in `get`.
-        Read with the driver: the app asks on every rest of the cursor, and SQLAlchemy's
-        statements would be most of the cost."""
+        Read with the driver: the app asks on every rest of the cursor."""
         with self.db.read() as session:
-            entry = self._get(session, film_id, rank)
-            driver = self._driver(session)
-            places = driver.execute(_PLACES_SQL, (film_id,)).fetchall()
-            related = [
-                RelatedFilm(_RELATION_LABELS[kind][0 if forward else 1], other, title, year, note)
-                for forward, sql in ((True, _RELATED_SQL), (False, _RELATED_BACK_SQL))
-                for kind, other, title, year, note in driver.execute(sql, (film_id,))
-            ]
-        return FilmDetails(
-            entry=entry,
-            sources=tuple(SourcePlace(*place) for place in places),
-            related=tuple(related),
-        )
+            return read_details(self._driver(session), self._get(session, film_id, rank))
 
     def listing(self, stop: listing.Stop | None = None) -> listing.Listing:
         """Every film in ranking order, in one read; `stop` can end a long read early
         (Abandoned), when the app quits while it runs. The search text is read only when
         the list is first searched (`_search_rows`)."""
-        films = listing.Listing(self._search_rows)
         with self.db.read() as session:
-            # The driver's cursor directly: SQLAlchemy's row objects would double the time.
-            cursor = listing.stoppable(self._driver(session).execute(LISTING_SQL), stop)
-            append, tags = films.append, films.tags
-            alike: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of tags
-            for rank, (i, t, o, y, tl, tags_json, u, seen, r) in enumerate(cursor, 1):
-                append(ListRow(i, rank, t, o, y, u == 1 or seen is not None, tl, r, day_text(seen)))
-                if tags_json != "[]":
-                    found = strings_of(tags_json, i, "tags")
-                    tags[i] = alike.setdefault(found, found)
-        return films.done()
+            return read_listing(self._driver(session), listing.Listing(self._search_rows), stop)
 
     def _search_rows(self, stop: Stop | None) -> Iterator[SearchRow]:
-        """Each film's titles, search column, note and tags, for the app's search index."""
         with self.db.read() as session:
-            rows = listing.stoppable(self._driver(session).execute(SEARCH_SQL), stop)
-            for i, t, o, key, note, tags_json in rows:
-                tags = strings_of(tags_json, i, "tags") if tags_json != "[]" else ()
-                yield i, t, o, key, note, tags
+            yield from search_rows(self._driver(session), stop)
 
     def first_rows(self, limit: int) -> list[ListRow]:
         """The top of the ranking, read in a few milliseconds whatever the library's size: what
