@@ -127,3 +127,19 @@ def test_the_filter_searches_notes_and_cast_the_list_does_not_hold(tmp_path: Pat
         assert [r.title for r in select(listing, search="greenhouse")] == ["The Letter"]
     finally:
         library.close()
+
+
+def test_sparse_ids_and_long_titles_from_other_programs() -> None:
+    """A library whose films came and went by the million, and a title far past what cryqueue
+    itself accepts (written by another program): the list holds and moves them all the same."""
+    rows = [
+        ListRow(5, 1, "Il Mare", "시월애", 2000, True, 4),
+        ListRow(9_000_000, 2, "x" * 70_000, None, 2001, False, None),
+        ListRow(12, 3, "Windstruck", None, 2004, False, 2, 4.5, "2024-01-02"),
+    ]
+    listing = Listing.of_rows(rows)
+    assert listing.index_of(9_000_000) == 1 and listing.index_of(6) is None
+    assert listing.move(12, 1) == 0
+    assert [r.id for r in listing] == [12, 5, 9_000_000]
+    assert listing[2].title == "x" * 70_000
+    assert listing[0].rating == 4.5 and listing[1].original_title == "시월애"

@@ -131,11 +131,11 @@ class _Places:
 
 
 class _Texts:
-    """Strings kept as UTF-8 in one buffer: a title costs its bytes and 6 more, where a str
+    """Strings kept as UTF-8 in one buffer: a title costs its bytes and 8 more, where a str
     costs 50 bytes more than its text (and a Hangul one twice its length). A column of
     them is two arrays, start and length, that move with the other columns."""
 
-    NO_TEXT = 0xFFFF  # the length of None (a title is at most 500 characters)
+    NO_TEXT = 0xFFFF_FFFF  # the length of None (a title may come from any program)
 
     def __init__(self) -> None:
         self._buffer = bytearray()
@@ -164,8 +164,8 @@ class Listing(_Shown):
     def __init__(self, search_rows: SearchRows | None = None) -> None:
         self.ids: array[int] = array("q")
         self._texts = _Texts()
-        self._title_at, self._title_len = array("I"), array("H")
-        self._original_at, self._original_len = array("I"), array("H")
+        self._title_at, self._title_len = array("I"), array("I")
+        self._original_at, self._original_len = array("I"), array("I")
         self.years: array[int] = array("i")
         self.watched = bytearray()
         self.tears: array[int] = array("b")
