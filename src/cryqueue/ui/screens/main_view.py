@@ -6,7 +6,7 @@ build on this in `main.py`."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -161,12 +161,18 @@ class MainView(Screen[None]):
 
     async def _finish_start(self) -> None:
         """After the first frame: the header and footer, the library, the whole list."""
+        steps: tuple[Callable[[], Awaitable[object]], ...] = (
+            lambda: self.mount(StatusHeader(icon="💧"), before=self.query_one("#header-slot")),
+            lambda: self.mount(CalmFooter(), after=self.query_one("#footer-slot")),
+            lambda: self.query_one("#header-slot").remove(),
+            lambda: self.query_one("#footer-slot").remove(),
+        )
+        for step in steps:
+            if not self.is_attached:
+                return  # the app is quitting (q pressed as it started): nothing to finish
+            await step()
         if not self.is_attached:
-            return  # quitting already
-        await self.mount(StatusHeader(icon="💧"), before=self.query_one("#header-slot"))
-        await self.mount(CalmFooter(), after=self.query_one("#footer-slot"))
-        await self.query_one("#header-slot").remove()
-        await self.query_one("#footer-slot").remove()
+            return
         self.refresh_bindings()  # the footer lists the keys once it hears of them
         if self._peek is not None:
             self._peek.close()
