@@ -12,7 +12,7 @@ from cryqueue.ui.widgets.film_list import FilmList
 from cryqueue.ui.widgets.notes import NotesEditor
 from cryqueue.ui.widgets.prompt_bar import PromptBar
 
-from .conftest import SIZE, MakeApp, screen_text
+from .conftest import SIZE, MakeApp, screen_text, until
 
 FIRST = "A Moment to Remember"
 
@@ -29,7 +29,7 @@ async def test_the_question_takes_the_footers_row_and_gives_it_back(
         await pilot.pause(0.2)
         panes = app.main.query_one("#panes").region
         await pilot.press("r")
-        await pilot.pause()
+        await until(pilot, lambda: "Rate “" in screen_text(app).splitlines()[-1])
         last_line = screen_text(app).splitlines()[-1]
         assert f"Rate “{FIRST}”, 0.5 to 5 stars" in last_line
         assert not app.main.query_one(Footer).display
@@ -88,9 +88,7 @@ async def test_leaving_the_bar_drops_the_question(make_app: MakeApp, library: Li
         await pilot.press("m")
         assert bar(app).asking
         app.main.query_one(NotesEditor).focus()
-        await pilot.pause()
-        await pilot.pause()
-        assert not bar(app).asking
+        await until(pilot, lambda: not bar(app).asking)
         assert app.main.query_one(Footer).display
         assert isinstance(app.focused, NotesEditor), "focus stays where the user put it"
         assert library.find(FIRST).rank == 1
@@ -118,7 +116,5 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(
         assert library.find(FIRST).rating == 4
         assert rebuilt == [], "the same keys before and after: nothing to rebuild"
         await pilot.press("n")  # the notes have keys of their own
-        await pilot.pause(0.2)
-        assert rebuilt, "other keys: the footer shows them"
-        footer_text = screen_text(app).splitlines()[-1]
-        assert "Back to list" in footer_text
+        await until(pilot, lambda: bool(rebuilt))  # other keys: the footer shows them
+        await until(pilot, lambda: "Back to list" in screen_text(app).splitlines()[-1])
