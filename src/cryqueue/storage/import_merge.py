@@ -51,19 +51,19 @@ class MergedFilm:
 
     @property
     def days(self) -> Counter[date]:
-        if not self.sources:
-            return NONE
-        if len(self.sources) == 1:
-            return next(iter(self.sources.values()))[0]
-        return _most(days for days, _rewatches in self.sources.values())
+        return self._merged(0)
 
     @property
     def rewatches(self) -> Counter[date]:
-        if not self.sources:
+        return self._merged(1)
+
+    def _merged(self, which: int) -> Counter[date]:
+        """The sources' (days, rewatches) counters, `which` of the two: one source's as it
+        is (no copy: the usual case, a JSON export is one source), several by `_most`."""
+        counters = [pair[which] for pair in self.sources.values()]
+        if not counters:
             return NONE
-        if len(self.sources) == 1:
-            return next(iter(self.sources.values()))[1]
-        return _most(rewatches for _days, rewatches in self.sources.values())
+        return counters[0] if len(counters) == 1 else _most(counters)
 
 
 def _most(counters: Iterable[Counter[date]]) -> Counter[date]:
