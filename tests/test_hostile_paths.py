@@ -419,10 +419,11 @@ def test_a_zip_bomb_is_refused_as_it_unpacks(cli: Cli, db_path: Path, tmp_path: 
 def test_the_size_cap_counts_bytes_read(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from cryqueue.interop import csv_source
     from cryqueue.interop import import_sources as import_files
 
     monkeypatch.setattr(import_files, "MAX_BYTES", 1000)
-    monkeypatch.setattr(import_files, "CHUNK", 100)
+    monkeypatch.setattr(csv_source, "CHUNK", 100)  # read in pieces: the cap counts as they come
     big = tmp_path / "diary.csv"
     big.write_text("Date,Name,Year,Letterboxd URI,Rating\n" + "2023-01-01,X,2001,u,4\n" * 100)
     code, _out, err = cli("import", big)

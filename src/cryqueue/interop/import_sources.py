@@ -13,7 +13,7 @@ from typing import Literal
 
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.import_records import BY_RANK, ImportBatch
-from cryqueue.interop import csv_source, imdb, letterboxd
+from cryqueue.interop import imdb, letterboxd
 from cryqueue.interop import json_format as json_io
 from cryqueue.interop.csv_rows import decode
 from cryqueue.interop.csv_source import UTF16_BOMS, CsvText, Read, Source, scan
@@ -26,7 +26,6 @@ MAX_MEMBER = 256 << 20  # one file unpacked from a ZIP
 MAX_ZIP_BYTES = 256 << 20  # all of a ZIP's files unpacked (a Letterboxd export is a few MB)
 MAX_RATIO = 100  # unpacked size over packed size, for a member over RATIO_FROM bytes
 RATIO_FROM = 16 << 20
-CHUNK = csv_source.CHUNK  # bytes read at a time
 
 
 def load(path: Path, fmt: ImportFormat = "auto", ranking: str | None = None) -> ImportBatch:
