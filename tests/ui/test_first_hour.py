@@ -137,7 +137,7 @@ async def test_the_filter_has_a_prompt_and_a_match_count_and_leads_the_header(
         assert "Filter" in _shown(app.screen.query_one("#filter-prompt", Static))
         count = _shown(app.screen.query_one("#filter-count", Static))
         assert count == f"{len(app.main.film_list.rows)} of 17", count
-        assert app.sub_title.startswith("filter “love”")
+        assert app.main.status_line.startswith("filter “love”")
 
 
 async def test_a_move_in_a_filtered_view_says_it_passed_hidden_films(

@@ -214,7 +214,7 @@ async def test_f_cycles_view(make_app: MakeApp, library: Library) -> None:
         await pilot.press("f")
         assert "The Letter" not in [r.title for r in app.main.film_list.rows]
         assert len(app.main.film_list.rows) == 16
-        assert "to watch" in app.sub_title
+        assert "to watch" in app.main.status_line
         await pilot.press("f")
         assert [r.title for r in app.main.film_list.rows] == ["The Letter"]
         await pilot.press("w")  # unwatching it in the 'watched' view removes it from view
@@ -231,7 +231,7 @@ async def test_s_cycles_sort_and_moving_needs_my_ranking(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        assert "list consensus" in app.sub_title
+        assert "list consensus" in app.main.status_line
         await pilot.press("s")
         assert [r.year for r in app.main.film_list.rows] == sorted(
             (r.year for r in app.main.film_list.rows), reverse=True
@@ -242,7 +242,7 @@ async def test_s_cycles_sort_and_moving_needs_my_ranking(
         await pilot.press("s")
         assert app.main.film_list.rows[0].title == "Always"
         await pilot.press("s")
-        assert "my ranking" in app.sub_title
+        assert "my ranking" in app.main.status_line
 
 
 async def test_a_adds_a_film(make_app: MakeApp, library: Library) -> None:

@@ -72,7 +72,9 @@ async def test_the_app_shows_another_writers_changes_within_a_second(
         await cli(tmp_path / "cq.db", "watch", "Il Mare", "--tears", "4")
         await cli(tmp_path / "cq.db", "note", "Il Mare", "from the other terminal")
         assert await until(pilot, lambda: shown(app)[0] == "Il Mare"), "list order"
-        assert await until(pilot, lambda: "watched 1 of 17" in app.sub_title), app.sub_title
+        assert await until(pilot, lambda: "watched 1 of 17" in app.main.status_line), (
+            app.main.status_line
+        )
         await pilot.press("home")
         assert await until(pilot, lambda: "Il Mare" in app.main.details.text)
         assert await until(pilot, lambda: app.main.notes.text == "from the other terminal")

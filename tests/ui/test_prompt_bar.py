@@ -118,3 +118,36 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(
         await pilot.press("n")  # the notes have keys of their own
         await until(pilot, lambda: bool(rebuilt))  # other keys: the footer shows them
         await until(pilot, lambda: "Back to list" in screen_text(app).splitlines()[-1])
+
+
+async def test_asking_leaves_the_list_looking_active_and_draws_none_of_it(
+    make_app: MakeApp, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The question is about the highlighted film, and the keys come back to the list: the
+    list's pane and cursor keep their look (drawing them again cost as much as asking).
+    Elsewhere (the details pane), the list looks inactive."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        films, left = app.main.film_list, app.main.query_one("#left")
+        cursor_look = films.get_component_rich_style("film-list--cursor-active").bgcolor
+
+        def cursor_background() -> object:
+            line = films.render_line(films.cursor - int(films.scroll_offset.y))
+            return line._segments[0].style.bgcolor if line._segments[0].style else None
+
+        assert films.active and left.has_class("-active")
+        assert cursor_background() == cursor_look
+        drawn: list[int] = []
+        draw = FilmList._render_row
+        monkeypatch.setattr(FilmList, "_render_row", lambda *a: drawn.append(1) or draw(*a))
+        await pilot.press("r")
+        await until(pilot, lambda: bar(app).asking and bar(app).input.has_focus)
+        await pilot.pause()
+        assert films.active and left.has_class("-active")
+        assert not drawn, "no line of the list is drawn again to ask"
+        await pilot.press("escape", "tab")
+        await until(pilot, lambda: app.main.details.has_focus)
+        assert not films.active and not left.has_class("-active")
+        assert cursor_background() == films.get_component_rich_style("film-list--cursor").bgcolor
+        assert cursor_background() != cursor_look

@@ -17,8 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Key
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
@@ -89,6 +91,10 @@ class MainView(Screen[None]):
     BINDINGS = bindings("screen")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]  # -narrow: stacked
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]  # -short: one pane
+    # Textual's Screen repaints the whole screen whenever focus moves. What shows focus here
+    # repaints itself (`:focus` styles, `_show_where_keys_go`), so a question in the footer's
+    # row (r, #, m) repaints that row, not every pane.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, peek: LibraryReader | None = None) -> None:
         """`peek` paints the first frame; the library (SQLAlchemy behind it) opens just after."""
@@ -99,6 +105,7 @@ class MainView(Screen[None]):
         self.search_text = ""
         self._details_timer: Timer | None = None
         self._status_timer: Timer | None = None
+        self.status_line = ""  # shown in the header, after the title
         self._said = ""  # a word on what the last key did, at the head of the status line
         self._said_timer: Timer | None = None
         self.listing: Listing | None = None  # every film, once read; the list shows a view of it
@@ -162,7 +169,10 @@ class MainView(Screen[None]):
     async def _finish_start(self) -> None:
         """After the first frame: the header and footer, the library, the whole list."""
         steps: tuple[Callable[[], Awaitable[object]], ...] = (
-            lambda: self.mount(StatusHeader(icon="💧"), before=self.query_one("#header-slot")),
+            lambda: self.mount(
+                StatusHeader(icon="💧", status=self.status_line),
+                before=self.query_one("#header-slot"),
+            ),
             lambda: self.mount(CalmFooter(), after=self.query_one("#footer-slot")),
             lambda: self.query_one("#header-slot").remove(),
             lambda: self.query_one("#footer-slot").remove(),
@@ -399,7 +409,9 @@ class MainView(Screen[None]):
             VIEWS[self.view_index][1],
             f"sorted by {SORTS[self.sort_index][1]}",
         ]
-        self.app.sub_title = " · ".join(parts)
+        self.status_line = " · ".join(parts)
+        for header in self.query(StatusHeader):
+            header.show(self.status_line)
 
     # A big library's figures take a second to count at a million films: the first frame
     # does not wait for them, and keys are not held up meanwhile.
@@ -446,10 +458,21 @@ class MainView(Screen[None]):
         self._details_timer = self.set_timer(DETAILS_DELAY, self.show_highlighted)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self._show_where_keys_go(event.widget)
         if isinstance(event.widget, NotesEditor):  # never type into the previous film's note
             self.show_highlighted()
         else:
             self.remove_class("-editing")
+
+    def _show_where_keys_go(self, focused: Widget) -> None:
+        """The pane holding the focus looks active. A question in the footer's row leaves
+        the panes as they are: it is about the highlighted film, focus comes back after it,
+        and restyling the list's pane cost as much as asking."""
+        if self.query_one(PromptBar) in focused.ancestors:
+            return
+        left = self.query_one("#left")
+        left.set_class(left in focused.ancestors, "-active")
+        self.film_list.set_active(focused is self.film_list)
 
     def show_highlighted(self) -> None:
         """Bring the details and notes up to the highlighted film now, if they lag behind."""

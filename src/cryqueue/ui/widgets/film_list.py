@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -26,6 +27,17 @@ WATCHED_MARK, UNWATCHED_MARK = "✔", "·"
 LEGEND = f"{WATCHED_MARK} watched  {UNWATCHED_MARK} to watch  ●○ tears"
 TITLE_ROOM = 48  # cells a title (with its year and original) keeps before other columns show
 TAGS_MAX = 30
+
+
+class Look(IntEnum):
+    """A line's look: a plain line, the cursor's, the cursor's while keys go to the list."""
+
+    PLAIN = 0
+    CURSOR = 1
+    ACTIVE = 2
+
+
+CURSOR_PART = {Look.CURSOR: "film-list--cursor", Look.ACTIVE: "film-list--cursor-active"}
 LINE_CACHE_SIZE = 500  # rendered lines kept: a few screens' worth (some 2 KB a line)
 
 
@@ -36,6 +48,7 @@ class FilmList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "film-list--cursor",
+        "film-list--cursor-active",
         "film-list--rank",
         "film-list--watched",
         "film-list--year",
@@ -46,7 +59,7 @@ class FilmList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     FilmList { overflow-x: hidden; }
     FilmList > .film-list--cursor { background: $accent 40%; text-style: bold; }
-    FilmList:focus > .film-list--cursor { background: $accent; color: $text; }
+    FilmList > .film-list--cursor-active { background: $accent; color: $text; text-style: bold; }
     FilmList > .film-list--rank { color: $text-muted; }
     FilmList > .film-list--watched { color: $success; }
     FilmList > .film-list--year { color: $text-muted; }
@@ -66,10 +79,13 @@ class FilmList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: Rows = Listing().done()
-        self._lines: dict[tuple[ListRow, bool, int, int, tuple[str, ...] | None], Strip] = {}
+        self._lines: dict[tuple[ListRow, Look, int, int, tuple[str, ...] | None], Strip] = {}
         self.header: ListHeader | None = None  # the column names over the list
         self._rank_width = 2
-        self._styles: dict[tuple[str, bool], Style] = {}
+        self._styles: dict[tuple[str, Look], Style] = {}
+        self._restyled = False  # styles may have changed since the lines were drawn
+        # The cursor shows whether keys go to the list; the screen says (see `set_active`).
+        self.active = False
         self.tags: Mapping[int, tuple[str, ...]] = {}  # the films' tags, shown when wide
 
     # Data ----------------------------------------------------------------------------------
@@ -171,30 +187,52 @@ class FilmList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._forget_rendering()  # a theme or focus change restyles every line
+        self._restyled = True  # a theme change: checked when a line is next drawn
+
+    def set_active(self, active: bool) -> None:
+        """Show the cursor as where keys go (or not). The screen decides, not focus alone: a
+        question in the footer's row about the highlighted film leaves the list looking
+        active, and so costs no repaint of the list."""
+        if active != self.active:
+            self.active = active
+            self.refresh_line(self.cursor)
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """Nothing in the list's CSS depends on focus (see `set_active`): Textual's restyle
+        for it would repaint the scrollbar's whole column, and with it every line."""
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._forget_rendering()
-        super()._on_focus(event)
+        # Textual's own handler repaints every line; the list's look does not follow focus
+        # (see `set_active`), so nothing needs repainting.
+        event.prevent_default()
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
 
     def _on_blur(self, event: events.Blur) -> None:
-        self._forget_rendering()
-        super()._on_blur(event)
+        event.prevent_default()
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
-    def _forget_rendering(self) -> None:
-        self._lines.clear()
-        self._styles.clear()
+    def _check_styles(self) -> None:
+        """Keep the drawn lines if their styles did not change (run when a line is next
+        drawn: component styles are updated after `notify_style_update`)."""
+        self._restyled = False
+        old, self._styles = self._styles, {}
+        if any(self._style(part, look) != style for (part, look), style in old.items()):
+            self._lines.clear()
 
-    def _style(self, part: str, cursor: bool) -> Style:
-        """A part's style, on the cursor line or not; resolving CSS per line is the slow part."""
-        style = self._styles.get((part, cursor))
+    def _style(self, part: str, look: Look) -> Style:
+        """A part's style on a line of `look`; resolving CSS per line is the slow part."""
+        style = self._styles.get((part, look))
         if style is None:
             style = self.rich_style
             if part:
                 style += self.get_component_rich_style(part)
-            if cursor:
-                style += self.get_component_rich_style("film-list--cursor")
-            self._styles[(part, cursor)] = style
+            if look:
+                style += self.get_component_rich_style(CURSOR_PART[look])
+            self._styles[(part, look)] = style
         return style
 
     def render_line(self, y: int) -> Strip:
@@ -202,15 +240,17 @@ class FilmList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
+        if self._restyled:
+            self._check_styles()
         row = self.rows[index]
-        cursor = index == self.cursor
+        look = Look.PLAIN if index != self.cursor else Look.ACTIVE if self.active else Look.CURSOR
         # Scrolling by a line re-renders every visible line: the cache makes that a lookup.
-        key = (row, cursor, width, self._rank_width, self.tags.get(row.id))
+        key = (row, look, width, self._rank_width, self.tags.get(row.id))
         strip = self._lines.get(key)
         if strip is None:
             if len(self._lines) > LINE_CACHE_SIZE:
                 self._lines.clear()
-            strip = self._lines[key] = self._render_row(row, cursor, width)
+            strip = self._lines[key] = self._render_row(row, look, width)
         # Lines are cut to the width already and never scroll sideways, and clicks are mapped
         # from the row number (on_click): no crop or offsets to apply, which would cost more
         # than the rest of the line put together.
@@ -219,10 +259,10 @@ class FilmList(ScrollView, can_focus=True):
     def columns(self, width: int) -> Columns:
         return Columns.fitting(width, self._rank_width)
 
-    def _render_row(self, row: ListRow, cursor: bool, width: int) -> Strip:
+    def _render_row(self, row: ListRow, look: Look, width: int) -> Strip:
         """Segments built by hand (a rich Text per line costs several times more)."""
-        plain = self._style("", cursor)
-        dim = self._style("film-list--year", cursor)
+        plain = self._style("", look)
+        dim = self._style("film-list--year", look)
         cols = self.columns(width)
         rank = f"{row.rank:>{self._rank_width}} "
         mark = (WATCHED_MARK if row.watched else UNWATCHED_MARK) + " "
@@ -230,8 +270,8 @@ class FilmList(ScrollView, can_focus=True):
         # The year follows the title, so a title is cut only when the line is truly full.
         title = _fit(row.title, max(cols.title - len(year), 1))
         segments = [
-            Segment(rank, self._style("film-list--rank", cursor)),
-            Segment(mark, self._style("film-list--watched", cursor)),
+            Segment(rank, self._style("film-list--rank", look)),
+            Segment(mark, self._style("film-list--watched", look)),
             Segment(title, plain),
             Segment(year, dim),
         ]
@@ -239,25 +279,25 @@ class FilmList(ScrollView, can_focus=True):
         original = row.original_title
         if original and original != row.title and used + 4 <= cols.title:
             extra = _fit(f"  {original}", cols.title - used)
-            segments.append(Segment(extra, self._style("film-list--original", cursor)))
+            segments.append(Segment(extra, self._style("film-list--original", look)))
             used += cell_len(extra)
         segments += [
             Segment(" " * (cols.title - used), plain),
             Segment(
                 " " + (tear_scale(row.tear_level) or "     "),
-                self._style("film-list--tears", cursor),
+                self._style("film-list--tears", look),
             ),
         ]
         if cols.seen:
             segments.append(Segment(f" {row.last_seen or '':<10}", dim))
         if cols.rating:
             segments.append(
-                Segment(f" {rating_text(row.rating):>4}", self._style("film-list--tears", cursor))
+                Segment(f" {rating_text(row.rating):>4}", self._style("film-list--tears", look))
             )
         if cols.tags:
             tags = " ".join(f"#{t}" for t in self.tags.get(row.id, ()))
             segments.append(
-                Segment(" " + _fit(tags, cols.tags), self._style("film-list--original", cursor))
+                Segment(" " + _fit(tags, cols.tags), self._style("film-list--original", look))
             )
         return Strip(segments).adjust_cell_length(width, plain)
 
