@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from textual.strip import Strip
 from textual.widgets import Footer
 
 from cryqueue.library import Library
@@ -138,9 +141,14 @@ async def test_asking_leaves_the_list_looking_active_and_draws_none_of_it(
 
         assert films.active and left.has_class("-active")
         assert cursor_background() == cursor_look
-        drawn: list[int] = []
+        drawn: list[object] = []
         draw = FilmList._render_row
-        monkeypatch.setattr(FilmList, "_render_row", lambda *a: drawn.append(1) or draw(*a))
+
+        def counted(*args: Any) -> Strip:
+            drawn.append(args[1])
+            return draw(*args)
+
+        monkeypatch.setattr(FilmList, "_render_row", counted)
         await pilot.press("r")
         await until(pilot, lambda: bar(app).asking and bar(app).input.has_focus)
         await pilot.pause()
