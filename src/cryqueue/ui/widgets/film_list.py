@@ -67,7 +67,8 @@ class FilmList(ScrollView, can_focus=True):
     FilmList > .film-list--original { color: $text-muted; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # Moving the cursor repaints its old and new lines (watch_cursor), not the whole list.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         """The highlighted film changed (None: the list is empty)."""
