@@ -35,6 +35,7 @@ from cryqueue.ui.widgets.border_text import set_border_text
 from cryqueue.ui.widgets.calm_footer import CalmFooter
 from cryqueue.ui.widgets.details import DetailsPane
 from cryqueue.ui.widgets.film_list import LEGEND, FilmList, ListHeader
+from cryqueue.ui.widgets.line_input import LineInput
 from cryqueue.ui.widgets.notes import NotesEditor
 from cryqueue.ui.widgets.notes_preview import NotesPreview
 from cryqueue.ui.widgets.prompt_bar import PromptBar
@@ -143,7 +144,7 @@ class MainView(Screen[None]):
                 yield films
                 with Horizontal(id="filter-bar"):
                     yield Label("Filter /", id="filter-prompt")
-                    yield Input(
+                    yield LineInput(
                         placeholder="title, cast, director, #tag…", id="search", compact=True
                     )
                     yield Label("", id="filter-count")
@@ -364,7 +365,9 @@ class MainView(Screen[None]):
         films.set_rows(rows, keep, total=total)
         if self.search_text:
             shown = f"{len(rows):,} of {total:,}" if total is not None else f"{len(rows):,}"
-            self.query_one("#filter-count", Label).update(shown)
+            count = self.query_one("#filter-count", Label)
+            # A count as wide as the last one needs no layout: only its row is repainted.
+            count.update(shown, layout=len(shown) != len(str(count.content)))
         if not films.rows:
             self._show_film(None)
         else:

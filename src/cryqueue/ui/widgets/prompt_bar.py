@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from cryqueue.ui.widgets.answers import Submit, refusal, say_error, shown
+from cryqueue.ui.widgets.line_input import LineInput
 
 
 class PromptBar(Vertical):
@@ -38,7 +39,7 @@ class PromptBar(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label("", id="prompt-label")
-            yield Input(id="prompt-input", compact=True)
+            yield LineInput(id="prompt-input", compact=True)
         yield Static("", id="prompt-error")
 
     @property
