@@ -10,7 +10,7 @@ from textual.widgets import Input, Log, Static
 from cryqueue.library import Library
 from cryqueue.ui.screens.dialogs import ConfirmDialog, ExportDialog, FilmFormDialog
 
-from .conftest import MakeApp
+from .conftest import MakeApp, until
 from .test_keys import import_through_the_dialog
 
 
@@ -334,7 +334,8 @@ async def test_a_wide_list_shows_watched_date_rating_and_tags(
     library.retag(film_id, ["rain"], replace=True)
     app = make_app()
     async with app.run_test(size=(220, 30)) as pilot:
-        await pilot.pause(0.3)
+        # The tags come with the whole list, read just after the first frame.
+        await until(pilot, lambda: "#rain" in app.main.film_list.render_line(0).text)
         line = app.main.film_list.render_line(0).text
         assert "A Moment to Remember 2004" in line, "the year follows the title"
         assert "2025-03-01" in line and "4.5★" in line and "#rain" in line, line

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from cryqueue.library import Library
-from cryqueue.ui.screens.main_view import FIRST_PAGE, MainView
+from cryqueue.ui.screens.list_reading import FIRST_PAGE
+from cryqueue.ui.screens.main_view import MainView
 
 from .conftest import SIZE, MakeApp, big_library
 

@@ -23,7 +23,8 @@ from cryqueue.storage.paths import export_folder
 from cryqueue.ui.history import Change, History, Presence
 from cryqueue.ui.screens.dialogs import ConfirmDialog, ExportDialog, FilmFormDialog, PromptDialog
 from cryqueue.ui.screens.diary import DiaryScreen
-from cryqueue.ui.screens.main_view import SORTS, MainView
+from cryqueue.ui.screens.list_reading import SORTS
+from cryqueue.ui.screens.main_view import MainView
 
 
 class MainScreen(MainView):
