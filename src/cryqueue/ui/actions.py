@@ -13,7 +13,7 @@ from typing import Literal
 
 from textual.binding import Binding
 
-Where = Literal["app", "screen", "list", "nav", "diary"]
+Where = Literal["app", "screen", "list", "nav", "diary", "insights"]
 
 
 @dataclass(frozen=True)
@@ -231,6 +231,11 @@ HELP: tuple[HelpRow, ...] = (
                 where="screen",
             ),
         ),
+    ),
+    HelpRow(
+        "  escape  q  S",
+        "in the statistics: back to the list",
+        (Command("app.pop_screen", "escape,q,S", "Back", where="insights", show=True),),
     ),
     HelpRow(
         "p",

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
@@ -19,6 +18,7 @@ from cryqueue.domain.errors import CryqueueError
 from cryqueue.domain.films import TEAR_MAX
 from cryqueue.domain.insights import Insights, correlation_words
 from cryqueue.domain.wording import counted
+from cryqueue.ui.actions import bindings
 from cryqueue.ui.widgets.calm_footer import CalmFooter
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def summary_text(insights: Insights) -> str:
 
 
 class InsightsScreen(Screen[None]):
-    BINDINGS = [Binding("escape,q,S", "app.pop_screen", "Back")]
+    BINDINGS = bindings("insights")
 
     def __init__(self, library: Library) -> None:
         super().__init__()
