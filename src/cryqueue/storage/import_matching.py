@@ -96,14 +96,19 @@ class Known:
         if imdb_id:
             _put(self.by_imdb, hash(imdb_id), fid)
 
-    def load(self, driver: Driver, records: Iterable[tuple[ImportRecord, FilmKey]]) -> None:
-        """Read the stored facts of every film the records may name (see `match`)."""
+    def load(self, driver: Driver, records: Iterable[tuple[ImportRecord, FilmKey]]) -> list[bool]:
+        """Read the stored facts of every film the records may name (see `match`). Returns,
+        record by record, whether it may name one: a record that may not is a new film."""
         wanted: set[int] = set()
+        named: list[bool] = []
         for record, key in records:
-            wanted.update(self._candidates(record, key))
+            found = self._candidates(record, key)
+            wanted.update(found)
+            named.append(bool(found))
         self._stored = {fid: self.pending[fid] for fid in wanted if fid in self.pending}
         for row in rows_of_films(driver, _STORED_SQL, sorted(wanted - self._stored.keys())):
             self._stored[row[0]] = stored_of(row)
+        return named
 
     def state(self, fid: int) -> State:
         return self._stored[fid].state

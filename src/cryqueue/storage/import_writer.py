@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from operator import itemgetter
 from queue import Full, Queue
 from typing import Any
 
@@ -53,14 +52,16 @@ from cryqueue.storage.import_matching import (
     slot_of,
 )
 from cryqueue.storage.import_merge import (
-    DEFAULTS,
     NONE,
     MergedFilm,
     Sources,
     changes,
+    is_lone,
+    lone_days,
     merge,
     sql_now,
 )
+from cryqueue.storage.import_rows import NewRows
 from cryqueue.storage.schema import quoted
 from cryqueue.storage.shared_sql import day_of
 
@@ -111,11 +112,12 @@ def import_batch(
     total = len(batch.records) if batch.stream is None else 0
     today = date.today()
     done = 0
+    plan = NewRows(columns)
     with collector_paused(), _roomy_cache(driver), _Chunks(batch.all_records()) as chunks:
         for chunk in chunks:
             report("reading", done, total)
             run.odd.update(dict.fromkeys(odd_viewings(chunk, today)))
-            _import_chunk(driver, run, chunk, columns, batch.ranking == BY_RANK)
+            _import_chunk(driver, run, chunk, plan, batch.ranking == BY_RANK)
             done += len(chunk)
         for sql in run.later or ():
             driver.execute(sql)
@@ -200,33 +202,45 @@ def _roomy_cache(driver: Driver) -> Iterator[None]:
         driver.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+Lone = tuple[ImportRecord, FilmKey]  # a new film only this record names, and its slot
+Pick = MergedFilm | int | None  # a record's film: merged, a lone one's place in `new`, none
+
+
 def _import_chunk(
     driver: Driver,
     run: _Run,
     chunk: list[ImportRecord],
-    columns: Callable[[Any], dict[str, Any]],
+    plan: NewRows,
     by_rank: bool,
 ) -> None:
     keys = [key_of(record.facts) for record in chunk]
-    run.known.load(driver, zip(chunk, keys, strict=True))
-    films, slots = _gather(run, chunk, keys, columns)
+    named = run.known.load(driver, zip(chunk, keys, strict=True))
+    now = sql_now()
+    films, new, picks = _gather(run, chunk, keys, named, plan, now)
     matched = [f.fid for f in films.values() if f.fid is not None]
     pending = run.pending_days
     have_days = _days_of(driver, [fid for fid in matched if fid not in pending])
     have_days.update((fid, pending[fid]) for fid in matched if fid in pending)
     lines = run.lines if run.dry_run else None
     updates, viewings = changes(films.values(), run.known.state, have_days, lines)
+    fids: list[int] = []
     if run.dry_run:
         _pretend(run, films)
     else:
-        _write(driver, run, [f for f in films.values() if f.fid is None], updates, viewings)
+        fids = _write(driver, run, plan, new, now, updates, viewings)
     for film in films.values():
         if film.fid is not None and any(film.sources):  # a diary-like file's rows
             run.carried[film.fid] = {k: v for k, v in film.sources.items() if k}
-    for record, slot in zip(chunk, slots, strict=True):
-        named = films.get(slot) if slot is not None else None
-        run.fid_of.append(named.fid or 0 if named is not None else 0)
-        if by_rank:
+    fid_of = run.fid_of
+    for pick in picks:
+        if pick is None:
+            fid_of.append(0)
+        elif isinstance(pick, int):
+            fid_of.append(fids[pick])
+        else:
+            fid_of.append(pick.fid or 0)
+    if by_rank:
+        for record in chunk:
             _rank(run, record.rank)
 
 
@@ -243,23 +257,34 @@ def _gather(
     run: _Run,
     chunk: list[ImportRecord],
     keys: list[FilmKey],
-    columns: Callable[[Any], dict[str, Any]],
-) -> tuple[dict[FilmKey | int, MergedFilm], list[FilmKey | int | None]]:
-    """A chunk's records grouped by the film they name, in first-mention order."""
+    named: list[bool],
+    plan: NewRows,
+    now: str,
+) -> tuple[dict[FilmKey | int, MergedFilm], list[MergedFilm | Lone], list[Pick]]:
+    """A chunk's records grouped by the film they name, in first-mention order; the films
+    it adds, in that order; and each record's film. A record that may name no film of the
+    library or of the import, and whose slot no other record of the chunk has, is a lone
+    new film (`import_merge.is_lone`): it skips the merging, which cannot change it."""
     known = run.known
     films: dict[FilmKey | int, MergedFilm] = {}
-    slots: list[FilmKey | int | None] = []
-    now = sql_now()
-    for record, key in zip(chunk, keys, strict=True):
+    new: list[MergedFilm | Lone] = []
+    picks: list[Pick] = []
+    slots = list(map(slot_of, chunk, keys))
+    twice = {slot for slot, n in Counter(slots).items() if n > 1}
+    for record, key, may_name, own in zip(chunk, keys, named, slots, strict=True):
+        if not may_name and not run.dry_run and own not in twice and is_lone(record):
+            picks.append(len(new))
+            new.append((record, own))
+            continue
         facts = record.facts
         matches = known.match(record, key)
         if len(matches) > 1:
             names = " and ".join(known.state(m).label for m in matches[:2])
             label = f"{facts.title} ({facts.year})"
             run.skipped.append(Skip(record.where, label, f"matches {names}", AMBIGUOUS))
-            slots.append(None)
+            picks.append(None)
             continue
-        slot: FilmKey | int = matches[0] if matches else slot_of(record, key)
+        slot: FilmKey | int = matches[0] if matches else own
         if isinstance(slot, tuple) and (earlier := known.made_by_import(slot)) is not None:
             slot, matches = earlier, [earlier]
         film = films.get(slot)
@@ -269,21 +294,14 @@ def _gather(
                 film.sources = _copy(run.carried.get(matches[0]))
                 _count_match(run, matches[0])
             else:
-                new_columns = {
-                    **DEFAULTS,
-                    **columns(facts),
-                    "episodes": record.episodes,
-                    "country": record.country,
-                    "imdb_id": record.imdb_id,
-                    "added_at": now,
-                    "updated_at": now,
-                }
-                film = MergedFilm(f"{facts.title} ({facts.year})", None, new_columns)
-                film.slot = slot_of(record, key)
+                columns = plan.columns_of(record, now)
+                film = MergedFilm(f"{facts.title} ({facts.year})", None, columns)
+                film.slot = own
+                new.append(film)
             films[slot] = film
         merge(film, record)
-        slots.append(slot)
-    return films, slots
+        picks.append(film)
+    return films, new, picks
 
 
 def _count_match(run: _Run, fid: int) -> None:
@@ -302,14 +320,18 @@ def _copy(sources: Sources | None) -> Sources:
 def _write(
     driver: Driver,
     run: _Run,
-    new: list[MergedFilm],
+    plan: NewRows,
+    new: list[MergedFilm | Lone],
+    now: str,
     updates: list[tuple[Any, ...]],
     viewings: list[tuple[int, str]],
-) -> None:
-    """A chunk's statements: new films, changes to matched ones, everybody's new viewings."""
-    if new:
-        _write_new(driver, run, new)
-        viewings += [(f.fid or 0, day.isoformat()) for f in new for day in f.days.elements()]
+) -> list[int]:
+    """A chunk's statements: new films, changes to matched ones, everybody's new viewings.
+    Returns the new films' ids, in `new`'s order."""
+    fids = _write_new(driver, run, plan, new, now) if new else []
+    for film, fid in zip(new, fids, strict=True):
+        days = film.days.elements() if isinstance(film, MergedFilm) else lone_days(film[0])
+        viewings += [(fid, day.isoformat()) for day in days]
     if updates:
         driver.executemany(
             "UPDATE film SET tear_level = coalesce(?, tear_level),"
@@ -320,25 +342,37 @@ def _write(
         )
     if viewings:
         driver.executemany("INSERT INTO viewing (film_id, watched_on) VALUES (?, ?)", viewings)
+    return fids
 
 
-def _write_new(driver: Driver, run: _Run, new: list[MergedFilm]) -> None:
+def _write_new(
+    driver: Driver, run: _Run, plan: NewRows, new: list[MergedFilm | Lone], now: str
+) -> list[int]:
     """Insert the chunk's new films at the bottom of the ranking and learn their ids."""
     if run.later is None:
         run.later = _index_later(driver, len(new))
-    for film in new:
-        assert film.columns is not None
-        film.columns["rank_key"] = run.bottom
-        run.bottom += ranking.GAP
+    bottom, gap = run.bottom, ranking.GAP
+    rows = [
+        plan.merged(film, bottom + n * gap)
+        if isinstance(film, MergedFilm)
+        else plan.lone(film[0], now, bottom + n * gap)
+        for n, film in enumerate(new)
+    ]
+    run.bottom += len(new) * gap
     ((first,),) = driver.execute("SELECT coalesce(max(id), 0) FROM film")
-    _insert(driver, "film", [f.columns for f in new if f.columns is not None])
+    driver.executemany(plan.sql, rows)
     added = driver.execute("SELECT id FROM film WHERE id > ? ORDER BY id", (first,))
-    for film, (fid,) in zip(new, added, strict=True):
-        film.fid = int(fid)
-        assert film.slot is not None
-        run.known.add_made(film.fid, film.slot)
-        film.columns = None
+    fids = [int(fid) for (fid,) in added]
+    for film, fid in zip(new, fids, strict=True):
+        if isinstance(film, MergedFilm):
+            film.fid = fid
+            film.columns = None
+            assert film.slot is not None
+            run.known.add_made(fid, film.slot)
+        else:
+            run.known.add_made(fid, film[1])
     run.added += len(new)
+    return fids
 
 
 def _index_later(driver: Driver, adding: int) -> list[str]:
@@ -386,15 +420,6 @@ def _strict_refusal(skipped: list[Skip]) -> str:
         f"{first.where}: {first.reason}; --strict: {count} row{'s' if count > 1 else ''} "
         f"would be skipped ({skip_counts(skipped)}), so nothing was written"
     )
-
-
-def _insert(driver: Driver, table: str, rows: list[dict[str, Any]]) -> None:
-    """A multi-row INSERT through the driver: SQLAlchemy's executemany spends more time
-    building each row's parameters than SQLite spends storing the row. The rows hold plain
-    values already, as SQLAlchemy would store them (`sql_now` text, ISO dates, bools as 0/1)."""
-    columns = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    driver.executemany(sql, map(itemgetter(*columns), rows))
 
 
 def _days_of(driver: Driver, fids: list[int]) -> dict[int, Counter[date]]:

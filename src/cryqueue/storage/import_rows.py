@@ -1,0 +1,71 @@
+"""The film table's rows of the films an import adds, as plain tuples for one `executemany`
+a chunk.
+
+Most films of a big import are named by one record each and match nothing: their row is
+built straight from the record (`lone`), with no merged film and no dict of columns between,
+which cost more than SQLite spends storing the row. Films that several records name go
+through the merge rules and come here as their columns (`merged`); both give the same row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
+from cryqueue.domain.films import FilmFacts
+from cryqueue.domain.import_records import ImportRecord
+from cryqueue.storage.import_merge import DEFAULTS, STATE_COLUMNS, MergedFilm, lone_state
+
+# The columns a new film gets from its record beside its facts, then its state.
+_RECORD_COLUMNS = ("episodes", "country", "imdb_id", "added_at", "updated_at", "rank_key")
+
+
+class NewRows:
+    """The INSERT of new films and their rows, its columns in one order. `columns` gives a
+    film's fact and search columns from its facts (the one owner of those); the rest are
+    the record's, the film's state (`lone_state`) and the defaults of `Film`."""
+
+    def __init__(self, columns: Callable[[Any], dict[str, Any]]) -> None:
+        self._columns = columns
+        facts = tuple(columns(FilmFacts(title="x", year=2000)))
+        given = (*facts, *_RECORD_COLUMNS, *STATE_COLUMNS)
+        rest = tuple(name for name in DEFAULTS if name not in given)
+        self._facts = itemgetter(*facts)
+        self._rest = tuple(DEFAULTS[name] for name in rest)
+        self._all = itemgetter(*given, *rest)
+        names = (*given, *rest)
+        self.sql = f"INSERT INTO film ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+    def lone(self, record: ImportRecord, now: str, rank_key: int) -> tuple[Any, ...]:
+        """The row of a new film only `record` names (see `import_merge.is_lone`)."""
+        return (
+            *self._facts(self._columns(record.facts)),
+            record.episodes,
+            record.country,
+            record.imdb_id,
+            now,
+            now,
+            rank_key,
+            *lone_state(record),
+            *self._rest,
+        )
+
+    def columns_of(self, record: ImportRecord, now: str) -> dict[str, Any]:
+        """A new film's columns by name before its records are merged (`MergedFilm.columns`):
+        `merge` and `changes` fill in its state."""
+        return {
+            **DEFAULTS,
+            **self._columns(record.facts),
+            "episodes": record.episodes,
+            "country": record.country,
+            "imdb_id": record.imdb_id,
+            "added_at": now,
+            "updated_at": now,
+        }
+
+    def merged(self, film: MergedFilm, rank_key: int) -> tuple[Any, ...]:
+        """The row of a new film from its columns, as `import_merge.changes` completed them."""
+        assert film.columns is not None
+        film.columns["rank_key"] = rank_key
+        row: tuple[Any, ...] = self._all(film.columns)
+        return row

@@ -1,0 +1,68 @@
+"""A new film that one record names is stored by a shortcut (`NewRows.lone`) that skips the
+merge rules: its row and its viewings must be exactly what merging that one record gives, or
+an imported film would differ by the size of the file it came in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cryqueue.domain.films import FilmFacts
+from cryqueue.domain.import_records import ImportRecord
+from cryqueue.storage.film_rows import film_columns
+from cryqueue.storage.import_merge import (
+    NEW_STATE,
+    MergedFilm,
+    changes,
+    is_lone,
+    lone_days,
+    merge,
+    sql_now,
+)
+from cryqueue.storage.import_rows import NewRows
+
+DAYS = st.lists(st.dates(date(2000, 1, 1), date(2000, 1, 5)), max_size=4)
+TAGS = st.lists(st.sampled_from(["sad", "Sad", "눈물", "HboMax", "hbomax"]), max_size=3)
+
+RECORDS = st.builds(
+    ImportRecord,
+    facts=st.builds(
+        FilmFacts,
+        title=st.sampled_from(["Il Mare", "시월애", "Café"]),
+        year=st.integers(1990, 2020),
+        original_title=st.sampled_from([None, "시월애"]),
+        cast=st.tuples(st.sampled_from(["Jun Ji-hyun", "이정재"])),
+    ),
+    episodes=st.none() | st.integers(1, 20),
+    country=st.none() | st.just("KR"),
+    imdb_id=st.none() | st.just("tt0282599"),
+    viewings=DAYS.map(tuple),  # in any order: other formats need not sort them
+    tear_level=st.none() | st.integers(0, 5),
+    note=st.sampled_from(["", "rain", "  "]),
+    rating=st.none() | st.just(4.5),
+    tags=TAGS.map(tuple),  # with a tag twice in two spellings
+    watched=st.booleans(),
+    watched_undated=st.booleans(),
+)
+
+
+@given(RECORDS)
+def test_a_lone_new_film_is_stored_as_merging_its_record_stores_it(record: ImportRecord) -> None:
+    assert is_lone(record)
+    rows = NewRows(film_columns)
+    now = sql_now()
+    film = MergedFilm("", None, rows.columns_of(record, now))
+    merge(film, record)
+    changes([film], lambda _fid: NEW_STATE, {}, None)
+    assert rows.lone(record, now, 7) == rows.merged(film, 7)
+    assert list(lone_days(record)) == list(film.days.elements())
+
+
+def test_rows_name_every_column_of_a_new_film_once() -> None:
+    """The INSERT names each column that a film made by the ORM would have, and only those."""
+    from cryqueue.storage.models import Film
+
+    columns = NewRows(film_columns).sql.split("(")[1].split(")")[0].split(", ")
+    assert sorted(columns) == sorted(set(Film.model_fields) - {"id"})
