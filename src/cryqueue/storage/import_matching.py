@@ -117,10 +117,15 @@ class Known:
         return self._stored[fid]
 
     def _candidates(self, record: ImportRecord, key: FilmKey) -> list[int]:
-        found = _get(self.by_name, hash(key))
-        if record.facts.original_title:
-            found += _get(self.by_name, hash((fold(record.facts.original_title), key[1])))
-        if record.imdb_id:
+        # An index that is empty (a new library's, for a first import) is not asked: folding
+        # the original title would cost more than the rest.
+        found: list[int] = []
+        by_name = self.by_name
+        if by_name:
+            found += _get(by_name, hash(key))
+            if record.facts.original_title:
+                found += _get(by_name, hash((fold(record.facts.original_title), key[1])))
+        if record.imdb_id and self.by_imdb:
             found += _get(self.by_imdb, hash(record.imdb_id))
         return found + _get(self.made, hash(slot_of(record, key)))
 
