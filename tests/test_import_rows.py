@@ -66,3 +66,14 @@ def test_rows_name_every_column_of_a_new_film_once() -> None:
 
     columns = NewRows(film_columns).sql.split("(")[1].split(")")[0].split(", ")
     assert sorted(columns) == sorted(set(Film.model_fields) - {"id"})
+
+
+def test_facts_read_from_a_json_export_are_whole_facts() -> None:
+    """The JSON reader builds a film's facts without FilmFacts' own constructor: every field
+    must be there, as the constructor would set it (a field added later included)."""
+    from cryqueue.interop.json_format import _checked_record
+
+    item = {"title": " Il Mare ", "year": 2000, "original_title": "시월애", "cast": ["이정재"]}
+    facts = _checked_record(item, date(2026, 1, 1)).facts
+    assert facts == FilmFacts(title="Il Mare", year=2000, original_title="시월애", cast=("이정재",))
+    assert vars(facts).keys() == vars(FilmFacts(title="x", year=2000)).keys()

@@ -243,7 +243,7 @@ def _checked_record(item: dict[str, Any], today: date) -> ImportRecord:
     kind = get("kind")
     if kind != "film":
         kind = _text(item, "kind") or _KIND
-    facts = FilmFacts(
+    facts = _facts(
         title=validate.title(title),
         year=validate.year(year),
         original_title=_optional(item, "original_title", "the original title"),
@@ -273,6 +273,14 @@ def _checked_record(item: dict[str, Any], today: date) -> ImportRecord:
 _CAST, _NOTE, _TAGS, _UNDATED, _KIND, _SYNOPSIS = (
     JSON_DEFAULTS[key] for key in ("cast", "note", "tags", "watched_undated", "kind", "synopsis")
 )
+
+
+def _facts(**fields: Any) -> FilmFacts:
+    """FilmFacts of checked values, every field given, set without its `__init__`: a frozen
+    dataclass's sets each field through `object.__setattr__`, a fifth of checking a film."""
+    facts = object.__new__(FilmFacts)
+    facts.__dict__.update(fields)
+    return facts
 
 
 def _optional(item: dict[str, Any], name: str, what: str) -> str | None:
