@@ -4,13 +4,21 @@ an imported film would differ by the size of the file it came in."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from conftest import library_property
 from cryqueue.domain.films import FilmFacts
-from cryqueue.domain.import_records import ImportRecord
+from cryqueue.domain.import_records import ImportBatch, ImportRecord
+from cryqueue.library import Library
+from cryqueue.storage import import_writer
 from cryqueue.storage.film_rows import film_columns
 from cryqueue.storage.import_merge import (
     NEW_STATE,
@@ -77,3 +85,47 @@ def test_facts_read_from_a_json_export_are_whole_facts() -> None:
     facts = _checked_record(item, date(2026, 1, 1)).facts
     assert facts == FilmFacts(title="Il Mare", year=2000, original_title="시월애", cast=("이정재",))
     assert vars(facts).keys() == vars(FilmFacts(title="x", year=2000)).keys()
+
+
+def _rows(folder: Path, name: str, records: list[ImportRecord], *, lone: bool) -> Any:
+    """The film and viewing rows an import of `records` leaves (timestamps aside), on top of
+    a library that has one of the films already."""
+    with pytest.MonkeyPatch.context() as patch:
+        if not lone:
+            patch.setattr(import_writer, "is_lone", lambda _record: False)
+        path = folder / f"{name}.db"
+        lib = Library.open(path)
+        try:
+            lib.import_batch(ImportBatch([RECORD_HERE], ranking=[0]))
+            lib.import_batch(ImportBatch(list(records), ranking=range(len(records))))
+        finally:
+            lib.close()
+    columns = "id, title, original_title, year, imdb_id, rank_key, tags_json, note, rating"
+    with closing(sqlite3.connect(path)) as db:
+        films = db.execute(f"SELECT {columns}, watched_undated FROM film ORDER BY id").fetchall()
+        return films, db.execute("SELECT * FROM viewing ORDER BY id").fetchall()
+
+
+RECORD_HERE = ImportRecord(FilmFacts("Il Mare", 2000), viewings=(date(2001, 1, 1),))
+
+
+CLASSIC = ImportRecord(FilmFacts("The Classic", 2000), viewings=(date(2003, 1, 30),))
+
+
+@library_property(20)
+@given(st.lists(RECORDS, min_size=1, max_size=8))
+@example([ImportRecord(FilmFacts("Café", 2000)), CLASSIC, CLASSIC, RECORD_HERE])
+def test_lone_films_leave_the_rows_merging_every_film_leaves(
+    tmp_path_factory: pytest.TempPathFactory, records: list[ImportRecord]
+) -> None:
+    """Ids, places in the ranking and viewings come in the same order when some films of a
+    chunk are lone and others are merged (named twice, or matching the library)."""
+    records = [_in_2000(r) for r in records]  # namesakes, so that some films are named twice
+    folder = tmp_path_factory.mktemp("lone")
+    assert _rows(folder, "lone", records, lone=True) == _rows(folder, "merged", records, lone=False)
+
+
+def _in_2000(record: ImportRecord) -> ImportRecord:
+    facts = record.facts
+    record.facts = FilmFacts(facts.title, 2000, facts.original_title, cast=facts.cast)
+    return record
