@@ -194,13 +194,11 @@ def _records(items: Iterator[Any]) -> Iterator[ImportRecord]:
 def _record(item: Any, number: int, today: date) -> ImportRecord:
     if not isinstance(item, dict):
         raise UsageError(f"film record {number} is not an object")
-    label = item.get("title") if isinstance(item.get("title"), str) else None
-    where = f"film record {number}" + (f" ({label[:60]!r})" if label else "")
     try:
         return _checked_record(item, today)
-    except UsageError as exc:
-        raise UsageError(f"{where}: {exc}") from None
-    except (TypeError, ValueError) as exc:
+    except (UsageError, TypeError, ValueError) as exc:
+        label = item.get("title") if isinstance(item.get("title"), str) else None
+        where = f"film record {number}" + (f" ({label[:60]!r})" if label else "")
         raise UsageError(f"{where}: {exc}") from None
 
 
