@@ -221,6 +221,9 @@ def terminal_key_figures(
         )
     ]
     for name, samples in app.keys.items():
+        # A filter keystroke shows a new list, count and status: for reference beside the
+        # floor's key; its target is the headless figure's (the 25 ms).
+        held = not name.startswith("filter")
         figures.append(
             Figure(
                 f"key at {size:,}: {name}",
@@ -228,8 +231,8 @@ def terminal_key_figures(
                 app.costs(samples),
                 floor_name,
                 statistics.median(floor_ms),
-                "<= 1.3 x floor",
-                1.3,
+                "<= 1.3 x floor" if held else "",
+                1.3 if held else None,
             )
         )
     figures.append(
@@ -247,7 +250,7 @@ def terminal_key_figures(
     if app.peak_rss_mib is not None:
         figures.append(
             Figure(
-                f"app peak RSS, {size:,} films, after the keys above",
+                f"app peak RSS, {size:,} films, after the keys above (and a filter)",
                 "MiB",
                 [app.peak_rss_mib],
                 target=f"<= {rss_limit:g} MiB",
