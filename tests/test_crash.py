@@ -1,24 +1,30 @@
-"""Crash safety: cryqueue processes are killed (SIGKILL) at random points while they write, a few
-hundred times; afterwards the database is intact, every acknowledged write is there, and cryqueue
-starts normally.
+"""Crash safety: cryqueue processes are killed (SIGKILL) while they write; afterwards the database
+is intact, every acknowledged write is there, and cryqueue starts normally.
 
-Most writers are forked from this test process (the imports are already paid for, so a kill can
-land every few milliseconds, including in the middle of creating and seeding the database); a few
-are the real `cryqueue` command, acknowledged by exiting 0."""
+Two ways to kill: at random moments (a hundred-odd writers, most forked from this test process,
+a few the real `cryqueue` command, acknowledged by exiting 0), and at every SQL statement of each
+kind of write in turn, where the database must then hold all of that write or none of it. The
+second is what fails if a write stops being one transaction; the first reaches the moments in
+between statements (inside SQLite's own commit). Forked writers start from a process that has
+already opened a library and made each kind of write once, so a kill costs a few tens of
+milliseconds rather than a library's first opening."""
 
 from __future__ import annotations
 
 import os
 import random
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,9 +32,10 @@ from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
 from cryqueue.maintenance.doctor import check
 
-FORKED_KILLS = 240
-CLI_KILLS = 8
-CREATION_KILLS = 20
+FORKED_KILLS = 100
+CLI_KILLS = 5
+CREATION_KILLS = 10
+CREATION_STRIDE = 4  # kill creating a library at every 4th of its ~80 statements
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
 
 
@@ -39,6 +46,20 @@ class Acknowledged:
     added: set[str] = field(default_factory=set)
     notes: dict[str, int] = field(default_factory=dict)  # film -> newest acknowledged version
     viewings: set[tuple[str, str]] = field(default_factory=set)
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Create a library and make each kind of write once in this process, so that forked
+    writers inherit what a first opening and a first write load and build."""
+    library = Library.open(tmp_path_factory.mktemp("warm") / "warm.db")
+    try:
+        film = library.add_film(FilmFacts(title="warm", year=2000, cast=("배우",)))
+        library.set_note(film.id, "warm")
+        library.mark_watched(film.id, "2000-01-01", tears=1)
+        library.move_to(film.id, 1)
+    finally:
+        library.close()
 
 
 def _writer(db: Path, k: int, out_fd: int) -> None:
@@ -153,7 +174,9 @@ def _verify(db: Path, acks: Acknowledged) -> None:
         library.close()
 
 
-def test_random_sigkills_while_writing_lose_nothing_acknowledged(tmp_path: Path) -> None:
+def test_random_sigkills_while_writing_lose_nothing_acknowledged(
+    tmp_path: Path, warm: None
+) -> None:
     db = tmp_path / "crash.db"  # created by the first writers, which may die while seeding it
     rng = random.Random(20261123)
     acks = Acknowledged()
@@ -180,3 +203,157 @@ def test_random_sigkills_while_writing_lose_nothing_acknowledged(tmp_path: Path)
     )
     assert started.returncode == 0, started.stderr
     assert "A Moment to Remember" in started.stdout
+
+
+Write = Callable[[Library, int], object]
+
+# Each kind of write the random writers make, and a move that must re-space the ranking: each is
+# killed at every one of its SQL statements in turn (see test_a_write_killed_at_any_statement…).
+WRITES: dict[str, Write] = {
+    "add a film": lambda lib, _film: lib.add_film(
+        FilmFacts(title="killed", year=2001, cast=("배우", "Actor"))
+    ),
+    "set a note": lambda lib, film: lib.set_note(film, "눈물 " * 500),
+    "log a viewing with tears": lambda lib, film: lib.mark_watched(film, "2001-02-03", tears=4),
+    "move": lambda lib, film: lib.move_to(film, 10),
+    "move that re-spaces the ranking": lambda lib, film: lib.move_to(film, 2),
+}
+
+
+def _traced_write(
+    db: Path, write: Callable[[Library], object] | None, kill_at: int | None, mp: pytest.MonkeyPatch
+) -> int:
+    """Open `db` and make `write` (None: only open, which creates and seeds a new library),
+    counting the SQL statements started from then on (from the opening, with None); with
+    `kill_at`, SIGKILL this process as that statement starts. Returns the count."""
+    started = 0
+    counting = write is None
+
+    def on_statement(_sql: str) -> None:
+        nonlocal started
+        if counting:
+            started += 1
+            if started == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn: sqlite3.Connection = connect(*args, **kwargs)
+        conn.set_trace_callback(on_statement)
+        return conn
+
+    with mp.context() as patched:
+        patched.setattr(sqlite3, "connect", traced)
+        library = Library.open(db)
+        try:
+            if write is not None:
+                counting = True
+                write(library)
+        finally:
+            library.close()
+    return started
+
+
+def _killed_at(
+    db: Path, write: Callable[[Library], object] | None, statement: int, mp: pytest.MonkeyPatch
+) -> None:
+    """Make `write` on `db` in a forked process, killed as its `statement`-th statement starts."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            _traced_write(db, write, statement, mp)
+        finally:
+            os._exit(1)  # only if the statement never came
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == -signal.SIGKILL, f"no statement {statement}"
+
+
+def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, without the moments they were written (columns named *_at, which
+    differ between two runs of one write): what "all of a write or none of it" is judged on."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        rows = {}
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+            columns = ", ".join(f'"{c[1]}"' for c in info if not c[1].endswith("_at"))
+            found = conn.execute(f'SELECT {columns} FROM "{table}"').fetchall()
+            rows[table] = sorted(found, key=repr)
+        return rows
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def squeezed(tmp_path_factory: pytest.TempPathFactory, warm: None) -> tuple[Path, int]:
+    """A library with a film of ours at the bottom, and the gap between the first two places
+    used up (two films moved into it in turn), so that moving into it re-spaces the ranking."""
+    db = tmp_path_factory.mktemp("squeezed") / "cq.db"
+    library = Library.open(db)
+    try:
+        film = library.add_film(FilmFacts(title="crash", year=2000)).id
+        x, y = (f.id for f in library.films()[-3:-1])
+        for turn in range(64):
+            library.move_to(x if turn % 2 == 0 else y, 2)
+            first, second = sorted(_keys(db).values())[:2]
+            if second - first == 1:
+                break
+        else:
+            pytest.fail("the first gap was never used up")
+    finally:
+        library.close()
+    assert not db.with_name("cq.db-wal").exists()
+    return db, film
+
+
+def _keys(db: Path) -> dict[int, int]:
+    """{film id: rank_key}, read-only."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return dict(conn.execute("SELECT id, rank_key FROM film").fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_a_write_killed_at_any_statement_is_all_or_nothing(
+    squeezed: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    base, film = squeezed
+
+    def write(library: Library) -> object:
+        return WRITES[name](library, film)
+
+    done = tmp_path / "done.db"
+    shutil.copyfile(base, done)
+    statements = _traced_write(done, write, None, monkeypatch)
+    before, after = _rows(base), _rows(done)
+    keys = _keys(base)
+    moved = {f for f, key in _keys(done).items() if keys.get(f) != key}
+    if name.startswith("move"):
+        assert (len(moved) > 1) == ("re-spaces" in name), moved
+    assert statements > 2 and before != after
+    for statement in range(1, statements + 1):
+        db = tmp_path / f"killed-{statement}.db"
+        shutil.copyfile(base, db)
+        _killed_at(db, write, statement, monkeypatch)
+        assert _rows(db) in (before, after), (
+            f"{name}: killed at statement {statement} of {statements}, part of it was kept"
+        )
+
+
+def test_creating_a_library_killed_at_any_statement_opens_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm: None
+) -> None:
+    """Killed anywhere while it creates and seeds a library, the next opening finishes it: the
+    same library as one created in one go (every CREATION_STRIDE-th statement, and the last)."""
+    reference = tmp_path / "reference.db"
+    statements = _traced_write(reference, None, None, monkeypatch)
+    expected = _rows(reference)
+    for statement in sorted({*range(1, statements + 1, CREATION_STRIDE), statements}):
+        db = tmp_path / f"killed-{statement}.db"
+        _killed_at(db, None, statement, monkeypatch)
+        Library.open(db).close()
+        assert _rows(db) == expected, f"killed at statement {statement} of {statements}"
