@@ -4,6 +4,7 @@ that keeps every test away from the real user data folder."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sqlite3
 import sys
@@ -265,11 +266,25 @@ def rank_keys(db_path: Path) -> Callable[..., dict[int, int]]:
     return lambda path=None: _keys(path or db_path)
 
 
-def library_property(examples: int) -> settings:
+# Property tests: `make test` runs a third of each one's examples (the same strategies, so the
+# same kinds of input, and new ones on every run); HYPOTHESIS_PROFILE=deep runs them all, and the
+# tests that set no count three times Hypothesis's 100.
+DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+settings.register_profile("deep", max_examples=300)
+if DEEP:
+    settings.load_profile("deep")
+
+
+def examples(count: int) -> int:
+    """A property test's examples: `count` in a deep run, a third of them (at least 10) else."""
+    return count if DEEP else max(10, count // 3)
+
+
+def library_property(count: int) -> settings:
     """A property test over a library fixture: examples are slow (each writes a database), and
     none is kept in a .hypothesis folder of the repository."""
     return settings(
-        max_examples=examples,
+        max_examples=examples(count),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

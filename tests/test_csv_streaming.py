@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from cryqueue.interop import csv_rows, letterboxd
 from cryqueue.interop.csv_source import Read, Source, scan
 from cryqueue.interop.import_sources import load
@@ -87,7 +88,7 @@ TITLES = st.text(
 ).filter(lambda t: t.strip() and t == t.strip())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     titles=st.lists(TITLES, min_size=1, max_size=8),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be"]),

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.import_records import ImportSummary, Skip, SkipGroup, skip_counts
@@ -467,7 +468,9 @@ _ROW = st.one_of(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     rows=st.lists(_ROW, max_size=12),

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import library_property
+from conftest import examples, library_property
 from cryqueue.domain.export_options import ExportOptions
 from cryqueue.library import Library
 
@@ -645,7 +645,7 @@ def test_odd_numbers_in_imdb_files_are_errors_or_ignored_never_crashes(
     assert code == 0 and "(list.csv line 2): runtime '1²' is not a number of minutes" in out
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(value=st.text(max_size=60), stars=st.text(max_size=8) | st.floats(allow_nan=True))
 def test_any_tag_or_rating_is_stored_cleanly_or_refused(value: str, stars: Any) -> None:
     from cryqueue.domain import validate

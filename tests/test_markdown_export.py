@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from conftest import examples
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.export_options import ExportOptions
@@ -242,7 +243,7 @@ def test_a_watched_only_export_shows_each_films_rank(library: Library, cli: Any)
     assert md().render(everything).count("<ol") == 1  # consecutive ranks: one list
 
 
-@settings(max_examples=150, deadline=None, database=None)
+@settings(max_examples=examples(150), deadline=None, database=None)
 @given(
     ranks=st.lists(st.integers(1, 120), unique=True, max_size=40).map(sorted), notes=st.booleans()
 )
@@ -290,7 +291,10 @@ def _strip(fragment: str) -> str:
 
 
 @settings(
-    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(100),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
     title=line,
@@ -323,7 +327,10 @@ def test_any_title_renders_exactly(title: str, original: str | None, rank: int) 
 
 
 @settings(
-    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(300),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
     note_lines=st.lists(st.one_of(note_line, st.just("")), min_size=1, max_size=8),

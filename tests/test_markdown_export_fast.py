@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from cryqueue.domain.export_options import ExportOptions
 from cryqueue.domain.films import FilmEntry, RankedFilms, Stats, Viewings
 from cryqueue.interop import markdown as markdown_export
@@ -36,7 +37,7 @@ pieces = st.one_of(
 texts = st.lists(st.lists(pieces, max_size=5).map("".join), max_size=12)
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=examples(400), deadline=None, database=None)
 @given(texts=texts)
 def test_escaping_many_texts_at_once_is_escaping_each(texts: list[str]) -> None:
     assert markdown_export.escape_all(texts) == [markdown_export.escape(t) for t in texts]
@@ -72,7 +73,7 @@ def test_markers_and_indents_line_up_whatever_the_ranks(ranks: list[int]) -> Non
     assert indents == [" " * len(m) for m in markers]
 
 
-@settings(max_examples=100, deadline=None, database=None)
+@settings(max_examples=examples(100), deadline=None, database=None)
 @given(
     ranks=st.lists(st.integers(1, 60), unique=True, min_size=1, max_size=30).map(sorted),
     cuts=st.lists(st.integers(0, 30), max_size=4).map(sorted),

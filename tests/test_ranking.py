@@ -20,6 +20,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from conftest import examples
 from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
 from cryqueue.storage import ranking
@@ -169,7 +170,7 @@ def test_any_sequence_of_changes_keeps_the_ranking_right(
     run_state_machine_as_test(
         RankingMachine,
         settings=settings(
-            max_examples=30,
+            max_examples=examples(30),
             stateful_step_count=15,
             deadline=None,
             database=None,
