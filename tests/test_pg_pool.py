@@ -65,6 +65,33 @@ def test_a_database_with_changed_rows_is_handed_out_again_as_the_template(
 @pytest.mark.parametrize(
     "change",
     [
+        "DELETE FROM meta WHERE key = 'catalog_version'",  # a delete alone
+        "DELETE FROM film WHERE id = (SELECT min(id) FROM film)",  # and what refers to it
+        "UPDATE source SET title = title || '!'",  # as many rows as before
+        "BEGIN; UPDATE film SET note = 'x'; ROLLBACK; SELECT nextval('film_id_seq')",
+    ],
+)
+def test_only_the_changed_tables_are_refilled_and_come_back_whole(
+    pool: DatabasePool, pg_template: tuple[PgServer, str], change: str
+) -> None:
+    """A table is refilled when its rows changed (with the tables that refer to it); every
+    sequence is set back even when no row changed."""
+    server, template = pg_template
+    expected = contents(server.url(template))
+    name = pool.take()
+    rows(pool.url(name), "SELECT 1")  # a use that changes nothing
+    pool.give_back(name)
+    assert pool.take() == name
+    rows(pool.url(name), change)
+    assert contents(pool.url(name)) != expected or "ROLLBACK" in change
+    pool.give_back(name)
+    assert pool.take() == name, "put back, not dropped"
+    assert contents(pool.url(name)) == expected
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
         "CREATE TABLE invoices (id serial PRIMARY KEY)",
         "ALTER TABLE film DROP COLUMN note",
         "ALTER TABLE film ALTER COLUMN title DROP NOT NULL",
