@@ -246,7 +246,8 @@ def _dump(path: Path) -> list[str]:
         conn.close()
 
 
-def _keys(path: Path) -> dict[int, int]:
+def keys_in(path: Path) -> dict[int, int]:
+    """{film id: rank_key} straight from the file, read-only."""
     conn = _read_only(path)
     try:
         return dict(conn.execute("SELECT id, rank_key FROM film").fetchall())
@@ -263,7 +264,7 @@ def db_dump(db_path: Path) -> Callable[..., list[str]]:
 @pytest.fixture
 def rank_keys(db_path: Path) -> Callable[..., dict[int, int]]:
     """`rank_keys()`: {film id: rank_key} straight from the file, read-only."""
-    return lambda path=None: _keys(path or db_path)
+    return lambda path=None: keys_in(path or db_path)
 
 
 # Property tests: `make test` runs a third of each one's examples (the same strategies, so the

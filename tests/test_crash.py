@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from conftest import keys_in
 from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
 from cryqueue.maintenance.doctor import check
@@ -297,7 +298,7 @@ def squeezed(tmp_path_factory: pytest.TempPathFactory, warm: None) -> tuple[Path
         x, y = (f.id for f in library.films()[-3:-1])
         for turn in range(64):
             library.move_to(x if turn % 2 == 0 else y, 2)
-            first, second = sorted(_keys(db).values())[:2]
+            first, second = sorted(keys_in(db).values())[:2]
             if second - first == 1:
                 break
         else:
@@ -306,15 +307,6 @@ def squeezed(tmp_path_factory: pytest.TempPathFactory, warm: None) -> tuple[Path
         library.close()
     assert not db.with_name("cq.db-wal").exists()
     return db, film
-
-
-def _keys(db: Path) -> dict[int, int]:
-    """{film id: rank_key}, read-only."""
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return dict(conn.execute("SELECT id, rank_key FROM film").fetchall())
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("name", list(WRITES))
@@ -330,8 +322,8 @@ def test_a_write_killed_at_any_statement_is_all_or_nothing(
     shutil.copyfile(base, done)
     statements = _traced_write(done, write, None, monkeypatch)
     before, after = _rows(base), _rows(done)
-    keys = _keys(base)
-    moved = {f for f, key in _keys(done).items() if keys.get(f) != key}
+    keys = keys_in(base)
+    moved = {f for f, key in keys_in(done).items() if keys.get(f) != key}
     if name.startswith("move"):
         assert (len(moved) > 1) == ("re-spaces" in name), moved
     assert statements > 2 and before != after

@@ -4,7 +4,6 @@ order a plain Python list predicts; a move rewrites one row unless the keys must
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,20 +19,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from conftest import examples
+from conftest import examples, keys_in
 from cryqueue.domain.films import FilmFacts
 from cryqueue.library import Library
 from cryqueue.storage import ranking
 
 Keys = Callable[..., dict[int, int]]
-
-
-def keys_in(path: Path) -> dict[int, int]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return dict(conn.execute("SELECT id, rank_key FROM film").fetchall())
-    finally:
-        conn.close()
 
 
 def order(lib: Library) -> list[int]:
