@@ -35,13 +35,31 @@ def search_columns(
     network: str | None,
     cast: tuple[str, ...] | list[str],
 ) -> dict[str, str | None]:
-    """The normalised columns stored beside a film's facts, for lookups and the list filter."""
-    normed = [norm(p) for p in (title, original_title, director, network, *cast) if p]
+    """The normalised columns stored beside a film's facts, for lookups and the list filter.
+    Each form is computed once; people's names come from `_NAMES`, as an import of a million
+    films names the same few thousand people again and again."""
+    title_norm = norm(title)
+    original_norm = norm(original_title) if original_title else None
+    normed = [title_norm] if original_norm is None else [title_norm, original_norm]
+    for name in (director, network, *cast):
+        if name:
+            found = _NAMES.get(name)
+            if found is None:
+                if len(_NAMES) >= _NAMES_MAX:
+                    _NAMES.clear()
+                found = _NAMES[name] = norm(name)
+            normed.append(found)
     return {
-        "title_norm": normed[0],
-        "original_norm": normed[1] if original_title else None,
+        "title_norm": title_norm,
+        "original_norm": original_norm,
         "search_norm": "\n".join(normed),
     }
+
+
+# People's names as `norm` gives them (a pure function, so a name's entry never goes stale);
+# emptied when full, to keep memory bounded whatever the names.
+_NAMES: dict[str, str] = {}
+_NAMES_MAX = 1 << 16
 
 
 # What a terminal would act on instead of showing: C0 and C1 controls (ESC starts the OSC 52,
