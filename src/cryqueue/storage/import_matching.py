@@ -78,6 +78,7 @@ class Known:
     by_name: dict[int, int | list[int]] = field(default_factory=dict)
     by_imdb: dict[int, int | list[int]] = field(default_factory=dict)
     made: dict[int, int | list[int]] = field(default_factory=dict)  # the import's, by slot
+    years: set[int] = field(default_factory=set)  # of the films `by_name` holds
     pending: dict[int, Stored] = field(default_factory=dict)
     _stored: dict[int, Stored] = field(default_factory=dict)  # the current chunk's candidates
 
@@ -93,6 +94,7 @@ class Known:
     def add(self, fid: int, names: Iterable[str], year: int, imdb_id: str | None) -> None:
         for name in names:
             _put(self.by_name, hash((name, year)), fid)
+        self.years.add(year)
         if imdb_id:
             _put(self.by_imdb, hash(imdb_id), fid)
 
@@ -117,11 +119,12 @@ class Known:
         return self._stored[fid]
 
     def _candidates(self, record: ImportRecord, key: FilmKey) -> list[int]:
-        # An index that is empty (a new library's, for a first import) is not asked: folding
-        # the original title would cost more than the rest.
+        # The names are not asked for a year no film of the library has (all of them, for a
+        # new library's first import): folding the original title would cost more than the
+        # rest. A film found by a hash of another year is not one `match` takes anyway.
         found: list[int] = []
         by_name = self.by_name
-        if by_name:
+        if key[1] in self.years:
             found += _get(by_name, hash(key))
             if record.facts.original_title:
                 found += _get(by_name, hash((fold(record.facts.original_title), key[1])))
