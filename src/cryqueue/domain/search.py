@@ -13,13 +13,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from itertools import compress, repeat
+from operator import contains
 
 from cryqueue.domain.films import FilmEntry
 from cryqueue.domain.text import norm
+from cryqueue.domain.text_blocks import SEP, TextBlocks
+from cryqueue.domain.typo import TYPO_MIN, TitleWords, typo_words
 
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 SYLLABLES_PER_INITIAL = 588  # 21 vowels x 28 finals
@@ -29,9 +32,11 @@ INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _INITIAL_INDEX = {c: i for i, c in enumerate(INITIALS)}
 _WORD = re.compile(r"\w+")
 _HANGUL = re.compile("[\u3131-\u318e\uac00-\ud7a3]")
-TYPO_MIN = 4  # letters a word needs before a typo in it is forgiven
 RECENT_QUERIES = 8  # answers kept for narrowing as the user types
+KEEP_TEXTS = 20_000  # the last answer's texts are kept (to narrow) when it has at most this
 SUGGEST_MAX = 1_000  # a title has at most 500 characters (validate.TITLE_MAX)
+TITLES_FIRST, TITLE_FIRST, TITLES_ASIDE = 0, 1, 2  # where a film's titles are kept
+OTHER_TITLE, OTHER_ORIGINAL = 4, 8  # and whether in the blocks of lines not in ASCII
 
 
 class Tier(IntEnum):
@@ -106,22 +111,33 @@ def _hangul_pattern(query: str) -> re.Pattern[str] | None:
 
 
 @dataclass
+class _Answer:
+    """The films a query's text is in (a film may come twice), and while typing may go on
+    from it, the texts it was found in, one for each."""
+
+    positions: array[int]
+    texts: list[str] | None
+
+
+@dataclass
 class SearchIndex:
-    """Films (in ranking order) prepared for search; build once, query on every keystroke.
+    """Films prepared for search; build once, query on every keystroke.
 
-    Each film is three folded strings: its titles, its titles without spaces (for Hangul
-    patterns, which run over all films joined into one string, at the regex engine's speed),
-    and everything searchable."""
+    Lean for 100,000 films: each film's folded text (titles, people, tags, notes) is kept in
+    blocks (`TextBlocks`), its lines in ASCII in one set of blocks (one byte a character) and
+    its other lines (Hangul) in another; a query is looked for in whole blocks, then in the
+    texts of the blocks that have it, in C. The titles of films with Hangul, without spaces
+    (for initial consonants), are kept the same way for the regular expression; the titles
+    themselves are the first lines of a film's text (`title_lines` says where)."""
 
-    ids: list[int] = field(default_factory=list)
-    titles: list[tuple[str, str]] = field(default_factory=list)
-    everything: list[str] = field(default_factory=list)
-    compact: str = ""  # the compact titles of films with Hangul in them, joined by newlines
-    starts: array[int] = field(default_factory=lambda: array("i"))  # where each begins there
-    owners: array[int] = field(default_factory=lambda: array("i"))  # and whose it is
-    _words: dict[str, array[int]] | None = None  # title word -> positions, built when needed
-    _deletes: dict[str, set[str]] | None = None
-    _recent: dict[str, array[int]] = field(default_factory=dict)  # query -> positions
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    ascii: TextBlocks = field(default_factory=lambda: TextBlocks(owned=False))
+    other: TextBlocks = field(default_factory=lambda: TextBlocks(owned=True))
+    hangul: TextBlocks = field(default_factory=lambda: TextBlocks(owned=True))
+    title_lines: bytearray = field(default_factory=bytearray)  # where each film's titles are
+    odd_titles: dict[int, tuple[str, str]] = field(default_factory=dict)  # TITLES_ASIDE's
+    _words: TitleWords | None = None  # for typo matching, built when needed
+    _recent: dict[str, _Answer] = field(default_factory=dict)  # query -> what it found
 
     @classmethod
     def build(
@@ -131,27 +147,46 @@ class SearchIndex:
         `other_normalised`: the other text went through `norm` already (as the database's
         search column does), which saves most of the time of building for 100,000 films."""
         index = cls()
-        compact: list[str] = []
-        offset = 0
         for position, (film_id, title, original, other) in enumerate(films):
             t, o = fold(title), fold(original or "")
             index.ids.append(film_id)
-            index.titles.append((title, original or ""))  # the caller's strings, not copies
             if not other_normalised:
                 rest = fold(other)
-            else:  # ASCII has no accents to drop: keep the caller's string, not a copy
+            else:  # ASCII has no accents to drop
                 rest = other if other.isascii() else other.translate(_ACCENTS)
             # The database's search column starts with the titles already: no need to repeat.
-            index.everything.append(rest if rest.startswith(t) else f"{t}\n{o}\n{rest}")
+            text = rest if rest.startswith(t) else f"{t}\n{o}\n{rest}"
+            if SEP in text:  # a query has neither it nor a line break: the same matches
+                text = text.replace(SEP, "\n")
+            index.title_lines.append(index._titles_kind(position, text, t, o))
+            if text.isascii():
+                index.ascii.add(text)
+            else:  # a query's matches are within a line: lines may be kept apart
+                lines = text.split("\n")
+                index.ascii.add("\n".join([line for line in lines if line.isascii()]))
+                index.other.add("\n".join([ln for ln in lines if not ln.isascii()]), position)
             # Hangul patterns can only match Hangul: other titles need no compact form.
-            if _HANGUL.search(t + o):
-                joined = (t + o).replace(" ", "")
-                compact.append(joined)
-                index.starts.append(offset)
-                index.owners.append(position)
-                offset += len(joined) + 1
-        index.compact = "\n".join(compact)
+            if _HANGUL.search(t) or _HANGUL.search(o):
+                index.hangul.add((t + o).replace(" ", ""), position)
+        for blocks in (index.ascii, index.other, index.hangul):
+            blocks.done()
+        if len(index.ids) and min(index.ids) >= -(2**31) and max(index.ids) < 2**31:
+            index.ids = array("i", index.ids)  # half the size, for ids that fit
         return index
+
+    def _titles_kind(self, position: int, text: str, t: str, o: str) -> int:
+        """Where a film's folded titles are: its text's first two lines (TITLES_FIRST), its
+        first line when it has no original title (TITLE_FIRST), or aside (TITLES_ASIDE); and
+        whether each is in the other blocks than ASCII (OTHER_TITLE, OTHER_ORIGINAL)."""
+        head = f"{t}\n{o}"
+        if text.startswith(head) and text[len(head) : len(head) + 1] in ("", "\n"):
+            kind = TITLES_FIRST
+        elif not o and text.startswith(t) and text[len(t) : len(t) + 1] in ("", "\n"):
+            kind = TITLE_FIRST
+        else:
+            self.odd_titles[position] = (t, o)
+            return TITLES_ASIDE
+        return kind | (0 if t.isascii() else OTHER_TITLE) | (0 if o.isascii() else OTHER_ORIGINAL)
 
     def search(self, query: str) -> list[int]:
         """Film ids matching `query`, best tier first, ranking order within a tier."""
@@ -161,36 +196,49 @@ class SearchIndex:
         """The ids of the films `query` matches, in no order: what a filter needs (cheaper
         than `matches`, which also grades each film)."""
         q = fold(query)
-        ids = self.ids
-        found = {ids[p] for p in self._substring_positions(q)}
+        at = self.ids.__getitem__
+        found = set(map(at, self._substring_positions(q)))
         # A filter shows near misses only when nothing matches as typed: "love" should not
         # bring in every "live" and "lone" (a ranked search lists those last instead).
-        found.update(ids[p] for p in self._other_tiers(q, typos=not found))
+        found.update(map(at, self._other_tiers(q, typos=not found)))
         return found
 
     def _substring_positions(self, q: str) -> array[int]:
-        """Films whose text contains `q`. Typing narrows: a film that contains "lov" contains
-        "lo", so the last few answers are kept and the next keystroke looks only inside one."""
+        """Films whose text contains `q` (a film may come twice). Typing narrows: a film that
+        contains "lov" contains "lo", so the last few answers are kept, and the last one's
+        texts when they are few: the next keystroke looks only at those."""
         cache = self._recent
         if q in cache:
-            return cache[q]
+            return cache[q].positions
         narrower = max((k for k in cache if k in q), key=len, default=None)
-        everything = self.everything
-        candidates = cache[narrower] if narrower is not None else range(len(everything))
-        found = array("i", [p for p in candidates if q in everything[p]])
+        before = cache[narrower] if narrower is not None else None
+        if before is not None and before.texts is not None:
+            tests = list(map(contains, before.texts, repeat(q)))
+            found = array("i", compress(before.positions, tests))
+            kept: list[str] | None = list(compress(before.texts, tests))
+        else:
+            found, kept = self.ascii.containing(q, KEEP_TEXTS) if q.isascii() else (array("i"), [])
+            in_other, other_texts = self.other.containing(q, KEEP_TEXTS)
+            found += self.other.owners_of(in_other)
+            kept = None if kept is None or other_texts is None else kept + other_texts
+        for answer in cache.values():  # texts only for the last: the one typing goes on from
+            answer.texts = None
         if len(cache) >= RECENT_QUERIES:
             del cache[next(iter(cache))]
-        cache[q] = found
+        cache[q] = _Answer(found, kept)
         return found
 
     def matches(self, query: str) -> list[tuple[int, Tier]]:
         q = fold(query)
         if not q:
             return [(film_id, Tier.SUBSTRING) for film_id in self.ids]
+        found = self._positions(q)
+        substrings = sorted(p for p, tier in found.items() if tier == Tier.SUBSTRING)
+        titles = {p: (t, o) for p, t, o in self._titles(substrings)}
         graded = []
-        for position, tier in self._positions(q).items():
+        for position, tier in found.items():
             if tier == Tier.SUBSTRING:
-                title, original = (fold(text) for text in self.titles[position])
+                title, original = titles[position]
                 if q in (title, original):
                     tier = Tier.EXACT
                 elif title.startswith(q) or original.startswith(q):
@@ -199,10 +247,25 @@ class SearchIndex:
         graded.sort()
         return [(self.ids[position], tier) for tier, position in graded]
 
+    def _titles(self, positions: Iterable[int]) -> Iterator[tuple[int, str, str]]:
+        """(position, folded title, folded original title) of the films at `positions`, which
+        come in ascending order."""
+        for position in positions:
+            where = self.title_lines[position]
+            if where == TITLES_ASIDE:
+                yield (position, *self.odd_titles[position])
+                continue
+            ascii_lines = iter(self.ascii.text(position).split("\n", 2))
+            others = where & (OTHER_TITLE | OTHER_ORIGINAL)
+            other_lines = iter(self.other.owned_by(position).split("\n", 2) if others else ())
+            title = next(other_lines if where & OTHER_TITLE else ascii_lines)
+            if where & TITLE_FIRST:
+                yield position, title, ""
+            else:
+                yield position, title, next(other_lines if where & OTHER_ORIGINAL else ascii_lines)
+
     def _positions(self, q: str) -> dict[int, Tier]:
         """Positions of matching films: SUBSTRING (to be graded), INITIALS or TYPO."""
-        if not q:
-            return dict.fromkeys(range(len(self.ids)), Tier.SUBSTRING)
         found = dict.fromkeys(self._substring_positions(q), Tier.SUBSTRING)
         for position, tier in self._other_tiers(q).items():
             found.setdefault(position, tier)
@@ -213,8 +276,7 @@ class SearchIndex:
         found: dict[int, Tier] = {}
         pattern = _hangul_pattern(q.replace(" ", ""))
         if pattern is not None:
-            for hit in pattern.finditer(self.compact):
-                owner = self.owners[bisect_right(self.starts, hit.start()) - 1]
+            for owner in self.hangul.owners_of(self.hangul.matching(pattern)):
                 found.setdefault(owner, Tier.INITIALS)
         for position in self._typo_matches(q) if typos else ():
             found.setdefault(position, Tier.TYPO)
@@ -222,52 +284,23 @@ class SearchIndex:
 
     def _typo_matches(self, q: str) -> set[int]:
         """Films whose title has, for every query word of 4+ letters, a word at most one edit
-        away (a letter missing, extra, wrong, or two swapped), found through single deletions
-        so that the cost depends on the query, not on the library."""
-        words = [w for w in _WORD.findall(q) if w.isascii()]
-        if not words or any(len(w) < TYPO_MIN for w in words):
-            return set()
+        away: the cost depends on the query and the vocabulary, not on the library."""
         found: set[int] | None = None
-        for word in words:
-            hits: set[int] = set()
-            for candidate in self._near(word):
-                hits.update(self._title_words().get(candidate, ()))
+        for word in typo_words(q):
+            hits = self._title_words().near(word)
             found = hits if found is None else found & hits
         return found or set()
 
-    def _near(self, word: str) -> set[str]:
-        deletes = self._delete_index()
-        mine = _deletions(word) | {word}
-        out: set[str] = set()
-        for key in mine:
-            out |= deletes.get(key, set())
-        return {w for w in out if _one_edit(word, w)}
-
     def prepare(self) -> None:
         """Build the title-word table typo matching needs (the slow, scan-every-title part), so
-        the first typo typed costs no more than the next. The deletion table, which grows with
-        the vocabulary, stays lazy."""
+        the first typo typed costs no more than the next."""
         self._title_words()
 
-    def _title_words(self) -> dict[str, array[int]]:
-        """Title words (Latin, 4+ letters) -> positions: for typo matching, built on first use."""
+    def _title_words(self) -> TitleWords:
         if self._words is None:
-            words: dict[str, array[int]] = {}
-            for position, (title, _original) in enumerate(self.titles):
-                for word in _WORD.findall(fold(title)):
-                    if len(word) >= TYPO_MIN and word.isascii() and word.isalpha():
-                        words.setdefault(word, array("i")).append(position)
-            self._words = words
+            everyone = range(len(self.ids))
+            self._words = TitleWords((p, t) for p, t, _o in self._titles(everyone))
         return self._words
-
-    def _delete_index(self) -> dict[str, set[str]]:
-        if self._deletes is None:
-            self._deletes = {}
-            for word in self._title_words():
-                if len(word) >= TYPO_MIN - 1:
-                    for key in _deletions(word) | {word}:
-                        self._deletes.setdefault(key, set()).add(word)
-        return self._deletes
 
 
 TAG_MARK = "#"
@@ -350,25 +383,3 @@ def similar_titles(
         if long_words:
             found = index.search(" ".join(long_words))
     return found[:limit]
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """True if a and b differ by at most one insertion, deletion, substitution or swap."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
