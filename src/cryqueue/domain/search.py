@@ -16,8 +16,6 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from itertools import compress, repeat
-from operator import contains
 
 from cryqueue.domain.films import FilmEntry
 from cryqueue.domain.text import norm
@@ -33,7 +31,6 @@ _INITIAL_INDEX = {c: i for i, c in enumerate(INITIALS)}
 _WORD = re.compile(r"\w+")
 _HANGUL = re.compile("[\u3131-\u318e\uac00-\ud7a3]")
 RECENT_QUERIES = 8  # answers kept for narrowing as the user types
-KEEP_TEXTS = 20_000  # the last answer's texts are kept (to narrow) when it has at most this
 SUGGEST_MAX = 1_000  # a title has at most 500 characters (validate.TITLE_MAX)
 TITLES_FIRST, TITLE_FIRST, TITLES_ASIDE = 0, 1, 2  # where a film's titles are kept
 OTHER_TITLE, OTHER_ORIGINAL = 4, 8  # and whether in the blocks of lines not in ASCII
@@ -111,33 +108,26 @@ def _hangul_pattern(query: str) -> re.Pattern[str] | None:
 
 
 @dataclass
-class _Answer:
-    """The films a query's text is in (a film may come twice), and while typing may go on
-    from it, the texts it was found in, one for each."""
-
-    positions: array[int]
-    texts: list[str] | None
-
-
-@dataclass
 class SearchIndex:
     """Films prepared for search; build once, query on every keystroke.
 
-    Lean for 100,000 films: each film's folded text (titles, people, tags, notes) is kept in
-    blocks (`TextBlocks`), its lines in ASCII in one set of blocks (one byte a character) and
-    its other lines (Hangul) in another; a query is looked for in whole blocks, then in the
-    texts of the blocks that have it, in C. The titles of films with Hangul, without spaces
-    (for initial consonants), are kept the same way for the regular expression; the titles
-    themselves are the first lines of a film's text (`title_lines` says where)."""
+    Lean for 100,000 films: each film's folded text (titles, people, tags, notes) is split in
+    two. Its lines in ASCII, which most queries are, stay a str a film (one byte a character;
+    typing narrows by testing the films found so far, as fast as Python tests a str). Its
+    other lines (Hangul) are kept in blocks (`TextBlocks`), where a str a film cost two bytes
+    a character for all of its text and 74 bytes more. The titles of films with Hangul,
+    without spaces (for initial consonants), are kept in blocks too; the titles themselves
+    are a film's first lines (`title_lines` says where), not strings of their own."""
 
     ids: array[int] = field(default_factory=lambda: array("q"))
-    ascii: TextBlocks = field(default_factory=lambda: TextBlocks(owned=False))
+    ascii: list[str] = field(default_factory=list)  # each film's lines in ASCII
     other: TextBlocks = field(default_factory=lambda: TextBlocks(owned=True))
     hangul: TextBlocks = field(default_factory=lambda: TextBlocks(owned=True))
     title_lines: bytearray = field(default_factory=bytearray)  # where each film's titles are
     odd_titles: dict[int, tuple[str, str]] = field(default_factory=dict)  # TITLES_ASIDE's
     _words: TitleWords | None = None  # for typo matching, built when needed
-    _recent: dict[str, _Answer] = field(default_factory=dict)  # query -> what it found
+    # query -> (positions found, a film may come twice; those found in `ascii`)
+    _recent: dict[str, tuple[array[int], array[int]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -160,16 +150,16 @@ class SearchIndex:
                 text = text.replace(SEP, "\n")
             index.title_lines.append(index._titles_kind(position, text, t, o))
             if text.isascii():
-                index.ascii.add(text)
+                index.ascii.append(text)
             else:  # a query's matches are within a line: lines may be kept apart
                 lines = text.split("\n")
-                index.ascii.add("\n".join([line for line in lines if line.isascii()]))
+                index.ascii.append("\n".join([line for line in lines if line.isascii()]))
                 index.other.add("\n".join([ln for ln in lines if not ln.isascii()]), position)
             # Hangul patterns can only match Hangul: other titles need no compact form.
             if _HANGUL.search(t) or _HANGUL.search(o):
                 index.hangul.add((t + o).replace(" ", ""), position)
-        for blocks in (index.ascii, index.other, index.hangul):
-            blocks.done()
+        index.other.done()
+        index.hangul.done()
         if len(index.ids) and min(index.ids) >= -(2**31) and max(index.ids) < 2**31:
             index.ids = array("i", index.ids)  # half the size, for ids that fit
         return index
@@ -204,29 +194,21 @@ class SearchIndex:
         return found
 
     def _substring_positions(self, q: str) -> array[int]:
-        """Films whose text contains `q` (a film may come twice). Typing narrows: a film that
-        contains "lov" contains "lo", so the last few answers are kept, and the last one's
-        texts when they are few: the next keystroke looks only at those."""
+        """Films whose text contains `q` (a film may come twice). Typing narrows: a film whose
+        ASCII lines contain "lov" has "lo" in them, so the last few answers are kept and the
+        next keystroke tests only their films there. (The other lines are few, in blocks
+        that a query passes over at the speed of a search in one str.)"""
         cache = self._recent
-        if q in cache:
-            return cache[q].positions
-        narrower = max((k for k in cache if k in q), key=len, default=None)
-        before = cache[narrower] if narrower is not None else None
-        if before is not None and before.texts is not None:
-            tests = list(map(contains, before.texts, repeat(q)))
-            found = array("i", compress(before.positions, tests))
-            kept: list[str] | None = list(compress(before.texts, tests))
-        else:
-            found, kept = self.ascii.containing(q, KEEP_TEXTS) if q.isascii() else (array("i"), [])
-            in_other, other_texts = self.other.containing(q, KEEP_TEXTS)
-            found += self.other.owners_of(in_other)
-            kept = None if kept is None or other_texts is None else kept + other_texts
-        for answer in cache.values():  # texts only for the last: the one typing goes on from
-            answer.texts = None
-        if len(cache) >= RECENT_QUERIES:
-            del cache[next(iter(cache))]
-        cache[q] = _Answer(found, kept)
-        return found
+        if q not in cache:
+            narrower = max((k for k in cache if k in q), key=len, default=None)
+            texts = self.ascii
+            candidates = cache[narrower][1] if narrower is not None else range(len(texts))
+            # ASCII lines cannot hold a query that is not ASCII.
+            in_ascii = array("i", [p for p in candidates if q in texts[p]] if q.isascii() else ())
+            if len(cache) >= RECENT_QUERIES:
+                del cache[next(iter(cache))]
+            cache[q] = (in_ascii + self.other.containing(q), in_ascii)
+        return cache[q][0]
 
     def matches(self, query: str) -> list[tuple[int, Tier]]:
         q = fold(query)
@@ -255,7 +237,7 @@ class SearchIndex:
             if where == TITLES_ASIDE:
                 yield (position, *self.odd_titles[position])
                 continue
-            ascii_lines = iter(self.ascii.text(position).split("\n", 2))
+            ascii_lines = iter(self.ascii[position].split("\n", 2))
             others = where & (OTHER_TITLE | OTHER_ORIGINAL)
             other_lines = iter(self.other.owned_by(position).split("\n", 2) if others else ())
             title = next(other_lines if where & OTHER_TITLE else ascii_lines)
@@ -276,7 +258,7 @@ class SearchIndex:
         found: dict[int, Tier] = {}
         pattern = _hangul_pattern(q.replace(" ", ""))
         if pattern is not None:
-            for owner in self.hangul.owners_of(self.hangul.matching(pattern)):
+            for owner in self.hangul.matching(pattern):
                 found.setdefault(owner, Tier.INITIALS)
         for position in self._typo_matches(q) if typos else ():
             found.setdefault(position, Tier.TYPO)
@@ -319,16 +301,16 @@ def split_tags(query: str) -> tuple[tuple[str, ...], str]:
     return tuple(tags), " ".join(rest)
 
 
-TagIndex = dict[str, set[int]]  # folded tag -> the films carrying it
+TagIndex = dict[str, "array[int]"]  # folded tag -> the films carrying it
 
 
 def tag_index(films: Iterable[tuple[int, Sequence[str]]]) -> TagIndex:
     """(film id, tags) pairs, inverted: tag filters then pass over the distinct tags, not over
-    every film."""
+    every film. Arrays of ids, 8 bytes a film, where sets took 3 MB for 20,000 tagged films."""
     index: TagIndex = {}
     for film_id, tags in films:
         for tag in tags:
-            index.setdefault(fold(tag), set()).add(film_id)
+            index.setdefault(fold(tag), array("q")).append(film_id)
     return index
 
 
@@ -340,7 +322,7 @@ def films_tagged(index: TagIndex, wanted: Sequence[str], *, prefix: bool = True)
         if prefix:
             ids = set().union(*(films for tag, films in index.items() if tag.startswith(want)))
         else:
-            ids = index.get(want, set())
+            ids = set(index.get(want, ()))
         found = ids if found is None else found & ids
     return found or set()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from itertools import compress, repeat
 from operator import contains
 
@@ -59,47 +59,29 @@ class TextBlocks:
         self.blocks.append(block)
         pending.clear()
 
-    def containing(self, q: str, keep: int) -> tuple[array[int], list[str] | None]:
-        """Indexes of the texts that contain `q` (not empty, without SEP), and those texts
-        when there are at most `keep` of them (for the next keystroke to look in)."""
+    def containing(self, q: str) -> array[int]:
+        """Owners of the texts that contain `q` (which has no SEP)."""
         found: array[int] = array("i")
-        kept: list[str] | None = []
-        bounds = self._bounds
         for b, block in enumerate(self.blocks):
-            if q not in block:
-                continue
-            first = b * BLOCK
-            starts = bounds[first + b : first + b + BLOCK + 1]
-            if len(q) == 1:  # in most texts, as a rule: test each, in C
+            if q in block:
                 texts = block.split(SEP)
-                tests = list(map(contains, texts, repeat(q)))
-                found.extend(compress(range(first, first + len(texts)), tests))
-                if kept is not None:
-                    kept.extend(compress(texts, tests))
-            else:  # in a few: from each hit to the next text
-                find, at = block.find, block.find(q)
-                while at >= 0:
-                    k = bisect_right(starts, at)
-                    found.append(first + k - 1)
-                    if kept is not None:
-                        kept.append(block[starts[k - 1] : starts[k] - 1])
-                    at = find(q, starts[k])
-            if kept is not None and len(kept) > keep:
-                kept = None
-        return found, kept
+                first = b * BLOCK
+                found.extend(
+                    compress(range(first, first + len(texts)), map(contains, texts, repeat(q)))
+                )
+        return self._owners_of(found)
 
     def matching(self, pattern: re.Pattern[str]) -> array[int]:
-        """Indexes of the texts `pattern` (which never matches SEP) is found in."""
+        """Owners of the texts `pattern` (which never matches SEP) is found in."""
         found: array[int] = array("i")
         for b, block in enumerate(self.blocks):
             if pattern.search(block):
                 texts = block.split(SEP)
                 first = b * BLOCK
                 found.extend(compress(range(first, first + len(texts)), map(pattern.search, texts)))
-        return found
+        return self._owners_of(found)
 
-    def owners_of(self, indexes: array[int]) -> array[int]:
-        """The owners of the texts at `indexes`."""
+    def _owners_of(self, indexes: array[int]) -> array[int]:
         if self.owners is None:
             return indexes
         return array("i", map(self.owners.__getitem__, indexes))
