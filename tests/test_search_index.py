@@ -4,6 +4,8 @@ letter (which the index answers from its last answers)."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +19,7 @@ from cryqueue.domain.search import (
     fold,
     is_syllable,
 )
-from cryqueue.domain.text_blocks import BLOCK, SEP
+from cryqueue.domain.text_blocks import BLOCK, SEP, TextBlocks
 
 Film = tuple[int, str, str | None, str]
 WORDS = ["love", "wind", "windy", "letter", "rain", "amélie", "café", "늑대", "소년", "한복"]
@@ -76,8 +78,6 @@ def near(a: str, b: str) -> bool:
 
 def reference(films: list[Film], query: str) -> dict[int, Tier]:
     """Each film's tier for `query`, film by film: the rules as the issue states them."""
-    import re
-
     q = fold(query)
     if not q:  # nothing typed yet: every film, as it is
         return {film[0]: Tier.SUBSTRING for film in films}
@@ -128,3 +128,32 @@ def test_the_index_finds_what_a_scan_of_every_film_finds(
             others = {i for i, tier in expected.items() if tier == Tier.INITIALS}
             typos = {i for i, tier in expected.items() if tier == Tier.TYPO}
             assert index.matching(typed) == plain | others | (set() if plain else typos)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 3 * BLOCK).flatmap(
+        lambda n: st.lists(st.text("ab가나 \n", max_size=6), min_size=n, max_size=n)
+    ),
+    st.text("ab가", min_size=1),
+)
+def test_blocks_hold_and_find_each_text_as_a_list_would(texts: list[str], query: str) -> None:
+    blocks = TextBlocks()
+    owners = [3 * i + 1 for i in range(len(texts))]
+    for text, owner in zip(texts, owners, strict=True):
+        blocks.add(text, owner)
+    blocks.done()
+    having = [owner for text, owner in zip(texts, owners, strict=True) if query in text]
+    assert list(blocks.containing(query)) == having
+    assert list(blocks.matching(re.compile(re.escape(query)))) == having
+    assert [blocks.owned_by(owner) for owner in owners] == texts
+
+
+def test_a_block_longer_than_two_bytes_can_count() -> None:
+    blocks = TextBlocks()
+    texts = ["가" * 70_000, "x", "나" * 10, "y"]
+    for owner, text in enumerate(texts):
+        blocks.add(text, owner)
+    blocks.done()
+    assert [blocks.owned_by(owner) for owner in range(4)] == texts
+    assert list(blocks.containing("나")) == [2]

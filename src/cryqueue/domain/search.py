@@ -121,8 +121,8 @@ class SearchIndex:
 
     ids: array[int] = field(default_factory=lambda: array("q"))
     ascii: list[str] = field(default_factory=list)  # each film's lines in ASCII
-    other: TextBlocks = field(default_factory=lambda: TextBlocks(owned=True))
-    hangul: TextBlocks = field(default_factory=lambda: TextBlocks(owned=True))
+    other: TextBlocks = field(default_factory=lambda: TextBlocks())
+    hangul: TextBlocks = field(default_factory=lambda: TextBlocks())
     title_lines: bytearray = field(default_factory=bytearray)  # where each film's titles are
     odd_titles: dict[int, tuple[str, str]] = field(default_factory=dict)  # TITLES_ASIDE's
     _words: TitleWords | None = None  # for typo matching, built when needed
