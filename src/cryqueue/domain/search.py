@@ -137,9 +137,10 @@ class SearchIndex:
         `other_normalised`: the other text went through `norm` already (as the database's
         search column does), which saves most of the time of building for 100,000 films."""
         index = cls()
+        add_id, add_ascii, add_kind = index.ids.append, index.ascii.append, index.title_lines.append
         for position, (film_id, title, original, other) in enumerate(films):
             t, o = fold(title), fold(original or "")
-            index.ids.append(film_id)
+            add_id(film_id)
             if not other_normalised:
                 rest = fold(other)
             else:  # ASCII has no accents to drop
@@ -148,16 +149,22 @@ class SearchIndex:
             text = rest if rest.startswith(t) else f"{t}\n{o}\n{rest}"
             if SEP in text:  # a query has neither it nor a line break: the same matches
                 text = text.replace(SEP, "\n")
-            index.title_lines.append(index._titles_kind(position, text, t, o))
+            kind = index._titles_kind(position, text, t, o)
+            add_kind(kind)
+            after = len(t) + len(o) + 1  # where the original title's line ends
             if text.isascii():
-                index.ascii.append(text)
+                add_ascii(text)
+            elif kind == TITLES_FIRST | OTHER_ORIGINAL and text[after:].isascii():
+                add_ascii(text[: len(t)] + text[after:])  # the usual film: its title in Hangul
+                index.other.add(o, position)
             else:  # a query's matches are within a line: lines may be kept apart
                 lines = text.split("\n")
-                index.ascii.append("\n".join([line for line in lines if line.isascii()]))
+                add_ascii("\n".join([line for line in lines if line.isascii()]))
                 index.other.add("\n".join([ln for ln in lines if not ln.isascii()]), position)
             # Hangul patterns can only match Hangul: other titles need no compact form.
-            if _HANGUL.search(t) or _HANGUL.search(o):
-                index.hangul.add((t + o).replace(" ", ""), position)
+            titles = t + o
+            if not titles.isascii() and _HANGUL.search(titles):
+                index.hangul.add(titles.replace(" ", ""), position)
         index.other.done()
         index.hangul.done()
         if len(index.ids) and min(index.ids) >= -(2**31) and max(index.ids) < 2**31:
@@ -168,12 +175,14 @@ class SearchIndex:
         """Where a film's folded titles are: its text's first two lines (TITLES_FIRST), its
         first line when it has no original title (TITLE_FIRST), or aside (TITLES_ASIDE); and
         whether each is in the other blocks than ASCII (OTHER_TITLE, OTHER_ORIGINAL)."""
-        head = f"{t}\n{o}"
-        if text.startswith(head) and text[len(head) : len(head) + 1] in ("", "\n"):
-            kind = TITLES_FIRST
-        elif not o and text.startswith(t) and text[len(t) : len(t) + 1] in ("", "\n"):
-            kind = TITLE_FIRST
-        else:
+        kind = TITLES_ASIDE
+        n, m = len(t), len(t) + 1 + len(o)
+        if text.startswith(t) and text[n : n + 1] in ("", "\n"):
+            if not o:
+                kind = TITLE_FIRST
+            elif text.startswith(o, n + 1) and text[m : m + 1] in ("", "\n"):
+                kind = TITLES_FIRST
+        if kind == TITLES_ASIDE:
             self.odd_titles[position] = (t, o)
             return TITLES_ASIDE
         return kind | (0 if t.isascii() else OTHER_TITLE) | (0 if o.isascii() else OTHER_ORIGINAL)
@@ -280,9 +289,18 @@ class SearchIndex:
 
     def _title_words(self) -> TitleWords:
         if self._words is None:
-            everyone = range(len(self.ids))
-            self._words = TitleWords((p, t) for p, t, _o in self._titles(everyone))
+            self._words = TitleWords(self._english_titles())
         return self._words
+
+    def _english_titles(self) -> Iterator[tuple[int, str]]:
+        """(position, folded title) of every film: `_titles`' quick way for the usual film,
+        whose title is the first line of its text in ASCII."""
+        where = self.title_lines
+        for position, text in enumerate(self.ascii):
+            if where[position] & OTHER_TITLE or where[position] == TITLES_ASIDE:
+                yield next(self._titles((position,)))[:2]
+            else:
+                yield position, text.partition("\n")[0]
 
 
 TAG_MARK = "#"
