@@ -9,6 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from cryqueue.domain.search import (
     FINALS,
     HANGUL_FIRST,
@@ -109,7 +110,7 @@ def _hangul_rule_applies(q: str) -> bool:
     return any(c in INITIALS for c in q) or open_last
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(films(), st.lists(QUERY, min_size=1, max_size=3))
 def test_the_index_finds_what_a_scan_of_every_film_finds(
     library: list[Film], queries: list[str]
@@ -130,7 +131,7 @@ def test_the_index_finds_what_a_scan_of_every_film_finds(
             assert index.matching(typed) == plain | others | (set() if plain else typos)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.integers(0, 3 * BLOCK).flatmap(
         lambda n: st.lists(st.text("ab가나 \n", max_size=6), min_size=n, max_size=n)
