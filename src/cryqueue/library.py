@@ -8,9 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_
 from sqlmodel import Session, col, delete, select
 
 from cryqueue.domain import listing, validate
@@ -30,8 +29,6 @@ from cryqueue.domain.films import (
 from cryqueue.domain.import_records import ImportBatch, ImportRecord, ImportSummary
 from cryqueue.domain.insights import Insights
 from cryqueue.domain.listing import SearchRow, Stop, WatchFilter
-from cryqueue.domain.search import similar_titles
-from cryqueue.domain.text import norm, split_year
 from cryqueue.interop import json_format as json_io
 from cryqueue.interop.json_format import SourceDoc
 from cryqueue.storage import diary, ranking, removal
@@ -50,6 +47,7 @@ from cryqueue.storage.fast_read import (
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
 from cryqueue.storage.film_rows import checked_facts, film_columns, refuse_duplicate
+from cryqueue.storage.finding import find_film
 from cryqueue.storage.insights import consensus_places, diary_entries, read_insights
 from cryqueue.storage.location import Location, ServerUrl
 from cryqueue.storage.models import (
@@ -73,7 +71,6 @@ if TYPE_CHECKING:
 # The file formats and the import writer are imported where they are used: most commands
 # (list, show, watch…) need none of them, and each costs milliseconds of start-up.
 
-MAX_CANDIDATES = 8
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
 
@@ -173,47 +170,10 @@ class Library:
             return read_insights(self._driver(session), year)
 
     def find(self, query: str, year: int | None = None) -> FilmEntry:
-        """The one film that `query` names: an English or original title, or a unique prefix of
-        one, case-insensitively; 'Title (Year)' or `year` (the CLI's --year) picks between
-        same-named films. The one lookup of every command: an unknown title fails suggesting
-        the titles it may mean (the search's typo matching), namesakes fail naming each."""
-        name, in_query = split_year(query)
-        if year is not None and in_query is not None and in_query != year:
-            raise LookupFailed(f"{query!r} says {in_query} but --year says {year}; give one year")
-        shown = f"{query!r}" if year is None or in_query is not None else f"{name!r} from {year}"
-        year = in_query if year is None else year
-        needle = norm(name)
-        if not needle:
-            raise LookupFailed("give a title to look up")
+        """The one film that `query` names (see `storage.finding.find_film`): the one lookup
+        of every command."""
         with self.db.read() as session:
-            exact = or_(col(Film.title_norm) == needle, col(Film.original_norm) == needle)
-            rows = _candidates(session, exact, year)
-            if len(rows) > 1 and year is None:
-                by_year = sorted(rows[:MAX_CANDIDATES], key=lambda row: row[2])
-                names = ", ".join(f"{title} ({y})" for _id, title, y in by_year)
-                more = " …" if len(rows) > MAX_CANDIDATES else ""
-                raise LookupFailed(
-                    f"{len(rows)} films are titled {name!r}: {names}{more}; add --year"
-                )
-            if not rows:
-                high = needle + "\U0010ffff"
-                prefix = or_(
-                    and_(col(Film.title_norm) >= needle, col(Film.title_norm) < high),
-                    and_(col(Film.original_norm) >= needle, col(Film.original_norm) < high),
-                )
-                rows = _candidates(session, prefix, year)
-            if len(rows) == 1:
-                return self._get(session, rows[0][0])
-            if rows:
-                names = ", ".join(f"{title} ({y})" for _id, title, y in rows[:MAX_CANDIDATES])
-                more = " …" if len(rows) > MAX_CANDIDATES else ""
-                raise LookupFailed(
-                    f"{shown} matches {len(rows)} films: {names}{more}; "
-                    "give more of the title, or add --year"
-                )
-            hint = _similar(session, name)
-        suggestion = f"; did you mean {hint}?" if hint else "; see 'cryqueue list'"
-        raise LookupFailed(f"no film titled {shown}{suggestion}")
+            return self._get(session, find_film(session, query, year))
 
     def sources(self) -> list[SourceDoc]:
         """The published lists with the films they rank or mention."""
@@ -530,23 +490,3 @@ def _dates_of(session: Session, film_id: int) -> list[date]:
         "SELECT watched_on FROM viewing WHERE film_id = ? ORDER BY watched_on", (film_id,)
     )
     return [day_of(day, film_id) for (day,) in rows]
-
-
-def _candidates(session: Session, condition: Any, year: int | None) -> list[tuple[int, str, int]]:
-    query = select(Film.id, Film.title, Film.year).where(condition)
-    if year is not None:
-        query = query.where(Film.year == year)
-    rows = session.exec(query.order_by(col(Film.rank_key)).limit(MAX_CANDIDATES + 1)).all()
-    return [(int(i), t, y) for i, t, y in rows if i is not None]
-
-
-def _similar(session: Session, name: str) -> str:
-    """'Windstruck (2004)', or 'A (2001), B (2004) or C (2010)': the titles `name` may have
-    meant, by the search's rules (see `similar_titles`); '' when none comes close."""
-    rows = driver_of(session).execute(
-        "SELECT id, title, original_title, year FROM film ORDER BY rank_key"
-    )
-    films = {film_id: (title, original, year) for film_id, title, original, year in rows}
-    found = similar_titles(((i, t, o) for i, (t, o, _y) in films.items()), name)
-    labels = [f"{films[i][0]} ({films[i][2]})" for i in found]
-    return " or ".join(filter(None, (", ".join(labels[:-1]), *labels[-1:])))
