@@ -63,6 +63,20 @@ def make_app(tmp_path: Path, library: Library) -> Callable[..., CryqueueApp]:
     return make
 
 
+def spy(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[tuple[Any, ...]]:
+    """Every call's arguments to `owner.name` from now on (the call itself still made): for
+    tests of what a key draws or lays out."""
+    calls: list[tuple[Any, ...]] = []
+    original = getattr(owner, name)
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spied)
+    return calls
+
+
 async def until(pilot: Pilot[Any], shown: Callable[[], bool], within: float = 3.0) -> None:
     """Wait until `shown()` holds, failing after `within` seconds: for what the app does on a
     timer or in a worker (another writer's change is shown on the next look, every WATCH_EVERY

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from textual.strip import Strip
 from textual.widgets import Footer
 
 from cryqueue.library import Library
@@ -15,7 +12,7 @@ from cryqueue.ui.widgets.film_list import FilmList
 from cryqueue.ui.widgets.notes import NotesEditor
 from cryqueue.ui.widgets.prompt_bar import PromptBar
 
-from .conftest import SIZE, MakeApp, screen_text, until
+from .conftest import SIZE, MakeApp, screen_text, spy, until
 
 FIRST = "A Moment to Remember"
 
@@ -141,14 +138,7 @@ async def test_asking_leaves_the_list_looking_active_and_draws_none_of_it(
 
         assert films.active and left.has_class("-active")
         assert cursor_background() == cursor_look
-        drawn: list[object] = []
-        draw = FilmList._render_row
-
-        def counted(*args: Any) -> Strip:
-            drawn.append(args[1])
-            return draw(*args)
-
-        monkeypatch.setattr(FilmList, "_render_row", counted)
+        drawn = spy(monkeypatch, FilmList, "_render_row")
         await pilot.press("r")
         await until(pilot, lambda: bar(app).asking and bar(app).input.has_focus)
         await pilot.pause()

@@ -8,71 +8,48 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual.strip import Strip
 
-from cryqueue.ui.app import CryqueueApp
 from cryqueue.ui.widgets.film_list import FilmList
 
-from .conftest import SIZE, MakeApp, until
+from .conftest import SIZE, MakeApp, spy, until
+
+
+def _shown() -> bool:
+    return True
 
 
 async def drawn_by(
-    app: CryqueueApp,
-    pilot: Any,
-    monkeypatch: pytest.MonkeyPatch,
-    *keys: str,
-    done: Callable[[], bool] = lambda: True,
+    pilot: Any, monkeypatch: pytest.MonkeyPatch, *keys: str, done: Callable[[], bool] = _shown
 ) -> list[int]:
     """The list's lines (screen rows) drawn while `keys` are handled and shown (until
     `done`: the status line follows a key after a moment)."""
-    drawn: list[int] = []
-    draw = FilmList.render_line
-
-    def counted(self: FilmList, y: int) -> Strip:
-        drawn.append(y)
-        return draw(self, y)
-
     await pilot.pause()
-    monkeypatch.setattr(FilmList, "render_line", counted)
-    await pilot.press(*keys)
-    await until(pilot, done)
-    await pilot.pause()
-    monkeypatch.setattr(FilmList, "render_line", draw)
-    return drawn
+    with monkeypatch.context() as patched:
+        calls = spy(patched, FilmList, "render_line")
+        await pilot.press(*keys)
+        await until(pilot, done)
+        await pilot.pause()
+    return [y for _list, y in calls]
 
 
-async def test_a_cursor_key_draws_the_two_lines_it_changes(
+async def test_a_key_draws_the_lines_it_changes_and_the_status_row(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
-        assert sorted(await drawn_by(app, pilot, monkeypatch, "down")) == [0, 1]
-        assert app.main.film_list.cursor == 1
-
-
-async def test_watched_and_undo_draw_one_line_and_the_status_row(
-    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
-        repaints: list[object] = []
-        refresh = app.screen.refresh
-
-        def whole_screen(*regions: Any, **kwargs: Any) -> Any:
-            if not regions:
-                repaints.append(kwargs)
-            return refresh(*regions, **kwargs)
-
-        monkeypatch.setattr(app.screen, "refresh", whole_screen)
+        whole_screen = spy(monkeypatch, app.screen, "refresh")
 
         def watched(count: int) -> Callable[[], bool]:
             return lambda: f"watched {count} of 17" in app.main.status_line
 
-        assert await drawn_by(app, pilot, monkeypatch, "w", done=watched(1)) == [0]
-        assert await drawn_by(app, pilot, monkeypatch, "ctrl+z", done=watched(0)) == [0]
-        assert not repaints, "the status line repaints its own row, not the screen"
+        assert sorted(await drawn_by(pilot, monkeypatch, "down")) == [0, 1]
+        assert app.main.film_list.cursor == 1
+        assert await drawn_by(pilot, monkeypatch, "w", done=watched(1)) == [1]
+        assert await drawn_by(pilot, monkeypatch, "ctrl+z", done=watched(0)) == [1]
+        assert not [args for args in whole_screen if not args], (
+            "the status line repaints its own row, not the screen"
+        )
 
 
 async def test_a_filter_keystroke_lays_the_screen_out_only_when_sizes_change(
@@ -85,14 +62,7 @@ async def test_a_filter_keystroke_lays_the_screen_out_only_when_sizes_change(
         await pilot.press("slash", *"momen")
         await until(pilot, lambda: len(app.main.film_list.rows) == 1)
         await pilot.pause()
-        layouts: list[object] = []
-        lay_out = type(app.screen)._refresh_layout
-
-        def counted(screen: Any, *args: Any, **kwargs: Any) -> None:
-            layouts.append(args)
-            lay_out(screen, *args, **kwargs)
-
-        monkeypatch.setattr(type(app.screen), "_refresh_layout", counted)
+        layouts = spy(monkeypatch, type(app.screen), "_refresh_layout")
         await pilot.press("t")
         await until(pilot, lambda: app.main.search_text == "moment")
         await pilot.pause()
