@@ -3,6 +3,7 @@ in a fraction of the memory, and searches text it does not hold."""
 
 from __future__ import annotations
 
+import threading
 import tracemalloc
 from pathlib import Path
 
@@ -123,10 +124,41 @@ def test_the_filter_searches_notes_and_cast_the_list_does_not_hold(tmp_path: Pat
         assert "The Letter" in [r.title for r in select(listing, search="park shin-yang")]
         assert not list(select(listing, search="greenhouse"))
         library.set_note(letter.id, "the greenhouse scene", expected="")
-        listing.set_note(letter.id, "the greenhouse scene")
+        listing.note_changed()
         assert [r.title for r in select(listing, search="greenhouse")] == ["The Letter"]
     finally:
         library.close()
+
+
+def test_the_first_page_is_filtered_by_original_titles_too() -> None:
+    """Before the whole list is read, the filter works on the first page, held in memory:
+    its search text is the titles' own (the database's search column begins the same)."""
+    listing = Listing.of_rows(
+        [
+            ListRow(1, 1, "A Moment to Remember", "내 머리 속의 지우개", 2004, False, None),
+            ListRow(2, 2, "Il Mare", "시월애", 2000, False, None),
+            ListRow(3, 3, "Christmas in August", "Palwolui Christmas", 1998, False, None),
+        ]
+    )
+    assert [r.id for r in select(listing, search="palwolui")] == [3]
+    assert [r.id for r in select(listing, search="지우개")] == [1]
+    assert [r.id for r in select(listing, search="ㅅㅇㅇ")] == [2]
+    assert [r.id for r in select(listing, search="moment")] == [1]
+
+
+def test_a_change_while_the_index_builds_is_not_lost_and_does_not_wait() -> None:
+    """Forgetting the index (a note saved) never waits for a build under way in a worker,
+    and the build's result, made before the change, is not kept."""
+    listing = Listing.of_rows([ListRow(1, 1, "Il Mare", None, 2000, False, None)])
+    with listing._building:  # as if a worker were building the index
+        saving = threading.Thread(target=listing.note_changed)
+        saving.start()
+        saving.join(2.0)
+        assert not saving.is_alive(), "forgetting the index waited for the build"
+    first = listing.search_index()
+    assert listing.search_index() is first, "kept once built"
+    listing.note_changed()
+    assert listing.search_index() is not first
 
 
 def test_sparse_ids_and_long_titles_from_other_programs() -> None:

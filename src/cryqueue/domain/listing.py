@@ -17,7 +17,7 @@ from typing import Literal, Protocol, TypeVar, overload, runtime_checkable
 from cryqueue.domain.errors import Abandoned
 from cryqueue.domain.films import ListRow, Stats, tally_stats
 from cryqueue.domain.search import SearchIndex, TagIndex, films_tagged, split_tags, tag_index
-from cryqueue.domain.text import norm
+from cryqueue.domain.text import norm, search_columns
 
 WatchFilter = Literal["all", "watched", "unwatched"]
 SortOrder = Literal["rank", "consensus", "year", "tears"]
@@ -178,19 +178,17 @@ class Listing(_Shown):
         self._search: SearchIndex | None = None
         self._tagged: TagIndex | None = None
         self._building = threading.Lock()  # one search index at a time (reader and filter)
+        self._generation = 0  # bumped when the index is forgotten: a build under way is stale
         # Films by (watched, tear level): the status line's figures, kept up to date as films
         # change, so that a key press never counts the whole list again.
         self._tally: Counter[tuple[int, int]] = Counter()
 
     @classmethod
-    def of_rows(
-        cls, rows: Iterable[ListRow], tags: Mapping[int, tuple[str, ...]] | None = None
-    ) -> Listing:
+    def of_rows(cls, rows: Iterable[ListRow]) -> Listing:
         """A listing of `rows`, in their order (the first page, before the whole list)."""
         listing = cls()
         for row in rows:
             listing.append(row)
-        listing.tags.update(tags or {})
         return listing.done()
 
     def append(self, row: ListRow) -> None:
@@ -319,22 +317,21 @@ class Listing(_Shown):
         """Built on first use (in a worker: when the filter opens, or its first keystroke)
         and kept until a note, tags or the films change. Titles are this listing's strings."""
         with self._building:
-            if self._search is None:
-                self._search = SearchIndex.build(
+            index, generation = self._search, self._generation
+            if index is None:
+                index = SearchIndex.build(
                     stoppable(self._search_films(stop), stop), other_normalised=True
                 )
-            return self._search
+                if generation == self._generation:  # else a change came while building
+                    self._search = index
+            return index
 
     def _search_films(self, stop: Stop | None) -> Iterator[tuple[int, str, str | None, str]]:
         if self._search_rows is None:  # a listing made in memory: its titles are all there is
             for p, film_id in enumerate(self.ids):
                 title, original = self.title(p), self.original(p)
-                yield (
-                    film_id,
-                    title,
-                    original,
-                    "\n".join((norm(title), *self.tags.get(film_id, ()))),
-                )
+                key = search_columns(title, original, None, None, ())["search_norm"] or ""
+                yield film_id, title, original, "\n".join((key, *self.tags.get(film_id, ())))
             return
         for film_id, title, original, key, note, tags in self._search_rows(stop):
             parts = [key, *tags, norm(note)] if note else [key, *tags] if tags else None
@@ -348,7 +345,7 @@ class Listing(_Shown):
         index.prepare()
         self.tagged(())
 
-    def set_note(self, film_id: int, note: str) -> None:
+    def note_changed(self) -> None:
         """A note changed: the next search rebuilds the index (from the database)."""
         self._forget_search()
 
@@ -361,8 +358,10 @@ class Listing(_Shown):
         self._tagged = None
 
     def _forget_search(self) -> None:
-        with self._building:
-            self._search = None
+        """Without the build's lock: a note saved while the index builds (seconds at 100,000
+        films, in a worker) must not wait for it; the build sees the new generation."""
+        self._generation += 1
+        self._search = None
 
     def tagged(self, wanted: tuple[str, ...]) -> set[int]:
         """The films carrying every wanted tag (or one starting with it, as the user types)."""

@@ -20,7 +20,7 @@ from enum import IntEnum
 from cryqueue.domain.films import FilmEntry
 from cryqueue.domain.text import norm
 from cryqueue.domain.text_blocks import SEP, TextBlocks
-from cryqueue.domain.typo import TYPO_MIN, TitleWords, typo_words
+from cryqueue.domain.typo import TYPO_MIN, WORD, TitleWords, typo_words
 
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 SYLLABLES_PER_INITIAL = 588  # 21 vowels x 28 finals
@@ -28,7 +28,6 @@ FINALS = 28
 # The 19 initial consonants, as the compatibility jamo a keyboard types.
 INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _INITIAL_INDEX = {c: i for i, c in enumerate(INITIALS)}
-_WORD = re.compile(r"\w+")
 _HANGUL = re.compile("[\u3131-\u318e\uac00-\ud7a3]")
 RECENT_QUERIES = 8  # answers kept for narrowing as the user types
 SUGGEST_MAX = 1_000  # a title has at most 500 characters (validate.TITLE_MAX)
@@ -379,7 +378,7 @@ def similar_titles(
     index = SearchIndex.build((i, title, original, "") for i, title, original in films)
     found = index.search(query)
     if not found:
-        long_words = [w for w in _WORD.findall(fold(query)) if len(w) >= TYPO_MIN]
+        long_words = [w for w in WORD.findall(fold(query)) if len(w) >= TYPO_MIN]
         if long_words:
             found = index.search(" ".join(long_words))
     return found[:limit]

@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")  # a word of a folded title or query
 TYPO_MIN = 4  # letters a word needs before a typo in it is forgiven
 # A query word longer than this is compared with each title word of about its length
 # directly: its pattern would grow with the square of its length.
@@ -23,12 +23,12 @@ _PATTERN_MAX = 40
 
 def title_words(title: str) -> list[str]:
     """The words of a folded title that typo matching knows: Latin letters only, 4 or more."""
-    return [w for w in _WORD.findall(title) if len(w) >= TYPO_MIN and w.isascii() and w.isalpha()]
+    return [w for w in WORD.findall(title) if len(w) >= TYPO_MIN and w.isascii() and w.isalpha()]
 
 
 def typo_words(query: str) -> list[str]:
     """The words of a folded query to match with typos; none when one is too short."""
-    words = [w for w in _WORD.findall(query) if w.isascii()]
+    words = [w for w in WORD.findall(query) if w.isascii()]
     return [] if any(len(w) < TYPO_MIN for w in words) else words
 
 

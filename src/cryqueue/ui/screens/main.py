@@ -270,7 +270,7 @@ class MainScreen(MainView):
         show = partial(self._note_shown, film_id)
         self.history.record(Change.setting("note", film_id, note, base, stored, show))
         if self.listing is not None:  # the line and the editor show it already
-            self.listing.set_note(film_id, stored)
+            self.listing.note_changed()
         if stored != text and stored != without_controls(text):
             self.notify(
                 "This note was also changed by another cryqueue; both versions are kept.",
@@ -282,7 +282,7 @@ class MainScreen(MainView):
     def _note_shown(self, film_id: int, note: str) -> None:
         """A note undone or redone: the list's copy and the film's line."""
         if self.listing is not None:
-            self.listing.set_note(film_id, note)
+            self.listing.note_changed()
         self.refresh_film(film_id)
 
     # Add, edit, remove -------------------------------------------------------------------------
