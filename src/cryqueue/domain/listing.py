@@ -26,8 +26,9 @@ Stop = Callable[[], bool]  # asked now and then by long work: True means give up
 STOP_EVERY = 10_000  # items between two questions: a few milliseconds of work
 NONE = -1  # no tear level, no rating, no place: in a column of small numbers
 _FLIP = bytes([1, 0]) + bytes(254)  # watched flags turned over, for the 'to watch' view
-# (id, title, original title, search column, note, tags): what the search index is built from
-SearchRow = tuple[int, str, str | None, str, str, tuple[str, ...]]
+# (id, search column, note): what the search index reads from the database; the titles and
+# tags are the listing's own
+SearchRow = tuple[int, str, str]
 SearchRows = Callable[[Stop | None], Iterable[SearchRow]]
 
 
@@ -327,13 +328,21 @@ class Listing(_Shown):
             return index
 
     def _search_films(self, stop: Stop | None) -> Iterator[tuple[int, str, str | None, str]]:
-        if self._search_rows is None:  # a listing made in memory: its titles are all there is
-            for p, film_id in enumerate(self.ids):
-                title, original = self.title(p), self.original(p)
+        """Each film's titles and search text: the database's search column and note, with
+        the listing's tags; a listing made in memory has its titles' own column."""
+        rows: Iterable[tuple[int, str | None, str]] = (
+            ((film_id, None, "") for film_id in self.ids)
+            if self._search_rows is None
+            else self._search_rows(stop)
+        )
+        for film_id, key, note in rows:
+            p = self.index_of(film_id)
+            if p is None:
+                continue  # added by another cryqueue since the list was read: shown on reload
+            title, original = self.title(p), self.original(p)
+            if key is None:
                 key = search_columns(title, original, None, None, ())["search_norm"] or ""
-                yield film_id, title, original, "\n".join((key, *self.tags.get(film_id, ())))
-            return
-        for film_id, title, original, key, note, tags in self._search_rows(stop):
+            tags = self.tags.get(film_id, ())
             parts = [key, *tags, norm(note)] if note else [key, *tags] if tags else None
             yield film_id, title, original, key if parts is None else "\n".join(parts)
 

@@ -46,9 +46,9 @@ def read_listing(driver: Driver, films: Listing, stop: Stop | None) -> Listing:
 
 
 def search_rows(driver: Driver, stop: Stop | None) -> Iterator[SearchRow]:
-    """Each film's titles, search column, note and tags, for the app's search index."""
-    for i, t, o, key, note, tags_json in stoppable(driver.execute(SEARCH_SQL), stop):
-        yield i, t, o, key, note, strings_of(tags_json, i, "tags") if tags_json != "[]" else ()
+    """Each film's search column and note, for the app's search index (the titles and tags
+    are the listing's, read already)."""
+    return stoppable(driver.execute(SEARCH_SQL), stop)
 
 
 def read_details(driver: Driver, entry: FilmEntry) -> FilmDetails:

@@ -36,7 +36,7 @@ LISTING_SQL = (
     " FROM film ORDER BY rank_key"
 )
 # What the app's filter searches, read when it is first used (the list does not hold it).
-SEARCH_SQL = "SELECT id, title, original_title, search_norm, note, tags_json FROM film"
+SEARCH_SQL = "SELECT id, search_norm, note FROM film"
 CATALOG_VERSION_KEY = "catalog_version"
 # A film's entry is read by FilmEntry's own field names (its columns, declared once there):
 # all but its place and viewings, with the lists stored as JSON under `<field>_json`.
