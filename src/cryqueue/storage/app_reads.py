@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cryqueue.domain.films import FilmDetails, FilmEntry, ListRow, RelatedFilm, SourcePlace
+from cryqueue.domain.films import FilmDetails, FilmEntry, RelatedFilm, SourcePlace
 from cryqueue.domain.listing import Listing, SearchRow, Stop, stoppable
 from cryqueue.storage.driver import Driver
-from cryqueue.storage.fast_read import LISTING_SQL, SEARCH_SQL, strings_of
-from cryqueue.storage.shared_sql import day_text
+from cryqueue.storage.fast_read import LISTING_SQL, SEARCH_SQL, list_row, strings_of
 
 _PLACES_SQL = (
     "SELECT source.title, source.author, source.site, sourcerank.rank FROM sourcerank"
@@ -37,11 +36,11 @@ def read_listing(driver: Driver, films: Listing, stop: Stop | None) -> Listing:
     cursor = stoppable(driver.execute(LISTING_SQL), stop)
     append, tags = films.append, films.tags
     alike: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of tags
-    for rank, (i, t, o, y, tl, tags_json, u, seen, r) in enumerate(cursor, 1):
-        append(ListRow(i, rank, t, o, y, u == 1 or seen is not None, tl, r, day_text(seen)))
-        if tags_json != "[]":
-            found = strings_of(tags_json, i, "tags")
-            tags[i] = alike.setdefault(found, found)
+    for rank, row in enumerate(cursor, 1):
+        append(list_row(rank, row))
+        if row[5] != "[]":  # its tags, as JSON
+            found = strings_of(row[5], row[0], "tags")
+            tags[row[0]] = alike.setdefault(found, found)
     return films.done()
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from cryqueue.domain.export_options import ExportOptions
     from cryqueue.domain.insights import Insights
 
-# Every film in ranking order, as the list shows it; `library.listing()` reads the same.
+# Every film in ranking order, as the list shows it (`app_reads.read_listing`, `rows_of`).
 LISTING_SQL = (
     "SELECT id, title, original_title, year, tear_level, tags_json, watched_undated,"
     " (SELECT max(watched_on) FROM viewing WHERE viewing.film_id = film.id), rating"
@@ -193,12 +193,15 @@ def read_films(
     return [e for e in entries if e.watched is want]
 
 
+def list_row(rank: int, row: Sequence[Any]) -> ListRow:
+    """A film's line from a row of LISTING_SQL: watched when marked or seen on a day."""
+    i, t, o, y, tl, _tags, u, seen, r = row
+    return ListRow(i, rank, t, o, y, bool(u) or seen is not None, tl, r, day_text(seen))
+
+
 def rows_of(cursor: Iterable[Sequence[Any]]) -> list[ListRow]:
     """List rows from a cursor over LISTING_SQL."""
-    return [
-        ListRow(i, rank, t, o, y, bool(u) or seen is not None, tl, r, day_text(seen))
-        for rank, (i, t, o, y, tl, _tags, u, seen, r) in enumerate(cursor, 1)
-    ]
+    return [list_row(rank, row) for rank, row in enumerate(cursor, 1)]
 
 
 class Peek:
