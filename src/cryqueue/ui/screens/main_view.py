@@ -87,6 +87,7 @@ class MainView(ListReading):
         self._details_timer: Timer | None = None
         self._status_timer: Timer | None = None
         self.status_line = ""  # shown in the header, after the title
+        self._header: StatusHeader | None = None  # mounted just after the first frame
         self._said = ""  # a word on what the last key did, at the head of the status line
         self._said_timer: Timer | None = None
         self.started = False  # True once everything after the first frame is in place
@@ -159,6 +160,7 @@ class MainView(ListReading):
             await step()
         if not self.is_attached:
             return
+        self._header = self.query_one(StatusHeader)
         self.refresh_bindings()  # the footer lists the keys once it hears of them
         if self._peek is not None:
             self._peek.close()
@@ -242,8 +244,8 @@ class MainView(ListReading):
             f"sorted by {SORTS[self.sort_index][1]}",
         ]
         self.status_line = " · ".join(parts)
-        for header in self.query(StatusHeader):
-            header.show(self.status_line)
+        if self._header is not None:  # else it shows the line when mounted
+            self._header.show(self.status_line)
 
     # A big library's figures take a second to count at a million films: the first frame
     # does not wait for them, and keys are not held up meanwhile.
