@@ -186,7 +186,7 @@ def test_the_collector_runs_again_after_an_import_good_or_bad(tmp_path: Path) ->
         with pytest.raises(UsageError, match="'year' must be a whole number"):
             lib.import_batch(lib.read_import(bad))
         assert gc.isenabled()
-        assert "Film" in [row.title for row in lib.listing().rows]
+        assert "Film" in [row.title for row in lib.listing()]
     finally:
         lib.close()
 
@@ -210,13 +210,13 @@ def test_a_big_import_keeps_the_indexes_whether_it_fails_or_not(
     path = tmp_path / "lib.db"
     lib = Library.open(path)
     try:
-        before, listed = _indexes(path), lib.listing().rows
+        before, listed = _indexes(path), lib.listing()
         with pytest.raises(UsageError, match="film record 91"):
             lib.import_batch(lib.read_import(bad))
-        assert _indexes(path) == before and lib.listing().rows == listed
+        assert _indexes(path) == before and lib.listing() == listed
         lib.import_batch(lib.read_import(good))
         assert _indexes(path) == before
-        assert [row.title for row in lib.listing().rows[:3]] == ["Film 0", "Film 1", "Film 2"]
+        assert [row.title for row in lib.listing()[:3]] == ["Film 0", "Film 1", "Film 2"]
         assert lib.find("영화 89").title == "Film 89"
     finally:
         lib.close()

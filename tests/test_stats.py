@@ -25,7 +25,7 @@ def every_reading(library: Library, db_path: Path) -> list[Stats]:
     assert peek is not None
     try:
         listing = library.listing()
-        return [library.stats(), peek.stats(), listing_stats(listing.rows), listing.stats()]
+        return [library.stats(), peek.stats(), listing_stats(listing), listing.stats()]
     finally:
         peek.close()
 
@@ -104,5 +104,5 @@ def test_the_lists_figures_follow_every_change_to_a_film(
     ]
     listing = Listing.of_rows(rows)
     for film, watched, tears in changes:
-        listing.replace(listing.rows[film]._replace(watched=watched, tear_level=tears))
-        assert listing.stats() == listing_stats(listing.rows)
+        listing.replace(listing[film]._replace(watched=watched, tear_level=tears))
+        assert listing.stats() == listing_stats(listing)

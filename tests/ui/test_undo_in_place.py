@@ -16,7 +16,7 @@ def _shown(app: CryqueueApp) -> list[tuple[int, int, bool, int | None, float | N
 
 
 def _stored(library: Library) -> list[tuple[int, int, bool, int | None, float | None]]:
-    return [(r.id, r.rank, r.watched, r.tear_level, r.rating) for r in library.listing().rows]
+    return [(r.id, r.rank, r.watched, r.tear_level, r.rating) for r in library.listing()]
 
 
 async def test_undo_and_redo_of_one_film_show_it_without_a_new_read(
@@ -38,7 +38,7 @@ async def test_undo_and_redo_of_one_film_show_it_without_a_new_read(
         assert reads == []
         assert app.main.listing is not None
         assert [r[:5] for r in _stored(library)] == [
-            (r.id, r.rank, r.watched, r.tear_level, r.rating) for r in app.main.listing.rows
+            (r.id, r.rank, r.watched, r.tear_level, r.rating) for r in app.main.listing
         ]
 
 

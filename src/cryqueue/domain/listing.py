@@ -213,10 +213,6 @@ class Listing(_Shown):
 
     # Reading ---------------------------------------------------------------------------------
 
-    @property
-    def rows(self) -> Listing:
-        return self
-
     def _row_at(self, p: int) -> ListRow:
         tears, stars = self.tears[p], self.stars[p]
         return ListRow(

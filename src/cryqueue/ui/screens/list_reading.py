@@ -167,7 +167,7 @@ class ListReading(Screen[None]):
 
     @property
     def _big(self) -> bool:
-        known = len(self.listing.rows) if self.listing else len(self.film_list.rows)
+        known = len(self.listing) if self.listing else len(self.film_list.rows)
         return known >= BACKGROUND_AT or (self.listing is None and known >= FIRST_PAGE)
 
     def _keep(self, keep_id: int | None) -> int | None:

@@ -197,7 +197,7 @@ class MainView(ListReading):
 
     def _show_rows(self, rows: Rows, keep: int | None) -> None:
         films = self.film_list
-        total = len(self.listing.rows) if self.listing else None
+        total = len(self.listing) if self.listing else None
         films.set_rows(rows, keep, total=total)
         if self.search_text:
             shown = f"{len(rows):,} of {total:,}" if total is not None else f"{len(rows):,}"
