@@ -145,11 +145,9 @@ class MainView(ListReading):
 
     async def _finish_start(self) -> None:
         """After the first frame: the header and footer, the library, the whole list."""
+        header = StatusHeader(icon="💧", status=self.status_line)
         steps: tuple[Callable[[], Awaitable[object]], ...] = (
-            lambda: self.mount(
-                StatusHeader(icon="💧", status=self.status_line),
-                before=self.query_one("#header-slot"),
-            ),
+            lambda: self.mount(header, before=self.query_one("#header-slot")),
             lambda: self.mount(CalmFooter(), after=self.query_one("#footer-slot")),
             lambda: self.query_one("#header-slot").remove(),
             lambda: self.query_one("#footer-slot").remove(),
@@ -160,7 +158,7 @@ class MainView(ListReading):
             await step()
         if not self.is_attached:
             return
-        self._header = self.query_one(StatusHeader)
+        self._header = header  # kept, not queried: the app may be closing meanwhile
         self.refresh_bindings()  # the footer lists the keys once it hears of them
         if self._peek is not None:
             self._peek.close()
