@@ -5,13 +5,14 @@ keys in a real terminal); these tests pin where that cost was found."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cryqueue.ui.widgets.film_list import FilmList
 
-from .conftest import SIZE, MakeApp, spy, until
+from .conftest import SIZE, MakeApp, big_library, spy, until
 
 
 def _shown() -> bool:
@@ -69,3 +70,33 @@ async def test_a_filter_keystroke_lays_the_screen_out_only_when_sizes_change(
         assert app.main.film_list.current is not None
         assert app.main.film_list.current.title == "A Moment to Remember"
         assert not layouts
+
+
+async def test_a_filter_keystroke_that_changes_the_count_lays_out_only_for_the_scrollbar(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Narrowing a long list to a shorter long list resizes its scrollbar without laying the
+    screen out (Textual does, for any new virtual size); narrowing it until it fits takes
+    the scrollbar away, which needs the layout."""
+    big_library(tmp_path / "cq.db", 300)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        films = app.main.film_list
+        await pilot.press("slash", *"film ")
+        await until(pilot, lambda: app.main.search_text == "film ")
+        await pilot.pause()
+        before = len(films.rows)
+        layouts = spy(monkeypatch, type(app.screen), "_refresh_layout")
+        await pilot.press("1")  # Film 1, 10-19, 100-199
+        await until(pilot, lambda: len(films.rows) < before)
+        await pilot.pause()
+        assert not layouts
+        shown = films.scrollable_content_region.height
+        assert len(films.rows) > shown and films.show_vertical_scrollbar
+        assert films.vertical_scrollbar.window_virtual_size == len(films.rows)
+        assert films.max_scroll_y == len(films.rows) - shown
+        await pilot.press("2")  # Film 12, 120-129: they fit
+        await until(pilot, lambda: len(films.rows) <= shown)
+        await pilot.pause()
+        assert layouts and not films.show_vertical_scrollbar
+        assert films.max_scroll_y == 0 and films.scroll_offset.y == 0

@@ -110,9 +110,22 @@ class FilmList(ScrollView, can_focus=True):
         if self.header is not None:
             self.header.refresh()
         target = None if keep_id is None else self.rows.index_of(keep_id)
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._fit_length()
         self.refresh()
         self.cursor = min(target if target is not None else self.cursor, max(len(self.rows) - 1, 0))
+
+    def _fit_length(self) -> None:
+        """Make the scrollable height the list's length. Textual lays the whole screen out for
+        any new virtual size (each filter keystroke that changes the count): a layout is
+        needed only when the scrollbar comes or goes, which `_scroll_update` sees to."""
+        size = Size(self.size.width, len(self.rows))
+        if size == self.virtual_size:
+            return
+        if not self.container_size:  # not laid out yet: the first layout sizes it
+            self.virtual_size = size
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
 
     def replace_row(self, row: ListRow) -> None:
         """Update one film's line in place."""
@@ -125,7 +138,7 @@ class FilmList(ScrollView, can_focus=True):
         if self.rows.index_of(film_id) is None:
             return
         self.rows.remove(film_id)
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._fit_length()
         self.refresh()
         self.cursor = min(self.cursor, max(len(self.rows) - 1, 0))
 
@@ -180,7 +193,7 @@ class FilmList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self.header is not None:
             self.header.refresh()
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._fit_length()
         if self.rows:
             self.cursor_into_view()
 
