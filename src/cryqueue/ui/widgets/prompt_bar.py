@@ -9,7 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from cryqueue.ui.widgets.answers import Submit, refusal, say_error, shown
 from cryqueue.ui.widgets.line_input import LineInput
@@ -21,7 +21,6 @@ class PromptBar(Vertical):
 
     DEFAULT_CSS = """
     PromptBar { dock: bottom; height: auto; max-height: 8; display: none; }
-    PromptBar.-asking { display: block; }
     PromptBar > Horizontal { height: 1; padding: 0 1; }
     PromptBar #prompt-label {
         color: $accent; text-style: bold; padding-right: 1; max-width: 70%;
@@ -35,6 +34,7 @@ class PromptBar(Vertical):
         super().__init__(id=id)
         self._submit: Submit | None = None
         self._back_to: Widget | None = None
+        self._footer: Footer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -44,7 +44,7 @@ class PromptBar(Vertical):
 
     @property
     def asking(self) -> bool:
-        return self.has_class("-asking")
+        return self.display
 
     @property
     def input(self) -> Input:
@@ -76,10 +76,13 @@ class PromptBar(Vertical):
 
     def _lend_footer(self, asking: bool) -> None:
         """The bar takes the footer's row (both dock at the bottom, one line high), so the
-        panes keep their size and only that row is painted again."""
-        for footer in self.screen.query("Footer"):
-            footer.display = not asking
-        self.set_class(asking, "-asking")
+        panes keep their size and only that row is painted again. Both are shown and hidden
+        by their own style, not a class: a class restyles the bar's five widgets each time."""
+        if self._footer is None or not self._footer.is_attached:
+            self._footer = next(iter(self.screen.query(Footer)), None)  # mounted after start
+        if self._footer is not None:
+            self._footer.display = not asking
+        self.display = asking
         if not asking:  # the keys may have changed while the footer was hidden
             self.screen.refresh_bindings()
 
