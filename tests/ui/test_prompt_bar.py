@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from textual.scrollbar import ScrollBar
 from textual.widgets import Footer
 
 from cryqueue.library import Library
@@ -12,7 +15,7 @@ from cryqueue.ui.widgets.film_list import FilmList
 from cryqueue.ui.widgets.notes import NotesEditor
 from cryqueue.ui.widgets.prompt_bar import PromptBar
 
-from .conftest import SIZE, MakeApp, screen_text, spy, until
+from .conftest import SIZE, MakeApp, big_library, screen_text, spy, until
 
 FIRST = "A Moment to Remember"
 
@@ -149,3 +152,27 @@ async def test_asking_leaves_the_list_looking_active_and_draws_none_of_it(
         assert not films.active and not left.has_class("-active")
         assert cursor_background() == films.get_component_rich_style("film-list--cursor").bgcolor
         assert cursor_background() != cursor_look
+
+
+async def test_asking_leaves_a_long_lists_scrollbar_alone(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Showing and closing the question lays the screen out; the list's scrollbar, which
+    neither changes, is not drawn again (Textual's ScrollView took every layout for a new
+    virtual size), and it still scrolls the whole list afterwards."""
+    big_library(tmp_path / "cq.db", 300)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        films = app.main.film_list
+        await until(pilot, lambda: len(films.rows) == 317 and app.main.started)
+        await pilot.press("r", "escape")  # the first layout after the list is read
+        await pilot.pause()
+        drawn = spy(monkeypatch, ScrollBar, "render")
+        await pilot.press("r")
+        await until(pilot, lambda: bar(app).asking)
+        await pilot.press("4", "enter")
+        await until(pilot, lambda: not bar(app).asking)
+        await pilot.pause()
+        assert films.vertical_scrollbar not in [scrollbar for scrollbar, *_ in drawn]
+        await pilot.press("end")
+        assert films.scroll_offset.y == films.max_scroll_y == 317 - films.size.height

@@ -15,13 +15,13 @@ from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from cryqueue.domain.films import ListRow, rating_text, tear_scale
 from cryqueue.domain.listing import Listing, Rows
 from cryqueue.ui.actions import bindings
+from cryqueue.ui.widgets.steady_scroll import SteadyScrollView
 
 WATCHED_MARK, UNWATCHED_MARK = "✔", "·"
 LEGEND = f"{WATCHED_MARK} watched  {UNWATCHED_MARK} to watch  ●○ tears"
@@ -41,7 +41,7 @@ CURSOR_PART = {Look.CURSOR: "film-list--cursor", Look.ACTIVE: "film-list--cursor
 LINE_CACHE_SIZE = 500  # rendered lines kept: a few screens' worth (some 2 KB a line)
 
 
-class FilmList(ScrollView, can_focus=True):
+class FilmList(SteadyScrollView, can_focus=True):
     """Films, one per line: rank, watched mark, title, year and tear scale."""
 
     BINDINGS = bindings("nav", "list")
