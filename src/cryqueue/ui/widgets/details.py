@@ -113,6 +113,7 @@ class DetailsPane(SteadyScrollView, can_focus=True):
         super().__init__(id=id)
         self.content: RenderableType = Text("No film selected", style="dim")
         self._lines: list[Strip] = []
+        self._blank = Strip.blank(0)
         self._width = -1
 
     def show(self, details: FilmDetails | None) -> None:
@@ -145,10 +146,12 @@ class DetailsPane(SteadyScrollView, can_focus=True):
             return
         self._width = width
         console = self.app.console
+        style = self.rich_style  # worked out from every ancestor's styles: once, not a line
         lines = console.render_lines(
-            self.content, console.options.update_width(width), style=self.rich_style, pad=False
+            self.content, console.options.update_width(width), style=style, pad=False
         )
-        self._lines = [Strip(line).adjust_cell_length(width, self.rich_style) for line in lines]
+        self._lines = [Strip(line).adjust_cell_length(width, style) for line in lines]
+        self._blank = Strip.blank(width, style)
         # At least the pane's height: details that fit leave the size as it was, and the
         # screen is not laid out again on every film the cursor rests on.
         size = Size(width, max(len(self._lines), self.scrollable_content_region.height))
@@ -160,5 +163,7 @@ class DetailsPane(SteadyScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
         if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
+            if self._blank.cell_length != width:
+                self._blank = Strip.blank(width, self.rich_style)
+            return self._blank
         return self._lines[index]
