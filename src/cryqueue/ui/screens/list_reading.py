@@ -51,7 +51,11 @@ class ListReading(Screen[None]):
         self.listing: Listing | None = None  # every film, once read; the list shows a view of it
         self._consensus: dict[int, int] | None = None
         self._stats: Stats | None = None
-        self._changes = 0  # bumped by every change: a list read that started before is stale
+        self._changes = 0  # bumped by every reordering: a list read that started before is stale
+        # Films changed in place (watched, tears, tags…) since the list read began: their rows
+        # are read again when it ends, rather than the whole list (seconds at a million films,
+        # and started over on every key pressed meanwhile).
+        self._touched: set[int] = set()
         self.importing = False  # an import is writing: changes wait instead of blocking the app
 
     @property
@@ -131,6 +135,7 @@ class ListReading(Screen[None]):
         """Read the whole list afresh (at start, after an undo or another writer's reorder);
         in a worker thread when the library is big, so the app stays responsive."""
         keep = self._keep(keep_id)
+        self._touched.clear()  # this read shows them, or they are noted again meanwhile
         if self._big:
             self._read_listing(keep, self._changes)
         else:
@@ -153,10 +158,23 @@ class ListReading(Screen[None]):
         self.app.call_from_thread(self._listing_read, listing, keep, changes)
 
     def _listing_read(self, listing: Listing, keep: int | None, changes: int) -> None:
-        if changes != self._changes:  # something changed while reading: read again
+        if changes != self._changes:  # reordered while reading: read again
             self.reload(self._keep(keep))
         else:
+            self._read_touched(listing)
             self._set_listing(listing, self._keep(keep))
+
+    def _read_touched(self, listing: Listing) -> None:
+        """The rows of films changed while `listing` was read, as stored now."""
+        touched, self._touched = self._touched, set()
+        for film_id in touched:
+            known = listing.get(film_id)
+            if known is None:
+                continue  # not in this read: added or removed meanwhile, which reads again
+            try:
+                listing.replace(self.library.get(film_id, rank=known.rank).list_row())
+            except LookupFailed:
+                continue  # removed by another cryqueue since: the next look reads again
 
     def _set_listing(self, listing: Listing, keep: int | None) -> None:
         self.listing = listing

@@ -343,7 +343,7 @@ class MainView(ListReading):
     def refresh_film(self, film_id: int) -> None:
         """After a change to one film: its line at once; the details and status a moment later.
         The line is read back, so it shows what is stored, whoever stored it."""
-        self._changes += 1
+        self._touched.add(film_id)
         films = self.film_list
         shown = films.row_of(film_id)
         known = self.listing.get(film_id) if self.listing else None
