@@ -46,7 +46,7 @@ from cryqueue.storage.fast_read import (
 )
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
-from cryqueue.storage.film_rows import checked_facts, film_columns, refuse_duplicate
+from cryqueue.storage.film_rows import checked_facts, refuse_duplicate
 from cryqueue.storage.finding import find_film
 from cryqueue.storage.insights import consensus_places, diary_entries, read_insights
 from cryqueue.storage.location import Location, ServerUrl
@@ -471,9 +471,9 @@ class Library:
 
         if dry_run:
             with self.db.read() as session:
-                return importer.import_batch(session, batch, film_columns, progress, dry_run=True)
+                return importer.import_batch(session, batch, progress, dry_run=True)
         with self.db.write() as session:
-            return importer.import_batch(session, batch, film_columns, progress)
+            return importer.import_batch(session, batch, progress)
 
     def _touch(self, session: Session, film_id: int) -> Film:
         film = session.get(Film, film_id)

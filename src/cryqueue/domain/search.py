@@ -62,7 +62,12 @@ _ACCENTS = _accent_table()
 def fold(text: str) -> str:
     """How text compares in search: NFC, casefolded, Latin accents dropped (Hangul untouched).
     ASCII has no accents to drop: translating it through the table would cost thrice `norm`."""
-    normed = norm(text)
+    return folded(norm(text))
+
+
+def folded(normed: str) -> str:
+    """`fold` of text that `norm` has already normalised (an import normalises each title
+    once, for matching and for its search column alike)."""
     return normed if normed.isascii() else normed.translate(_ACCENTS)
 
 

@@ -28,6 +28,9 @@ def split_year(query: str) -> tuple[str, int | None]:
     return query.strip(), None
 
 
+SEARCH_COLUMNS = ("title_norm", "original_norm", "search_norm")
+
+
 def search_columns(
     title: str,
     original_title: str | None,
@@ -35,10 +38,22 @@ def search_columns(
     network: str | None,
     cast: tuple[str, ...] | list[str],
 ) -> dict[str, str | None]:
-    """The normalised columns stored beside a film's facts, for lookups and the list filter.
-    Each form is computed once; people's names come from `_NAMES`, as an import of a million
-    films names the same few thousand people again and again."""
-    title_norm = norm(title)
+    """The normalised columns stored beside a film's facts, for lookups and the list filter,
+    by name (SEARCH_COLUMNS)."""
+    row = search_row(norm(title), original_title, director, network, cast)
+    return dict(zip(SEARCH_COLUMNS, row, strict=True))
+
+
+def search_row(
+    title_norm: str,
+    original_title: str | None,
+    director: str | None,
+    network: str | None,
+    cast: tuple[str, ...] | list[str],
+) -> tuple[str, str | None, str]:
+    """`search_columns` in their order, from the title already normalised (an import has it
+    from matching). Each form is computed once; people's names come from `_NAMES`, as an
+    import of a million films names the same few thousand people again and again."""
     original_norm = norm(original_title) if original_title else None
     normed = [title_norm] if original_norm is None else [title_norm, original_norm]
     for name in (director, network, *cast):
@@ -49,11 +64,7 @@ def search_columns(
                     _NAMES.clear()
                 found = _NAMES[name] = norm(name)
             normed.append(found)
-    return {
-        "title_norm": title_norm,
-        "original_norm": original_norm,
-        "search_norm": "\n".join(normed),
-    }
+    return title_norm, original_norm, "\n".join(normed)
 
 
 # People's names as `norm` gives them (a pure function, so a name's entry never goes stale);

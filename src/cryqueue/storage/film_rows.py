@@ -11,9 +11,9 @@ from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.search import identity_names
-from cryqueue.domain.text import search_columns
+from cryqueue.domain.text import SEARCH_COLUMNS, norm, search_row
 from cryqueue.storage.database import driver_of
-from cryqueue.storage.fast_read import stored_columns
+from cryqueue.storage.fast_read import json_list
 
 
 def checked_facts(facts: FilmFacts) -> dict[str, Any]:
@@ -36,14 +36,49 @@ def checked_facts(facts: FilmFacts) -> dict[str, Any]:
     return film_columns(clean)
 
 
+# A film's fact and search columns in `film_row`'s order: FilmFacts' fields, its cast as JSON.
+FILM_ROW_COLUMNS = (
+    "title",
+    "year",
+    "original_title",
+    "kind",
+    "director",
+    "network",
+    "cast_json",
+    "runtime_minutes",
+    "synopsis",
+    *SEARCH_COLUMNS,
+)
+
+
 def film_columns(facts: FilmFacts) -> dict[str, Any]:
     """The film's columns from facts already checked (as every `ImportRecord` is), by name."""
-    return {
-        **stored_columns(vars(facts)),  # its fields by name (FACT_FIELDS)
-        **search_columns(
-            facts.title, facts.original_title, facts.director, facts.network, facts.cast
+    return dict(zip(FILM_ROW_COLUMNS, film_row(facts), strict=True))
+
+
+def film_row(facts: FilmFacts, title_norm: str | None = None) -> tuple[Any, ...]:
+    """`film_columns` as a tuple in FILM_ROW_COLUMNS' order, with no dict between: an import
+    builds a million. `title_norm`: the title as `norm` gives it, if the caller has it."""
+    cast = facts.cast
+    title = facts.title
+    return (
+        title,
+        facts.year,
+        facts.original_title,
+        facts.kind,
+        facts.director,
+        facts.network,
+        json_list(cast) if cast else "[]",
+        facts.runtime_minutes,
+        facts.synopsis,
+        *search_row(
+            norm(title) if title_norm is None else title_norm,
+            facts.original_title,
+            facts.director,
+            facts.network,
+            cast,
         ),
-    }
+    )
 
 
 def refuse_duplicate(

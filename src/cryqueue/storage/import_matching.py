@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.import_records import ImportRecord
 from cryqueue.domain.search import fold, identity_names
 from cryqueue.storage.driver import Driver
@@ -57,10 +56,6 @@ def stored_of(row: Sequence[Any]) -> Stored:
     _fid, title, original, year, imdb_id, tears, rating, note, tags, undated = row
     state = State(f"{title} ({year})", tears, rating, note, tags, bool(undated), imdb_id)
     return Stored(frozenset(identity_names(title, original)), (fold(title), year), state)
-
-
-def key_of(facts: FilmFacts) -> FilmKey:
-    return fold(facts.title), facts.year
 
 
 def slot_of(record: ImportRecord, key: FilmKey) -> FilmKey:

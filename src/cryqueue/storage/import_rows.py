@@ -8,12 +8,11 @@ through the merge rules and come here as their columns (`merged`); both give the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.import_records import ImportRecord
+from cryqueue.storage.film_rows import FILM_ROW_COLUMNS, film_columns, film_row
 from cryqueue.storage.import_merge import DEFAULTS, STATE_COLUMNS, MergedFilm, lone_state
 
 # The columns a new film gets from its record beside its facts, then its state.
@@ -21,25 +20,25 @@ _RECORD_COLUMNS = ("episodes", "country", "imdb_id", "added_at", "updated_at", "
 
 
 class NewRows:
-    """The INSERT of new films and their rows, its columns in one order. `columns` gives a
-    film's fact and search columns from its facts (the one owner of those); the rest are
-    the record's, the film's state (`lone_state`) and the defaults of `Film`."""
+    """The INSERT of new films and their rows, its columns in one order: a film's fact and
+    search columns (`film_rows`, the one owner of those), the record's, the film's state
+    (`lone_state`) and the defaults of `Film`."""
 
-    def __init__(self, columns: Callable[[Any], dict[str, Any]]) -> None:
-        self._columns = columns
-        facts = tuple(columns(FilmFacts(title="x", year=2000)))
-        given = (*facts, *_RECORD_COLUMNS, *STATE_COLUMNS)
+    def __init__(self) -> None:
+        given = (*FILM_ROW_COLUMNS, *_RECORD_COLUMNS, *STATE_COLUMNS)
         rest = tuple(name for name in DEFAULTS if name not in given)
-        self._facts = itemgetter(*facts)
         self._rest = tuple(DEFAULTS[name] for name in rest)
         self._all = itemgetter(*given, *rest)
         names = (*given, *rest)
         self.sql = f"INSERT INTO film ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
-    def lone(self, record: ImportRecord, now: str, rank_key: int) -> tuple[Any, ...]:
-        """The row of a new film only `record` names (see `import_merge.is_lone`)."""
+    def lone(
+        self, record: ImportRecord, now: str, rank_key: int, title_norm: str | None = None
+    ) -> tuple[Any, ...]:
+        """The row of a new film only `record` names (see `import_merge.is_lone`);
+        `title_norm`: its title as `norm` gives it, if the caller has it."""
         return (
-            *self._facts(self._columns(record.facts)),
+            *film_row(record.facts, title_norm),
             record.episodes,
             record.country,
             record.imdb_id,
@@ -55,7 +54,7 @@ class NewRows:
         `merge` and `changes` fill in its state."""
         return {
             **DEFAULTS,
-            **self._columns(record.facts),
+            **film_columns(record.facts),
             "episodes": record.episodes,
             "country": record.country,
             "imdb_id": record.imdb_id,

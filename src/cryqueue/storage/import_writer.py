@@ -39,7 +39,8 @@ from cryqueue.domain.import_records import (
     skip_counts,
     viewings_kept_as_given,
 )
-from cryqueue.domain.search import fold, identity_names
+from cryqueue.domain.search import fold, folded, identity_names
+from cryqueue.domain.text import norm
 from cryqueue.storage import ranking
 from cryqueue.storage.database import driver_of
 from cryqueue.storage.driver import Driver
@@ -47,7 +48,6 @@ from cryqueue.storage.import_matching import (
     FilmKey,
     Known,
     Stored,
-    key_of,
     rows_of_films,
     slot_of,
 )
@@ -95,7 +95,6 @@ class _Run:
 def import_batch(
     session: Session,
     batch: ImportBatch,
-    columns: Callable[[Any], dict[str, Any]],
     progress: Progress | None = None,
     *,
     dry_run: bool = False,
@@ -112,7 +111,7 @@ def import_batch(
     total = len(batch.records) if batch.stream is None else 0
     today = date.today()
     done = 0
-    plan = NewRows(columns)
+    plan = NewRows()
     with collector_paused(), _roomy_cache(driver), _Chunks(batch.all_records()) as chunks:
         for chunk in chunks:
             report("reading", done, total)
@@ -202,7 +201,8 @@ def _roomy_cache(driver: Driver) -> Iterator[None]:
         driver.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-Lone = tuple[ImportRecord, FilmKey]  # a new film only this record names, and its slot
+Lone = tuple[ImportRecord, FilmKey, str]  # a new film only this record names, its slot, its
+# title as `norm` gives it
 Pick = MergedFilm | int | None  # a record's film: merged, a lone one's place in `new`, none
 
 
@@ -213,10 +213,11 @@ def _import_chunk(
     plan: NewRows,
     by_rank: bool,
 ) -> None:
-    keys = [key_of(record.facts) for record in chunk]
+    norms = [norm(record.facts.title) for record in chunk]  # each title normalised once
+    keys = [(folded(n), record.facts.year) for n, record in zip(norms, chunk, strict=True)]
     named = run.known.load(driver, zip(chunk, keys, strict=True))
     now = sql_now()
-    films, new, picks = _gather(run, chunk, keys, named, plan, now)
+    films, new, picks = _gather(run, chunk, keys, norms, named, plan, now)
     matched = [f.fid for f in films.values() if f.fid is not None]
     pending = run.pending_days
     have_days = _days_of(driver, [fid for fid in matched if fid not in pending])
@@ -257,6 +258,7 @@ def _gather(
     run: _Run,
     chunk: list[ImportRecord],
     keys: list[FilmKey],
+    norms: list[str],
     named: list[bool],
     plan: NewRows,
     now: str,
@@ -271,10 +273,12 @@ def _gather(
     picks: list[Pick] = []
     slots = list(map(slot_of, chunk, keys))
     twice = {slot for slot, n in Counter(slots).items() if n > 1}
-    for record, key, may_name, own in zip(chunk, keys, named, slots, strict=True):
+    for record, key, title_norm, may_name, own in zip(
+        chunk, keys, norms, named, slots, strict=True
+    ):
         if not may_name and not run.dry_run and own not in twice and is_lone(record):
             picks.append(len(new))
-            new.append((record, own))
+            new.append((record, own, title_norm))
             continue
         facts = record.facts
         matches = known.match(record, key)
@@ -355,7 +359,7 @@ def _write_new(
     rows = [
         plan.merged(film, bottom + n * gap)
         if isinstance(film, MergedFilm)
-        else plan.lone(film[0], now, bottom + n * gap)
+        else plan.lone(film[0], now, bottom + n * gap, film[2])
         for n, film in enumerate(new)
     ]
     run.bottom += len(new) * gap
