@@ -275,3 +275,29 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(
     code, _out, err = cli("import", big)
     assert code == 2 and "larger than" in err
     assert db_dump() == before
+
+
+def _people_document(director: str, cast: list[str], films: int = 3) -> str:
+    people = {"director": director, "network": director, "country": director, "cast": cast}
+    records = [{"title": f"Film {n}", "year": 2000, **people} for n in range(films)]
+    return json.dumps({"format": "cryqueue", "version": 2, "films": records})
+
+
+@pytest.mark.parametrize("name", [" Kim Ji-woon ", "\t김지운", "Kim Ji-woon"])
+def test_people_named_again_are_stored_as_the_first_time(name: str) -> None:
+    """A name met in film after film is stored trimmed in each; blank names are dropped."""
+    records = json_io.parse_document(_people_document(name, [name, "  ", name.upper()]))
+    for record in records:
+        facts = record.facts
+        assert facts.director == facts.network == record.country == name.strip()
+        assert facts.cast == (name.strip(), name.strip().upper())
+
+
+@pytest.mark.parametrize("name", ["Kim\x1bJi-woon", "Kim\nJi-woon", "Kim\udcffJi"])
+def test_a_bad_name_is_refused_however_often_it_comes(name: str) -> None:
+    json_io.parse_document(_people_document("Kim Ji-woon", ["Kim Ji-woon"]))  # good names seen
+    for director, cast in ((name, ["Kim Ji-woon"]), ("Kim Ji-woon", ["Kim Ji-woon", name])):
+        for _ in range(2):
+            with pytest.raises(UsageError) as caught:
+                json_io.parse_document(_people_document(director, cast))
+            assert "film record 1 ('Film 0')" in str(caught.value)

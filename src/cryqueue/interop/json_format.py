@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +208,7 @@ def _checked_record(item: dict[str, Any], today: date) -> ImportRecord:
     synopsis. The checks run in one fixed order, so a record with several faults is always
     told the same one. A key that is null or left out skips its checks: they cost more than
     the rest of the reading, a million times over. (`type(v) is int`: a JSON value that is an
-    int is never a bool.)"""
+    int is never a bool; nor is a JSON string ever a subclass of `str`.)"""
     get = item.get
     title = _text(item, "title", required=True)
     assert title is not None
@@ -215,7 +216,7 @@ def _checked_record(item: dict[str, Any], today: date) -> ImportRecord:
     if type(year) is not int:
         raise UsageError("'year' must be a whole number")
     cast = get("cast", _CAST)
-    if type(cast) is not list or not all(type(c) is str for c in cast):
+    if type(cast) is not list or not all(map(isinstance, cast, repeat(str))):
         raise UsageError("'cast' must be a list of names")
     tears = get("tear_level")
     if tears is not None and type(tears) is not int:
@@ -227,10 +228,10 @@ def _checked_record(item: dict[str, Any], today: date) -> ImportRecord:
     if dates is None:
         watched_on = get("watched_on")
         dates = [watched_on] if watched_on is not None else []
-    if type(dates) is not list or not all(type(d) is str for d in dates):
+    if type(dates) is not list or not all(map(isinstance, dates, repeat(str))):
         raise UsageError("'viewing_dates' must be a list of YYYY-MM-DD dates")
     tags = get("tags", _TAGS)
-    if type(tags) is not list or not all(type(t) is str for t in tags):
+    if type(tags) is not list or not all(map(isinstance, tags, repeat(str))):
         raise UsageError("'tags' must be a list of words")
     rating = get("rating")
     if rating is not None and type(rating) is not float and type(rating) is not int:
@@ -248,7 +249,7 @@ def _checked_record(item: dict[str, Any], today: date) -> ImportRecord:
         kind=kind if kind == "film" else validate.kind(kind),
         director=_optional(item, "director", "the director"),
         network=_optional(item, "network", "the network"),
-        cast=validate.cast(cast) if cast else (),
+        cast=_names(cast) if cast else (),
         runtime_minutes=_count(item, "runtime_minutes", maximum=10_000),
         synopsis=_synopsis(item),
     )
@@ -283,7 +284,41 @@ def _facts(**fields: Any) -> FilmFacts:
 
 def _optional(item: dict[str, Any], name: str, what: str) -> str | None:
     value = item.get(name)
-    return value if value is None else validate.optional_text(_text(item, name), what)
+    if value is None:
+        return value
+    clean = _PASSED.get(value) if type(value) is str else None
+    if clean is None:
+        clean = _passed(_text(item, name), what)
+    return clean or None  # as `validate.optional_text`
+
+
+def _names(cast: list[str]) -> tuple[str, ...]:
+    """`validate.cast` of a list of strings, each name checked once (see `_passed`)."""
+    names = []
+    for name in cast:
+        clean = _PASSED.get(name)
+        if clean is None:
+            clean = _passed(name, "a cast name")
+        if clean:
+            names.append(clean)
+    return tuple(names)
+
+
+def _passed(value: str | None, what: str) -> str:
+    """`value` stripped and checked as one line of text (`validate.clean_text`), kept in
+    `_PASSED` once it passes: the same director, network, country or actor comes back in
+    film after film, and the check gives the same answer each time ('' for blank text)."""
+    clean = validate.clean_text((value or "").strip(), what)
+    if value:
+        if len(_PASSED) >= _PASSED_MAX:
+            _PASSED.clear()
+        _PASSED[value] = clean
+    return clean
+
+
+# Texts that passed `_passed`'s check, and what they became; emptied when full.
+_PASSED: dict[str, str] = {}
+_PASSED_MAX = 1 << 16
 
 
 def _synopsis(item: dict[str, Any]) -> str:
