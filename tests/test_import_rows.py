@@ -19,7 +19,7 @@ from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.import_records import ImportBatch, ImportRecord
 from cryqueue.domain.text import norm, search_columns
 from cryqueue.library import Library
-from cryqueue.storage import import_writer
+from cryqueue.storage import import_chunks
 from cryqueue.storage.fast_read import stored_columns
 from cryqueue.storage.film_rows import film_columns, film_row
 from cryqueue.storage.import_merge import (
@@ -119,7 +119,7 @@ def _rows(folder: Path, name: str, records: list[ImportRecord], *, lone: bool) -
     a library that has one of the films already."""
     with pytest.MonkeyPatch.context() as patch:
         if not lone:
-            patch.setattr(import_writer, "is_lone", lambda _record: False)
+            patch.setattr(import_chunks, "is_lone", lambda _record: False)
         path = folder / f"{name}.db"
         lib = Library.open(path)
         try:

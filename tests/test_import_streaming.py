@@ -23,7 +23,7 @@ from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.import_records import ImportBatch, ImportRecord
 from cryqueue.interop import json_format, json_stream
 from cryqueue.library import Library
-from cryqueue.storage import import_writer
+from cryqueue.storage import import_chunks
 
 TITLES = ["Il Mare", "Always", "Christmas in August", "The Classic"]
 DAYS = [date(2020, 1, 1), date(2020, 1, 2), date(2021, 5, 5)]
@@ -61,7 +61,7 @@ def _state(lib: Library) -> Any:
 def _import(
     folder: Path, name: str, records: list[ImportRecord], chunk: int, *, dry: bool = False
 ) -> tuple[Any, Any]:
-    import_writer.CHUNK = chunk
+    import_chunks.CHUNK = chunk
     lib = Library.open(folder / f"{name}.db")
     try:
         batch = ImportBatch(list(records), ranking=range(len(records)))
@@ -73,9 +73,9 @@ def _import(
 
 @pytest.fixture
 def restore_chunk() -> Iterator[None]:
-    size = import_writer.CHUNK
+    size = import_chunks.CHUNK
     yield
-    import_writer.CHUNK = size
+    import_chunks.CHUNK = size
 
 
 @library_property(25)
@@ -202,7 +202,7 @@ def test_a_big_import_keeps_the_indexes_whether_it_fails_or_not(
     """An import that adds more films than the library has fills the film table's indexes
     once at the end; the library keeps every index either way, and a failed import leaves
     it as it was."""
-    import_writer.CHUNK = 40
+    import_chunks.CHUNK = 40
     films = [{"title": f"Film {n}", "year": 2000, "original_title": f"영화 {n}"} for n in range(90)]
     bad, good = tmp_path / "bad.json", tmp_path / "good.json"
     bad.write_bytes(_export([*films, {"title": "Late", "year": "soon"}]))

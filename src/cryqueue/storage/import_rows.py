@@ -15,21 +15,23 @@ from cryqueue.domain.import_records import ImportRecord
 from cryqueue.storage.film_rows import FILM_ROW_COLUMNS, film_columns, film_row
 from cryqueue.storage.import_merge import DEFAULTS, STATE_COLUMNS, MergedFilm, lone_state
 
-# The columns a new film gets from its record beside its facts, then its state.
-_RECORD_COLUMNS = ("episodes", "country", "imdb_id", "added_at", "updated_at", "rank_key")
+# The columns a new film gets from its record beside its facts, then its state; and last, those
+# the writing gives it (`finish`).
+_RECORD_COLUMNS = ("episodes", "country", "imdb_id")
+_LAST_COLUMNS = ("added_at", "updated_at", "rank_key")
 
 
 class NewRows:
     """The INSERT of new films and their rows, its columns in one order: a film's fact and
     search columns (`film_rows`, the one owner of those), the record's, the film's state
-    (`lone_state`) and the defaults of `Film`."""
+    (`lone_state`), the defaults of `Film`, and its times and place."""
 
     def __init__(self) -> None:
         given = (*FILM_ROW_COLUMNS, *_RECORD_COLUMNS, *STATE_COLUMNS)
         rest = tuple(name for name in DEFAULTS if name not in given)
         self._rest = tuple(DEFAULTS[name] for name in rest)
-        self._all = itemgetter(*given, *rest)
-        names = (*given, *rest)
+        names = (*given, *rest, *_LAST_COLUMNS)
+        self._all = itemgetter(*names)
         self.sql = f"INSERT INTO film ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
     def lone(
@@ -37,17 +39,24 @@ class NewRows:
     ) -> tuple[Any, ...]:
         """The row of a new film only `record` names (see `import_merge.is_lone`);
         `title_norm`: its title as `norm` gives it, if the caller has it."""
+        return self.finish(self.early(record, title_norm), now, rank_key)
+
+    def early(self, record: ImportRecord, title_norm: str | None = None) -> tuple[Any, ...]:
+        """`lone`'s row but for the columns the writing gives it: all that the record says,
+        worked out while the chunk before is written."""
         return (
             *film_row(record.facts, title_norm),
             record.episodes,
             record.country,
             record.imdb_id,
-            now,
-            now,
-            rank_key,
             *lone_state(record),
             *self._rest,
         )
+
+    @staticmethod
+    def finish(early: tuple[Any, ...], now: str, rank_key: int) -> tuple[Any, ...]:
+        """An `early` row completed: added and updated now, at `rank_key`."""
+        return (*early, now, now, rank_key)
 
     def columns_of(self, record: ImportRecord, now: str) -> dict[str, Any]:
         """A new film's columns by name before its records are merged (`MergedFilm.columns`):

@@ -12,15 +12,12 @@ A dry run goes through the same code and writes nothing: what it would write is 
 from __future__ import annotations
 
 import sqlite3
-import threading
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
-from queue import Full, Queue
 from typing import Any
 
 from sqlmodel import Session
@@ -39,11 +36,11 @@ from cryqueue.domain.import_records import (
     skip_counts,
     viewings_kept_as_given,
 )
-from cryqueue.domain.search import fold, folded, identity_names
-from cryqueue.domain.text import norm
+from cryqueue.domain.search import fold, identity_names
 from cryqueue.storage import ranking
 from cryqueue.storage.database import driver_of
 from cryqueue.storage.driver import Driver
+from cryqueue.storage.import_chunks import Chunk, Chunks
 from cryqueue.storage.import_matching import (
     FilmKey,
     Known,
@@ -56,7 +53,6 @@ from cryqueue.storage.import_merge import (
     MergedFilm,
     Sources,
     changes,
-    is_lone,
     lone_days,
     merge,
     sql_now,
@@ -66,7 +62,6 @@ from cryqueue.storage.schema import quoted
 from cryqueue.storage.shared_sql import day_of
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total); total 0: not known yet
-CHUNK = 5_000  # records merged and written at a time
 
 
 @dataclass
@@ -112,12 +107,13 @@ def import_batch(
     today = date.today()
     done = 0
     plan = NewRows()
-    with collector_paused(), _roomy_cache(driver), _Chunks(batch.all_records()) as chunks:
+    early = None if dry_run else plan.early  # a dry run adds no lone films
+    with collector_paused(), _roomy_cache(driver), Chunks(batch.all_records(), early) as chunks:
         for chunk in chunks:
             report("reading", done, total)
-            run.odd.update(dict.fromkeys(odd_viewings(chunk, today)))
+            run.odd.update(dict.fromkeys(odd_viewings(chunk.records, today)))
             _import_chunk(driver, run, chunk, plan, batch.ranking == BY_RANK)
-            done += len(chunk)
+            done += len(chunk.records)
         for sql in run.later or ():
             driver.execute(sql)
     report("reading", done, total)
@@ -137,55 +133,6 @@ def import_batch(
     )
 
 
-class _Chunks:
-    """The records a chunk at a time, the next chunk read and checked in a thread while the
-    last one is written: SQLite lets go of the interpreter while it stores rows, so reading
-    the file and writing the library share the machine's cores. A reading error is raised
-    where the chunk would have come."""
-
-    def __init__(self, records: Iterable[ImportRecord]) -> None:
-        self._records = records
-        self._queue: Queue[list[ImportRecord] | BaseException] = Queue(maxsize=2)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._read, name="import-reader", daemon=True)
-
-    def _read(self) -> None:
-        try:
-            records = iter(self._records)
-            while not self._stop.is_set():
-                chunk = list(islice(records, CHUNK))
-                self._put(chunk)
-                if not chunk:
-                    return
-        except BaseException as exc:  # handed over: the import's thread raises it
-            self._put(exc)
-
-    def _put(self, item: list[ImportRecord] | BaseException) -> None:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return
-            except Full:
-                continue
-
-    def __enter__(self) -> Iterator[list[ImportRecord]]:
-        self._thread.start()
-        return self._chunks()
-
-    def _chunks(self) -> Iterator[list[ImportRecord]]:
-        while True:
-            got = self._queue.get()
-            if isinstance(got, BaseException):
-                raise got
-            if not got:
-                return
-            yield got
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 @contextmanager
 def _roomy_cache(driver: Driver) -> Iterator[None]:
     """SQLite's page cache (2 MB) is smaller than the indexes a big import writes into, so
@@ -201,23 +148,21 @@ def _roomy_cache(driver: Driver) -> Iterator[None]:
         driver.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-Lone = tuple[ImportRecord, FilmKey, str]  # a new film only this record names, its slot, its
-# title as `norm` gives it
+Lone = tuple[ImportRecord, FilmKey, tuple[Any, ...]]  # a new film only this record names, its
+# slot, its row but for the last columns (`NewRows.early`)
 Pick = MergedFilm | int | None  # a record's film: merged, a lone one's place in `new`, none
 
 
 def _import_chunk(
     driver: Driver,
     run: _Run,
-    chunk: list[ImportRecord],
+    chunk: Chunk,
     plan: NewRows,
     by_rank: bool,
 ) -> None:
-    norms = [norm(record.facts.title) for record in chunk]  # each title normalised once
-    keys = [(folded(n), record.facts.year) for n, record in zip(norms, chunk, strict=True)]
-    named = run.known.load(driver, zip(chunk, keys, strict=True))
+    named = run.known.load(driver, zip(chunk.records, chunk.keys, strict=True))
     now = sql_now()
-    films, new, picks = _gather(run, chunk, keys, norms, named, plan, now)
+    films, new, picks = _gather(run, chunk, named, plan, now)
     matched = [f.fid for f in films.values() if f.fid is not None]
     pending = run.pending_days
     have_days = _days_of(driver, [fid for fid in matched if fid not in pending])
@@ -241,7 +186,7 @@ def _import_chunk(
         else:
             fid_of.append(pick.fid or 0)
     if by_rank:
-        for record in chunk:
+        for record in chunk.records:
             _rank(run, record.rank)
 
 
@@ -256,9 +201,7 @@ def _rank(run: _Run, rank: int | None) -> None:
 
 def _gather(
     run: _Run,
-    chunk: list[ImportRecord],
-    keys: list[FilmKey],
-    norms: list[str],
+    chunk: Chunk,
     named: list[bool],
     plan: NewRows,
     now: str,
@@ -271,14 +214,14 @@ def _gather(
     films: dict[FilmKey | int, MergedFilm] = {}
     new: list[MergedFilm | Lone] = []
     picks: list[Pick] = []
-    slots = list(map(slot_of, chunk, keys))
+    records, keys = chunk.records, chunk.keys
+    slots = list(map(slot_of, records, keys))
     twice = {slot for slot, n in Counter(slots).items() if n > 1}
-    for record, key, title_norm, may_name, own in zip(
-        chunk, keys, norms, named, slots, strict=True
-    ):
-        if not may_name and not run.dry_run and own not in twice and is_lone(record):
+    rows = chunk.rows
+    for record, key, row, may_name, own in zip(records, keys, rows, named, slots, strict=True):
+        if not may_name and row is not None and own not in twice:
             picks.append(len(new))
-            new.append((record, own, title_norm))
+            new.append((record, own, row))
             continue
         facts = record.facts
         matches = known.match(record, key)
@@ -359,7 +302,7 @@ def _write_new(
     rows = [
         plan.merged(film, bottom + n * gap)
         if isinstance(film, MergedFilm)
-        else plan.lone(film[0], now, bottom + n * gap, film[2])
+        else plan.finish(film[2], now, bottom + n * gap)
         for n, film in enumerate(new)
     ]
     run.bottom += len(new) * gap
