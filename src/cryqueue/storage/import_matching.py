@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.import_records import ImportRecord
 from cryqueue.domain.search import fold, identity_names
 from cryqueue.storage.driver import Driver
@@ -58,6 +59,11 @@ def stored_of(row: Sequence[Any]) -> Stored:
     return Stored(frozenset(identity_names(title, original)), (fold(title), year), state)
 
 
+def folded_original(facts: FilmFacts) -> str | None:
+    """A record's original title as matching compares it (`fold`), None if it has none."""
+    return fold(facts.original_title) if facts.original_title else None
+
+
 def slot_of(record: ImportRecord, key: FilmKey) -> FilmKey:
     """What tells apart the films an import adds: the IMDb id where the file has one (two
     namesakes of a year), else the title and year."""
@@ -93,13 +99,16 @@ class Known:
         if imdb_id:
             _put(self.by_imdb, hash(imdb_id), fid)
 
-    def load(self, driver: Driver, records: Iterable[tuple[ImportRecord, FilmKey]]) -> list[bool]:
+    def load(
+        self, driver: Driver, records: Iterable[tuple[ImportRecord, FilmKey, str | None]]
+    ) -> list[bool]:
         """Read the stored facts of every film the records may name (see `match`). Returns,
-        record by record, whether it may name one: a record that may not is a new film."""
+        record by record, whether it may name one: a record that may not is a new film.
+        Each record comes with its key and its original title folded (`folded_original`)."""
         wanted: set[int] = set()
         named: list[bool] = []
-        for record, key in records:
-            found = self._candidates(record, key)
+        for record, key, original in records:
+            found = self._candidates(record, key, original)
             wanted.update(found)
             named.append(bool(found))
         self._stored = {fid: self.pending[fid] for fid in wanted if fid in self.pending}
@@ -113,7 +122,7 @@ class Known:
     def stored(self, fid: int) -> Stored:
         return self._stored[fid]
 
-    def _candidates(self, record: ImportRecord, key: FilmKey) -> list[int]:
+    def _candidates(self, record: ImportRecord, key: FilmKey, original: str | None) -> list[int]:
         # The names are not asked for a year no film of the library has (all of them, for a
         # new library's first import): folding the original title would cost more than the
         # rest. A film found by a hash of another year is not one `match` takes anyway.
@@ -121,8 +130,8 @@ class Known:
         by_name = self.by_name
         if key[1] in self.years:
             found += _get(by_name, hash(key))
-            if record.facts.original_title:
-                found += _get(by_name, hash((fold(record.facts.original_title), key[1])))
+            if original:
+                found += _get(by_name, hash((original, key[1])))
         if record.imdb_id and self.by_imdb:
             found += _get(self.by_imdb, hash(record.imdb_id))
         return found + _get(self.made, hash(slot_of(record, key)))
@@ -139,18 +148,16 @@ class Known:
                 return fid
         return None
 
-    def match(self, record: ImportRecord, key: FilmKey) -> list[int]:
+    def match(self, record: ImportRecord, key: FilmKey, original: str | None) -> list[int]:
         """The films a record names: by IMDb id, else by title and year (`key`), English or
-        original; `load` has read the candidates."""
+        original (`original`, folded); `load` has read the candidates."""
         wanted = record.imdb_id
         stored = self._stored
         if wanted:
             for fid in _get(self.by_imdb, hash(wanted)):
                 if stored[fid].state.imdb_id == wanted:
                     return [fid]
-        names = [key[0]]
-        if record.facts.original_title:
-            names.append(fold(record.facts.original_title))
+        names = [key[0]] if not original else [key[0], original]
         found: list[int] = []
         for name in names:
             for fid in _get(self.by_name, hash((name, key[1]))):

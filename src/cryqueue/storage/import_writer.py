@@ -32,7 +32,6 @@ from cryqueue.domain.import_records import (
     ImportSummary,
     OddViewing,
     Skip,
-    odd_viewings,
     skip_counts,
     viewings_kept_as_given,
 )
@@ -108,10 +107,14 @@ def import_batch(
     done = 0
     plan = NewRows()
     early = None if dry_run else plan.early  # a dry run adds no lone films
-    with collector_paused(), _roomy_cache(driver), Chunks(batch.all_records(), early) as chunks:
+    with (
+        collector_paused(),
+        _roomy_cache(driver),
+        Chunks(batch.all_records(), early, today) as chunks,
+    ):
         for chunk in chunks:
             report("reading", done, total)
-            run.odd.update(dict.fromkeys(odd_viewings(chunk.records, today)))
+            run.odd.update(dict.fromkeys(chunk.odd))
             _import_chunk(driver, run, chunk, plan, batch.ranking == BY_RANK)
             done += len(chunk.records)
         for sql in run.later or ():
@@ -160,7 +163,7 @@ def _import_chunk(
     plan: NewRows,
     by_rank: bool,
 ) -> None:
-    named = run.known.load(driver, zip(chunk.records, chunk.keys, strict=True))
+    named = run.known.load(driver, zip(chunk.records, chunk.keys, chunk.originals, strict=True))
     now = sql_now()
     films, new, picks = _gather(run, chunk, named, plan, now)
     matched = [f.fid for f in films.values() if f.fid is not None]
@@ -217,14 +220,15 @@ def _gather(
     records, keys = chunk.records, chunk.keys
     slots = list(map(slot_of, records, keys))
     twice = {slot for slot, n in Counter(slots).items() if n > 1}
-    rows = chunk.rows
-    for record, key, row, may_name, own in zip(records, keys, rows, named, slots, strict=True):
+    for record, key, original, row, may_name, own in zip(
+        records, keys, chunk.originals, chunk.rows, named, slots, strict=True
+    ):
         if not may_name and row is not None and own not in twice:
             picks.append(len(new))
             new.append((record, own, row))
             continue
         facts = record.facts
-        matches = known.match(record, key)
+        matches = known.match(record, key, original)
         if len(matches) > 1:
             names = " and ".join(known.state(m).label for m in matches[:2])
             label = f"{facts.title} ({facts.year})"
