@@ -167,12 +167,12 @@ async def test_asking_leaves_a_long_lists_scrollbar_alone(
         await until(pilot, lambda: len(films.rows) == 317 and app.main.started)
         await pilot.press("r", "escape")  # the first layout after the list is read
         await pilot.pause()
-        drawn = spy(monkeypatch, ScrollBar, "render")
+        repainted = spy(monkeypatch, ScrollBar, "refresh")
         await pilot.press("r")
         await until(pilot, lambda: bar(app).asking)
         await pilot.press("4", "enter")
         await until(pilot, lambda: not bar(app).asking)
         await pilot.pause()
-        assert films.vertical_scrollbar not in [scrollbar for scrollbar, *_ in drawn]
+        assert films.vertical_scrollbar not in [scrollbar for scrollbar, *_ in repainted]
         await pilot.press("end")
         assert films.scroll_offset.y == films.max_scroll_y == 317 - films.size.height

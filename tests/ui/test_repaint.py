@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widget import Widget
 
+from cryqueue.ui.screens import main_view
 from cryqueue.ui.widgets.film_list import FilmList
 
 from .conftest import SIZE, MakeApp, big_library, spy, until
@@ -77,7 +79,9 @@ async def test_a_filter_keystroke_that_changes_the_count_lays_out_only_for_the_s
 ) -> None:
     """Narrowing a long list to a shorter long list resizes its scrollbar without laying the
     screen out (Textual does, for any new virtual size); narrowing it until it fits takes
-    the scrollbar away, which needs the layout."""
+    the scrollbar away, which needs the layout. The details, which lay themselves out when
+    another film is highlighted, do not follow here."""
+    monkeypatch.setattr(main_view, "DETAILS_DELAY", 3600.0)
     big_library(tmp_path / "cq.db", 300)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -100,3 +104,29 @@ async def test_a_filter_keystroke_that_changes_the_count_lays_out_only_for_the_s
         await pilot.pause()
         assert layouts and not films.show_vertical_scrollbar
         assert films.max_scroll_y == 0 and films.scroll_offset.y == 0
+
+
+async def test_the_scrollbar_is_drawn_once_per_place_it_shows(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End and Home again draw the list's scrollbar from the lines kept for it, and the
+    screen is what drawing it afresh showed."""
+    big_library(tmp_path / "cq.db", 300)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        films = app.main.film_list
+        await until(pilot, lambda: len(films.rows) == 317 and app.main.started)
+        shown = {}
+        for key in ("end", "home"):
+            await pilot.press(key)
+            app.main.show_highlighted()
+            await pilot.pause()
+            shown[key] = app.export_screenshot()
+        bar = films.vertical_scrollbar
+        drawn = spy(monkeypatch, Widget, "render_lines")
+        for key in ("end", "home"):
+            await pilot.press(key)
+            app.main.show_highlighted()
+            await pilot.pause()
+            assert app.export_screenshot() == shown[key]
+        assert bar.position == 0 and bar not in [widget for widget, *_ in drawn]

@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cryqueue.domain.films import (
@@ -21,7 +22,6 @@ from cryqueue.domain.films import (
     watched_text,
 )
 from cryqueue.domain.text import wrap_parts
-from cryqueue.ui.widgets.steady_scroll import SteadyScrollView
 
 
 class Parts:
@@ -102,7 +102,7 @@ def render_details(details: FilmDetails) -> RenderableType:
     return Group(*parts)
 
 
-class DetailsPane(SteadyScrollView, can_focus=True):
+class DetailsPane(ScrollView, can_focus=True):
     """A Line API view of the rendered details: showing another film renders its text once and
     repaints the pane, without a layout pass over the screen (a Static in a scroll container
     costs several times more per highlighted film). Focusable (tab), it scrolls by keys."""

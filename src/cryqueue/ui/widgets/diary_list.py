@@ -10,12 +10,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cryqueue.domain.diary import DiaryEntry
 from cryqueue.domain.films import rating_text, tear_scale
 from cryqueue.ui.actions import bindings
-from cryqueue.ui.widgets.steady_scroll import SteadyScrollView
 
 UNDATED_HEADING = "On a day not recorded"
 
@@ -45,7 +45,7 @@ def diary_lines(entries: Sequence[DiaryEntry]) -> list[Line]:
     return lines
 
 
-class DiaryList(SteadyScrollView, can_focus=True):
+class DiaryList(ScrollView, can_focus=True):
     """The viewings; the cursor moves over viewings only, never a heading."""
 
     BINDINGS = bindings("nav")
