@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 import textual._wait
 import textual.screen
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
+from textual.css.types import CSSLocation
 from textual.pilot import Pilot
 
 from cryqueue.domain.films import ListRow
@@ -39,6 +42,31 @@ def _quicker_idle_check(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", IDLE_CHECK_SECONDS)
     monkeypatch.setattr(textual._wait, "SLEEP_IDLE", IDLE_CHECK_SECONDS / 20)
     monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", REFRESH_SECONDS)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _css_parsed_once() -> Iterator[None]:
+    """Each app parses the CSS of every widget it shows, though it is the same text in every
+    test: parse each text once per worker, for its CSS variables (a theme's colours)."""
+    parse = Stylesheet._parse_rules
+    parsed: dict[tuple[object, ...], list[RuleSet]] = {}
+
+    def parse_once(
+        self: Stylesheet,
+        css: str,
+        read_from: CSSLocation,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list[RuleSet]:
+        key = (css, read_from, is_default_rules, tie_breaker, scope, *self._variables.items())
+        if key not in parsed:
+            parsed[key] = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "_parse_rules", parse_once)
+        yield
 
 
 @pytest.fixture
