@@ -12,14 +12,17 @@ TEST_STAMP := $(VENV)/.installed-test
 # sources again: the targets keep bytecode in .venv instead (the source tree stays clean).
 BYTECODE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
 
-# The venv's own pip (Python 3.11 bundles pip 23) installs the project editable; upgrading it
-# first cost seconds of a fresh `make test`. Packages are installed without bytecode:
-# every target below keeps bytecode in .venv/pycache (BYTECODE), where Python looks instead of
-# the __pycache__ folders pip would have filled, so compiling them at install was wasted.
+# Packages are installed without bytecode: every target below keeps bytecode in .venv/pycache
+# (BYTECODE), where Python looks instead of the __pycache__ folders pip would fill, so compiling
+# them at install (and upgrading pip, then compiling it too) was most of a fresh `make test`'s
+# install. The venv gets its pip from the system's pip where there is one (a modern pip, not
+# compiled), else from ensurepip.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile --disable-pip-version-check
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet --no-compile pip 2>/dev/null \
+		|| $(BIN)/python -m ensurepip --default-pip
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(PIP_INSTALL) -e .
