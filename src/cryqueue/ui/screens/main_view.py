@@ -34,12 +34,12 @@ from cryqueue.ui.widgets.details import DetailsPane
 from cryqueue.ui.widgets.film_list import LEGEND, FilmList, ListHeader
 from cryqueue.ui.widgets.line_input import LineInput
 from cryqueue.ui.widgets.notes import NotesEditor
-from cryqueue.ui.widgets.notes_preview import NotesPreview
 from cryqueue.ui.widgets.prompt_bar import PromptBar
 from cryqueue.ui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from cryqueue.library import Library
+    from cryqueue.ui.widgets.notes_preview import NotesPreview
 
 NARROW_WIDTH = 70
 SHORT_HEIGHT = 16
@@ -384,7 +384,10 @@ class MainView(ListReading):
 
     def _preview(self, text: str) -> NotesPreview:
         """The rendered notes, made the first time they are asked for: a Markdown widget
-        mounted at start would cost every start-up and every quit for a view few open."""
+        mounted at start would cost every start-up and every quit for a view few open (and
+        importing it, markdown-it's parser with it, 3 MB of memory)."""
+        from cryqueue.ui.widgets.notes_preview import NotesPreview
+
         found = self.query(NotesPreview)
         if found:
             return found.first()
