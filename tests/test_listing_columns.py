@@ -78,6 +78,13 @@ def test_columns_behave_as_a_list_of_rows(
         assert list(select(listing, "watched")) == watched_rows
         by_year = sorted(model, key=lambda r: (-r.year, r.rank))
         assert list(select(listing, "all", "year")) == by_year
+        # The filter keeps the films the search finds, after moves as before them.
+        query = title[:2]
+        if query.strip():
+            found = listing.search_index().matching(query)
+            shown = [row for row in watched_rows if row.id in found]
+            assert list(select(listing, "watched", search=query)) == shown
+            assert list(select(listing, search=query)) == [r for r in model if r.id in found]
 
 
 @given(ROWS, st.integers(0, 29), st.integers(1, 30))
@@ -175,3 +182,5 @@ def test_sparse_ids_and_long_titles_from_other_programs() -> None:
     assert [r.id for r in listing] == [12, 5, 9_000_000]
     assert listing[2].title == "x" * 70_000
     assert listing[0].rating == 4.5 and listing[1].original_title == "시월애"
+    assert [r.id for r in select(listing, search="i")] == [12, 5]
+    assert [r.id for r in select(listing, "unwatched", search="x")] == [9_000_000]

@@ -124,6 +124,24 @@ class _Places:
                 assert sparse is not None
                 sparse[ids[position]] = position
 
+    def marks(self, ids: Iterable[int], size: int) -> bytearray:
+        """A byte per position (`size` of them), 1 where a film of `ids` is: a filter's
+        answer, where a set of 60,000 films took 4 MB (a filter's first letter finds that
+        many). Ids not placed are passed over."""
+        marks = bytearray(size)
+        if self._dense is not None:
+            dense, top = self._dense, len(self._dense)
+            for film_id in ids:
+                if 0 <= film_id < top and (at := dense[film_id]) != NONE:
+                    marks[at] = 1
+        else:
+            assert self._sparse is not None
+            places = self._sparse
+            for film_id in ids:
+                if (place := places.get(film_id)) is not None:
+                    marks[place] = 1
+        return marks
+
     def drop(self, film_id: int) -> None:
         if self._dense is not None:
             self._dense[film_id] = NONE
@@ -235,6 +253,10 @@ class Listing(_Shown):
 
     def index_of(self, film_id: int) -> int | None:
         return self._places.get(film_id)
+
+    def marks(self, ids: Iterable[int]) -> bytearray:
+        """A byte per position, 1 where a film of `ids` is."""
+        return self._places.marks(ids, len(self.ids))
 
     def get(self, film_id: int) -> ListRow | None:
         at = self._places.get(film_id)
@@ -426,14 +448,17 @@ def select(
     it shows them all in ranking order, else a view."""
     ids: Iterable[int] = listing.ids
     chosen = False
+    kept: bytes | bytearray | None = None  # a byte a position: 1 for the films shown
     if watched != "all":
-        flags = listing.watched if watched == "watched" else listing.watched.translate(_FLIP)
-        ids, chosen = compress(ids, flags), True
+        kept = listing.watched if watched == "watched" else listing.watched.translate(_FLIP)
     tags, text = split_tags(search)
+    if norm(text):
+        found = listing.marks(listing.search_index().found(text))
+        kept = found if kept is None else _both(kept, found)
+    if kept is not None:
+        ids, chosen = compress(ids, kept), True
     if tags:
         ids, chosen = filter(listing.tagged(tags).__contains__, ids), True
-    if norm(text):
-        ids, chosen = filter(listing.search_index().matching(text).__contains__, ids), True
     if sort == "rank":
         return View(listing, array("q", ids)) if chosen else listing
     place = listing.index_of
@@ -450,6 +475,11 @@ def select(
         places = consensus() if consensus else {}
         order = sorted(ids, key=lambda i: (places.get(i, len(places)), at(i)))
     return View(listing, array("q", order))
+
+
+def _both(a: bytes | bytearray, b: bytes | bytearray) -> bytes:
+    """Two rows of flags (0 or 1 a byte, as long) and-ed, in C: as whole numbers."""
+    return (int.from_bytes(a, "little") & int.from_bytes(b, "little")).to_bytes(len(a), "little")
 
 
 def listing_stats(rows: Iterable[ListRow]) -> Stats:

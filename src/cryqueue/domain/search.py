@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from itertools import chain
 
 from cryqueue.domain.films import FilmEntry
 from cryqueue.domain.text import norm
@@ -196,15 +197,19 @@ class SearchIndex:
         return [film_id for film_id, _tier in self.matches(query)]
 
     def matching(self, query: str) -> set[int]:
-        """The ids of the films `query` matches, in no order: what a filter needs (cheaper
-        than `matches`, which also grades each film)."""
+        """The ids of the films `query` matches, in no order (cheaper than `matches`, which
+        also grades each film)."""
+        return set(self.found(query))
+
+    def found(self, query: str) -> array[int]:
+        """The ids of the films `query` matches, in no order, a film maybe more than once:
+        what a filter needs. An array, 4 bytes a film, where a set of 60,000 ids took 4 MB."""
         q = fold(query)
-        at = self.ids.__getitem__
-        found = set(map(at, self._substring_positions(q)))
+        positions = self._substring_positions(q)
         # A filter shows near misses only when nothing matches as typed: "love" should not
         # bring in every "live" and "lone" (a ranked search lists those last instead).
-        found.update(map(at, self._other_tiers(q, typos=not found)))
-        return found
+        others = self._other_tiers(q, typos=not positions)
+        return array(self.ids.typecode, map(self.ids.__getitem__, chain(positions, others)))
 
     def _substring_positions(self, q: str) -> array[int]:
         """Films whose text contains `q` (a film may come twice). Typing narrows: a film whose
