@@ -175,9 +175,12 @@ def test_sparse_ids_and_long_titles_from_other_programs() -> None:
         ListRow(5, 1, "Il Mare", "시월애", 2000, True, 4),
         ListRow(9_000_000, 2, "x" * 70_000, None, 2001, False, None),
         ListRow(12, 3, "Windstruck", None, 2004, False, 2, 4.5, "2024-01-02"),
+        ListRow(2**40, 4, "Beyond four bytes", None, 2005, False, None),
     ]
     listing = Listing.of_rows(rows)
     assert listing.index_of(9_000_000) == 1 and listing.index_of(6) is None
+    assert listing.index_of(2**40) == 3 and listing[3].title == "Beyond four bytes"
+    listing.remove(2**40)
     assert listing.move(12, 1) == 0
     assert [r.id for r in listing] == [12, 5, 9_000_000]
     assert listing[2].title == "x" * 70_000

@@ -189,9 +189,10 @@ class Listing(_Shown):
         self.watched = bytearray()
         self.tears: array[int] = array("b")
         self.stars: array[int] = array("b")  # half stars: 9 is 4.5; NONE without a rating
-        self.seen: list[str | None] = []  # the latest viewing's day
+        self.seen: array[int] = array("H")  # the latest viewing's day, in `_days`
         self.tags: dict[int, tuple[str, ...]] = {}  # films with tags
-        self._days: dict[str, str] = {}  # one string per distinct day
+        self._days: list[str | None] = [None]  # each distinct day once (None: not seen)
+        self._day_at: dict[str, int] = {}  # where each is in `_days`
         self._search_rows = search_rows
         self._places = _Places(())
         self._search: SearchIndex | None = None
@@ -212,22 +213,35 @@ class Listing(_Shown):
 
     def append(self, row: ListRow) -> None:
         at = len(self.ids)
-        self.ids.append(row.id)
+        try:
+            self.ids.append(row.id)
+        except OverflowError:  # an id past 2**31: 8 bytes each from now on
+            self.ids = array("q", self.ids)
+            self.ids.append(row.id)
         self._texts.add(row.title, self._title_at, self._title_len, at)
         self._texts.add(row.original_title, self._original_at, self._original_len, at)
         self.years.append(row.year)
         self.watched.append(row.watched)
         self.tears.append(NONE if row.tear_level is None else row.tear_level)
         self.stars.append(NONE if row.rating is None else round(row.rating * 2))
-        self.seen.append(None if row.last_seen is None else self._day(row.last_seen))
+        self.seen.append(self._day(row.last_seen))
 
     def done(self) -> Listing:
         self._places = _Places(self.ids)
         self._tally = Counter(zip(self.watched, self.tears, strict=True))
         return self
 
-    def _day(self, day: str) -> str:
-        return self._days.setdefault(day, day)
+    def _day(self, day: str | None) -> int:
+        """Where `day` is in `_days` (added if new): 2 bytes a film, not a str's 8."""
+        if day is None:
+            return 0
+        at = self._day_at.get(day)
+        if at is None:
+            at = self._day_at[day] = len(self._days)
+            self._days.append(day)
+            if at > 0xFFFF and self.seen.typecode == "H":  # 180 years of days
+                self.seen = array("I", self.seen)
+        return at
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -242,7 +256,7 @@ class Listing(_Shown):
             self.watched[p] == 1,
             None if tears == NONE else tears,
             None if stars == NONE else stars / 2,
-            self.seen[p],
+            self._days[self.seen[p]],
         )
 
     def title(self, position: int) -> str:
@@ -285,7 +299,7 @@ class Listing(_Shown):
         self.watched[at] = row.watched
         self.tears[at] = NONE if row.tear_level is None else row.tear_level
         self.stars[at] = NONE if row.rating is None else round(row.rating * 2)
-        self.seen[at] = None if row.last_seen is None else self._day(row.last_seen)
+        self.seen[at] = self._day(row.last_seen)
         self._tally[self.watched[at], self.tears[at]] += 1
 
     def remove(self, film_id: int) -> None:
@@ -312,11 +326,11 @@ class Listing(_Shown):
             for column in self._columns():
                 value = column[at]
                 del column[at]
-                column.insert(to, value)  # type: ignore[arg-type]
+                column.insert(to, value)
             self._places.set(self.ids, min(at, to), max(at, to) + 1)
         return to
 
-    def _columns(self) -> tuple[array[int] | list[str | None] | bytearray, ...]:
+    def _columns(self) -> tuple[array[int] | bytearray, ...]:
         return (
             self.ids,
             self._title_at,
