@@ -79,7 +79,7 @@ def test_columns_behave_as_a_list_of_rows(
         by_year = sorted(model, key=lambda r: (-r.year, r.rank))
         assert list(select(listing, "all", "year")) == by_year
         # The filter keeps the films the search finds, after moves as before them.
-        query = title[:2]
+        query = title[:2].replace("#", "")  # a word with # filters by tags
         if query.strip():
             found = listing.search_index().matching(query)
             shown = [row for row in watched_rows if row.id in found]

@@ -158,3 +158,20 @@ def test_a_block_longer_than_two_bytes_can_count() -> None:
     blocks.done()
     assert [blocks.owned_by(owner) for owner in range(4)] == texts
     assert list(blocks.containing("나")) == [2]
+
+
+def test_latin_typed_against_hangul_finds_the_titles_where_they_meet() -> None:
+    """Titles keep each Latin stretch as one mark for the Hangul patterns: a query with Latin
+    letters in it is checked against the whole titles, so 'e하' finds Love + 하늘, not
+    Rain + 하늘."""
+    library: list[Film] = [
+        (1, "Love", "하늘", ""),
+        (2, "Rain", "하늘", ""),
+        (3, "Love 하늘", None, ""),
+        (4, "Love", None, "하늘"),
+    ]
+    index = SearchIndex.build(library)
+    assert index.matches("e하") == [(1, Tier.INITIALS), (3, Tier.INITIALS)]
+    assert index.search("nㅎ") == [2]
+    for query in ("e하", "eㅎ", "love하늘", "n하", "ain하", "하", "veㅎㄴ"):
+        assert dict(index.matches(query)) == reference(library, query), query

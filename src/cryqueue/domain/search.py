@@ -30,6 +30,8 @@ FINALS = 28
 INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _INITIAL_INDEX = {c: i for i, c in enumerate(INITIALS)}
 _HANGUL = re.compile("[\u3131-\u318e\uac00-\ud7a3]")
+# Kept of a title's ASCII stretches for the Hangul patterns: a line break (never in a query).
+_ASCII_RUN = re.compile("[\x00-\x7f]+")
 RECENT_QUERIES = 8  # answers kept for narrowing as the user types
 SUGGEST_MAX = 1_000  # a title has at most 500 characters (validate.TITLE_MAX)
 TITLES_FIRST, TITLE_FIRST, TITLES_ASIDE = 0, 1, 2  # where a film's titles are kept
@@ -169,7 +171,7 @@ class SearchIndex:
             # Hangul patterns can only match Hangul: other titles need no compact form.
             titles = t + o
             if not titles.isascii() and _HANGUL.search(titles):
-                index.hangul.add(titles.replace(" ", ""), position)
+                index.hangul.add(_ASCII_RUN.sub("\n", titles.replace(" ", "")), position)
         index.other.done()
         index.hangul.done()
         if len(index.ids) and min(index.ids) >= -(2**31) and max(index.ids) < 2**31:
@@ -274,13 +276,28 @@ class SearchIndex:
     def _other_tiers(self, q: str, typos: bool = True) -> dict[int, Tier]:
         """Films found by initial consonants or by a typo-tolerant word match."""
         found: dict[int, Tier] = {}
-        pattern = _hangul_pattern(q.replace(" ", ""))
-        if pattern is not None:
-            for owner in self.hangul.matching(pattern):
-                found.setdefault(owner, Tier.INITIALS)
+        for owner in self._initials_matches(q.replace(" ", "")):
+            found.setdefault(owner, Tier.INITIALS)
         for position in self._typo_matches(q) if typos else ():
             found.setdefault(position, Tier.TYPO)
         return found
+
+    def _initials_matches(self, q: str) -> Iterable[int]:
+        """Films whose titles, without spaces, a Hangul pattern of `q` (spaces removed) is
+        found in. The titles are kept with each ASCII stretch as one line break, which only
+        a query's own ASCII can stand for: such a query's films are checked again whole."""
+        pattern = _hangul_pattern(q)
+        if pattern is None:
+            return ()
+        if not _ASCII_RUN.search(q):
+            return self.hangul.matching(pattern)
+        rough = _hangul_pattern(_ASCII_RUN.sub("\n", q))
+        assert rough is not None  # the same syllables and consonants as `pattern`
+        return [
+            position
+            for position, title, original in self._titles(self.hangul.matching(rough))
+            if pattern.search((title + original).replace(" ", ""))
+        ]
 
     def _typo_matches(self, q: str) -> set[int]:
         """Films whose title has, for every query word of 4+ letters, a word at most one edit
