@@ -187,3 +187,20 @@ def test_sparse_ids_and_long_titles_from_other_programs() -> None:
     assert listing[0].rating == 4.5 and listing[1].original_title == "시월애"
     assert [r.id for r in select(listing, search="i")] == [12, 5]
     assert [r.id for r in select(listing, "unwatched", search="x")] == [9_000_000]
+
+
+def test_tags_follow_their_films_through_moves_and_removals() -> None:
+    rows = [ListRow(i, i, f"Film {i}", None, 2000, False, None) for i in range(1, 6)]
+    listing = Listing()
+    for row, tags in zip(rows, [("sad",), (), ("sad", "rain"), ("rain",), ()], strict=True):
+        listing.append(row, tags)
+    listing.done()
+    assert dict(listing.tags) == {1: ("sad",), 3: ("sad", "rain"), 4: ("rain",)}
+    listing.move(3, 1)
+    listing.remove(1)
+    listing.set_tags(5, ("first love",))
+    listing.set_tags(4, ())
+    assert dict(listing.tags) == {3: ("sad", "rain"), 5: ("first love",)}
+    assert listing.tags.get(2) is None and len(listing.tags) == 2
+    assert [r.id for r in select(listing, search="#rain")] == [3]
+    assert [r.id for r in select(listing, search="#first")] == [5]

@@ -190,7 +190,10 @@ class Listing(_Shown):
         self.tears: array[int] = array("b")
         self.stars: array[int] = array("b")  # half stars: 9 is 4.5; NONE without a rating
         self.seen: array[int] = array("H")  # the latest viewing's day, in `_days`
-        self.tags: dict[int, tuple[str, ...]] = {}  # films with tags
+        self._tags: array[int] = array("H")  # each film's tags, in `_tag_sets`
+        self._tag_sets: list[tuple[str, ...]] = [()]  # each distinct set of tags once
+        self._tag_set_at: dict[tuple[str, ...], int] = {(): 0}
+        self.tags: Mapping[int, tuple[str, ...]] = _Tags(self)  # films with tags, by id
         self._days: list[str | None] = [None]  # each distinct day once (None: not seen)
         self._day_at: dict[str, int] = {}  # where each is in `_days`
         self._search_rows = search_rows
@@ -211,7 +214,7 @@ class Listing(_Shown):
             listing.append(row)
         return listing.done()
 
-    def append(self, row: ListRow) -> None:
+    def append(self, row: ListRow, tags: tuple[str, ...] = ()) -> None:
         at = len(self.ids)
         try:
             self.ids.append(row.id)
@@ -225,6 +228,7 @@ class Listing(_Shown):
         self.tears.append(NONE if row.tear_level is None else row.tear_level)
         self.stars.append(NONE if row.rating is None else round(row.rating * 2))
         self.seen.append(self._day(row.last_seen))
+        self._tags.append(self._tag_set(tags))
 
     def done(self) -> Listing:
         self._places = _Places(self.ids)
@@ -242,6 +246,24 @@ class Listing(_Shown):
             if at > 0xFFFF and self.seen.typecode == "H":  # 180 years of days
                 self.seen = array("I", self.seen)
         return at
+
+    def _tag_set(self, tags: tuple[str, ...]) -> int:
+        """Where `tags` are in `_tag_sets` (added if new): a library repeats a few sets of
+        tags, and 2 bytes a film cost less than a dict of the tagged films."""
+        at = self._tag_set_at.get(tags)
+        if at is None:
+            at = self._tag_set_at[tags] = len(self._tag_sets)
+            self._tag_sets.append(tags)
+            if at > 0xFFFF and self._tags.typecode == "H":
+                self._tags = array("I", self._tags)
+        return at
+
+    def tags_at(self, position: int) -> tuple[str, ...]:
+        return self._tag_sets[self._tags[position]]
+
+    def tag_marks(self) -> array[int]:
+        """Each film's set of tags (0: none), in ranking order."""
+        return self._tags
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -311,7 +333,6 @@ class Listing(_Shown):
             del column[at]
         self._places.drop(film_id)
         self._places.set(self.ids, at, len(self.ids))
-        self.tags.pop(film_id, None)
         self._forget_search()
 
     def move(self, film_id: int, new_rank: int) -> int | None:
@@ -342,6 +363,7 @@ class Listing(_Shown):
             self.tears,
             self.stars,
             self.seen,
+            self._tags,
         )
 
     # Search ----------------------------------------------------------------------------------
@@ -374,7 +396,7 @@ class Listing(_Shown):
             title, original = self.title(p), self.original(p)
             if key is None:
                 key = search_columns(title, original, None, None, ())["search_norm"] or ""
-            tags = self.tags.get(film_id, ())
+            tags = self.tags_at(p)
             parts = [key, *tags, norm(note)] if note else [key, *tags] if tags else None
             yield film_id, title, original, key if parts is None else "\n".join(parts)
 
@@ -391,10 +413,9 @@ class Listing(_Shown):
         self._forget_search()
 
     def set_tags(self, film_id: int, tags: tuple[str, ...]) -> None:
-        if tags:
-            self.tags[film_id] = tags
-        else:
-            self.tags.pop(film_id, None)
+        at = self._places.get(film_id)
+        if at is not None:
+            self._tags[at] = self._tag_set(tags)
         self._forget_search()
         self._tagged = None
 
@@ -407,8 +428,35 @@ class Listing(_Shown):
     def tagged(self, wanted: tuple[str, ...]) -> set[int]:
         """The films carrying every wanted tag (or one starting with it, as the user types)."""
         if self._tagged is None:
-            self._tagged = tag_index(self.tags.items())
+            marks = self._tags  # the tagged films alone, in C
+            tagged = zip(
+                compress(self.ids, marks),
+                map(self._tag_sets.__getitem__, filter(None, marks)),
+                strict=True,
+            )
+            self._tagged = tag_index(tagged)
         return films_tagged(self._tagged, wanted)
+
+
+class _Tags(Mapping[int, tuple[str, ...]]):
+    """A listing's films with tags, by id: what a dict of them was, from its column."""
+
+    def __init__(self, listing: Listing) -> None:
+        self._listing = listing
+
+    def __getitem__(self, film_id: int) -> tuple[str, ...]:
+        at = self._listing.index_of(film_id)
+        tags = () if at is None else self._listing.tags_at(at)
+        if not tags:
+            raise KeyError(film_id)
+        return tags
+
+    def __iter__(self) -> Iterator[int]:
+        return compress(self._listing.ids, self._listing.tag_marks())
+
+    def __len__(self) -> int:
+        marks = self._listing.tag_marks()
+        return len(marks) - marks.count(0)
 
 
 class View(_Shown):

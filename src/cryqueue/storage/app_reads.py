@@ -34,13 +34,10 @@ _RELATION_LABELS = {
 def read_listing(driver: Driver, films: Listing, stop: Stop | None) -> Listing:
     """Every film into `films`' columns, in ranking order; `stop` can end the read early."""
     cursor = stoppable(driver.execute(LISTING_SQL), stop)
-    append, tags = films.append, films.tags
-    alike: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of tags
+    append = films.append
     for rank, row in enumerate(cursor, 1):
-        append(list_row(rank, row))
-        if row[5] != "[]":  # its tags, as JSON
-            found = strings_of(row[5], row[0], "tags")
-            tags[row[0]] = alike.setdefault(found, found)
+        # its tags, as JSON (one tuple a set of tags is kept: the listing's)
+        append(list_row(rank, row), () if row[5] == "[]" else strings_of(row[5], row[0], "tags"))
     return films.done()
 
 
