@@ -10,10 +10,11 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import compress
 from typing import Literal, Protocol, TypeVar, overload, runtime_checkable
 
+from cryqueue.domain.columns import NONE, Places, Texts
 from cryqueue.domain.errors import Abandoned
 from cryqueue.domain.films import ListRow, Stats, tally_stats
 from cryqueue.domain.search import SearchIndex, TagIndex, films_tagged, split_tags, tag_index
@@ -24,7 +25,6 @@ SortOrder = Literal["rank", "consensus", "year", "tears"]
 T = TypeVar("T")
 Stop = Callable[[], bool]  # asked now and then by long work: True means give up (Abandoned)
 STOP_EVERY = 10_000  # items between two questions: a few milliseconds of work
-NONE = -1  # no tear level, no rating, no place: in a column of small numbers
 _FLIP = bytes([1, 0]) + bytes(254)  # watched flags turned over, for the 'to watch' view
 # (id, search column, note): what the search index reads from the database; the titles and
 # tags are the listing's own
@@ -92,97 +92,13 @@ class _Shown:
     __hash__ = None  # type: ignore[assignment]
 
 
-class _Places:
-    """Film id -> position: an array indexed by id while ids are dense (4 bytes a film, the
-    usual case), a dict when they are not (a library whose films came and went by the
-    million)."""
-
-    def __init__(self, ids: Sequence[int]) -> None:
-        top = max(ids, default=0)
-        self._dense: array[int] | None = None
-        self._sparse: dict[int, int] | None = None
-        if top <= 4 * len(ids) + 1024:
-            self._dense = array("i", [NONE]) * (top + 1)
-        else:
-            self._sparse = {}
-        self.set(ids, 0, len(ids))
-
-    def get(self, film_id: int) -> int | None:
-        if self._dense is not None:
-            at = self._dense[film_id] if 0 <= film_id < len(self._dense) else NONE
-            return None if at == NONE else at
-        assert self._sparse is not None
-        return self._sparse.get(film_id)
-
-    def set(self, ids: Sequence[int], start: int, stop: int) -> None:
-        """The films at positions start..stop-1 of `ids` are there now."""
-        dense, sparse = self._dense, self._sparse
-        for position in range(start, stop):
-            if dense is not None:
-                dense[ids[position]] = position
-            else:
-                assert sparse is not None
-                sparse[ids[position]] = position
-
-    def marks(self, ids: Iterable[int], size: int) -> bytearray:
-        """A byte per position (`size` of them), 1 where a film of `ids` is: a filter's
-        answer, where a set of 60,000 films took 4 MB (a filter's first letter finds that
-        many). Ids not placed are passed over."""
-        marks = bytearray(size)
-        if self._dense is not None:
-            dense, top = self._dense, len(self._dense)
-            for film_id in ids:
-                if 0 <= film_id < top and (at := dense[film_id]) != NONE:
-                    marks[at] = 1
-        else:
-            assert self._sparse is not None
-            places = self._sparse
-            for film_id in ids:
-                if (place := places.get(film_id)) is not None:
-                    marks[place] = 1
-        return marks
-
-    def drop(self, film_id: int) -> None:
-        if self._dense is not None:
-            self._dense[film_id] = NONE
-        elif self._sparse is not None:
-            self._sparse.pop(film_id, None)
-
-
-class _Texts:
-    """Strings kept as UTF-8 in one buffer: a title costs its bytes and 8 more, where a str
-    costs 50 bytes more than its text (and a Hangul one twice its length). A column of
-    them is two arrays, start and length, that move with the other columns."""
-
-    NO_TEXT = 0xFFFF_FFFF  # the length of None (a title may come from any program)
-
-    def __init__(self) -> None:
-        self._buffer = bytearray()
-
-    def add(self, text: str | None, starts: array[int], lengths: array[int], at: int) -> None:
-        """Store `text` for position `at` (appended when `at` is the columns' length)."""
-        start, data = len(self._buffer), b"" if text is None else text.encode()
-        self._buffer += data
-        length = self.NO_TEXT if text is None else len(data)
-        if at == len(starts):
-            starts.append(start)
-            lengths.append(length)
-        else:  # the old bytes stay behind: an edited title is rare
-            starts[at], lengths[at] = start, length
-
-    def get(self, start: int, length: int) -> str | None:
-        if length == self.NO_TEXT:
-            return None
-        return self._buffer[start : start + length].decode()
-
-
 class Listing(_Shown):
     """All films in ranking order (position i has rank i + 1), a column per field. Rows come
     with `append` (or `of_rows`), then `done`."""
 
     def __init__(self, search_rows: SearchRows | None = None) -> None:
         self.ids: array[int] = array("q")
-        self._texts = _Texts()
+        self._texts = Texts()
         self._title_at, self._title_len = array("I"), array("I")
         self._original_at, self._original_len = array("I"), array("I")
         self.years: array[int] = array("i")
@@ -197,7 +113,7 @@ class Listing(_Shown):
         self._days: list[str | None] = [None]  # each distinct day once (None: not seen)
         self._day_at: dict[str, int] = {}  # where each is in `_days`
         self._search_rows = search_rows
-        self._places = _Places(())
+        self._places = Places(())
         self._search: SearchIndex | None = None
         self._tagged: TagIndex | None = None
         self._building = threading.Lock()  # one search index at a time (reader and filter)
@@ -231,7 +147,7 @@ class Listing(_Shown):
         self._tags.append(self._tag_set(tags))
 
     def done(self) -> Listing:
-        self._places = _Places(self.ids)
+        self._places = Places(self.ids)
         self._tally = Counter(zip(self.watched, self.tears, strict=True))
         return self
 
