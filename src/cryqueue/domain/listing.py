@@ -97,7 +97,7 @@ class Listing(_Shown):
     with `append` (or `of_rows`), then `done`."""
 
     def __init__(self, search_rows: SearchRows | None = None) -> None:
-        self.ids: array[int] = array("q")
+        self.ids: array[int] = array("i")  # "q" once an id needs it
         self._texts = Texts()
         self._title_at, self._title_len = array("I"), array("I")
         self._original_at, self._original_len = array("I"), array("I")
