@@ -12,6 +12,7 @@ import pytest
 from textual.widget import Widget
 
 from cryqueue.ui.screens import main_view
+from cryqueue.ui.widgets import film_list
 from cryqueue.ui.widgets.film_list import FilmList
 
 from .conftest import SIZE, MakeApp, big_library, spy, until
@@ -130,3 +131,25 @@ async def test_the_scrollbar_is_drawn_once_per_place_it_shows(
         kept = [list(strip) for strip in bar.render_lines(whole)]
         assert kept == [list(strip) for strip in Widget.render_lines(bar, whole)]
         assert bar.position == 0
+
+
+async def test_the_lines_drawn_last_are_kept_when_the_cache_is_full(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list keeps the lines it drew last, up to its limit, rather than forgetting them
+    all when full: Home, after End and a page down, draws nothing again."""
+    big_library(tmp_path / "cq.db", 300)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        films = app.main.film_list
+        await until(pilot, lambda: len(films.rows) == 317 and app.main.started)
+        shown = films.scrollable_content_region.height
+        monkeypatch.setattr(film_list, "LINE_CACHE_SIZE", shown * 2 + shown // 2)
+        films._lines.clear()
+        await pilot.press("home", "end", "home", "pagedown", "pagedown")
+        await pilot.pause()
+        assert len(films._lines) == film_list.LINE_CACHE_SIZE
+        drawn = spy(monkeypatch, FilmList, "_render_row")
+        await pilot.press("home")
+        await pilot.pause()
+        assert not drawn

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -39,6 +40,7 @@ class Look(IntEnum):
 
 CURSOR_PART = {Look.CURSOR: "film-list--cursor", Look.ACTIVE: "film-list--cursor-active"}
 LINE_CACHE_SIZE = 500  # rendered lines kept: a few screens' worth (some 2 KB a line)
+LineKey = tuple[ListRow, Look, int, int, tuple[str, ...] | None]
 
 
 class FilmList(SteadyScrollView, can_focus=True):
@@ -80,7 +82,7 @@ class FilmList(SteadyScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: Rows = Listing().done()
-        self._lines: dict[tuple[ListRow, Look, int, int, tuple[str, ...] | None], Strip] = {}
+        self._lines: OrderedDict[LineKey, Strip] = OrderedDict()  # least recently drawn first
         self.header: ListHeader | None = None  # the column names over the list
         self._rank_width = 2
         self._styles: dict[tuple[str, Look], Style] = {}
@@ -262,9 +264,11 @@ class FilmList(SteadyScrollView, can_focus=True):
         key = (row, look, width, self._rank_width, self.tags.get(row.id))
         strip = self._lines.get(key)
         if strip is None:
-            if len(self._lines) > LINE_CACHE_SIZE:
-                self._lines.clear()
+            if len(self._lines) >= LINE_CACHE_SIZE:
+                self._lines.popitem(last=False)
             strip = self._lines[key] = self._render_row(row, look, width)
+        else:  # the lines gone back to (Home, End, a filter cleared) stay
+            self._lines.move_to_end(key)
         # Lines are cut to the width already and never scroll sideways, and clicks are mapped
         # from the row number (on_click): no crop or offsets to apply, which would cost more
         # than the rest of the line put together.
