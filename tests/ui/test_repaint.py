@@ -146,6 +146,7 @@ async def test_the_lines_drawn_last_are_kept_when_the_cache_is_full(
         shown = films.scrollable_content_region.height
         monkeypatch.setattr(film_list, "LINE_CACHE_SIZE", shown * 2 + shown // 2)
         films._lines.clear()
+        films._lines.maxsize = film_list.LINE_CACHE_SIZE
         await pilot.press("home", "end", "home", "pagedown", "pagedown")
         await pilot.pause()
         assert len(films._lines) == film_list.LINE_CACHE_SIZE

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -13,6 +12,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -82,7 +82,7 @@ class FilmList(SteadyScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: Rows = Listing().done()
-        self._lines: OrderedDict[LineKey, Strip] = OrderedDict()  # least recently drawn first
+        self._lines: LRUCache[LineKey, Strip] = LRUCache(LINE_CACHE_SIZE)  # drops the oldest
         self.header: ListHeader | None = None  # the column names over the list
         self._rank_width = 2
         self._styles: dict[tuple[str, Look], Style] = {}
@@ -262,13 +262,10 @@ class FilmList(SteadyScrollView, can_focus=True):
         look = Look.PLAIN if index != self.cursor else Look.ACTIVE if self.active else Look.CURSOR
         # Scrolling by a line re-renders every visible line: the cache makes that a lookup.
         key = (row, look, width, self._rank_width, self.tags.get(row.id))
-        strip = self._lines.get(key)
+        strip = self._lines.get(key)  # the lines gone back to (Home, End) stay the longest
         if strip is None:
-            if len(self._lines) >= LINE_CACHE_SIZE:
-                self._lines.popitem(last=False)
-            strip = self._lines[key] = self._render_row(row, look, width)
-        else:  # the lines gone back to (Home, End, a filter cleared) stay
-            self._lines.move_to_end(key)
+            strip = self._render_row(row, look, width)
+            self._lines.set(key, strip)
         # Lines are cut to the width already and never scroll sideways, and clicks are mapped
         # from the row number (on_click): no crop or offsets to apply, which would cost more
         # than the rest of the line put together.

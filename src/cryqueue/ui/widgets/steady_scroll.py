@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
@@ -22,7 +23,7 @@ class QuickScrollBar(ScrollBar):
         self, vertical: bool = True, name: str | None = None, *, thickness: int = 1
     ) -> None:
         super().__init__(vertical, name, thickness=thickness)
-        self._drawn: dict[BarKey, list[Strip]] = {}
+        self._drawn: LRUCache[BarKey, list[Strip]] = LRUCache(self.KEEP)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         bar = self.render()
@@ -40,9 +41,8 @@ class QuickScrollBar(ScrollBar):
         )
         strips = self._drawn.get(key)
         if strips is None:
-            if len(self._drawn) >= self.KEEP:
-                self._drawn.clear()
-            strips = self._drawn[key] = super().render_lines(crop)
+            strips = super().render_lines(crop)
+            self._drawn.set(key, strips)
         return list(strips)  # a list of its own for the compositor
 
     def notify_style_update(self) -> None:
