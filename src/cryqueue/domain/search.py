@@ -148,10 +148,7 @@ class SearchIndex:
         for position, (film_id, title, original, other) in enumerate(films):
             t, o = fold(title), fold(original or "")
             add_id(film_id)
-            if not other_normalised:
-                rest = fold(other)
-            else:  # ASCII has no accents to drop
-                rest = other if other.isascii() else other.translate(_ACCENTS)
+            rest = folded(other) if other_normalised else fold(other)
             # The database's search column starts with the titles already: no need to repeat.
             text = rest if rest.startswith(t) else f"{t}\n{o}\n{rest}"
             if SEP in text:  # a query has neither it nor a line break: the same matches
