@@ -27,12 +27,12 @@ CHUNK = 5_000  # records merged and written at a time
 
 @dataclass
 class Chunk:
-    """A chunk's records, each with its title as `norm` gives it, its match key (folded title,
-    year), its original title folded (`folded_original`), and, for a record that may be a lone new film (`is_lone`), its row as
-    `NewRows.early` gives it (else None, and None for all when `early` is not asked for)."""
+    """A chunk's records, each with its match key (folded title, year), its original title
+    folded (`folded_original`), and, for a record that may be a lone new film (`is_lone`),
+    its row as `NewRows.early` gives it (else None, and None for all when `early` is not
+    asked for)."""
 
     records: list[ImportRecord]
-    norms: list[str]
     keys: list[FilmKey]
     originals: list[str | None]
     rows: list[tuple[Any, ...] | None]
@@ -51,7 +51,7 @@ def prepared(records: list[ImportRecord], early: Early | None, today: date) -> C
         rows = [early(r, n) if is_lone(r) else None for r, n in zip(records, norms, strict=True)]
     originals = [folded_original(record.facts) for record in records]
     odd = list(odd_viewings(records, today))
-    return Chunk(records, norms, keys, originals, rows, odd)
+    return Chunk(records, keys, originals, rows, odd)
 
 
 class Chunks:
