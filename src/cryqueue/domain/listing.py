@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import compress
-from typing import Literal, Protocol, TypeVar, overload, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
 from cryqueue.domain.columns import NONE, Places, Texts
 from cryqueue.domain.errors import Abandoned
@@ -361,11 +361,19 @@ class _Tags(Mapping[int, tuple[str, ...]]):
         self._listing = listing
 
     def __getitem__(self, film_id: int) -> tuple[str, ...]:
-        at = self._listing.index_of(film_id)
-        tags = () if at is None else self._listing.tags_at(at)
+        tags = self._tags_of(film_id)
         if not tags:
             raise KeyError(film_id)
         return tags
+
+    def get(self, film_id: int, default: Any = None) -> Any:
+        """As a dict's, without an exception for each untagged film: the list asks for every
+        line it draws, and most films have no tags."""
+        return self._tags_of(film_id) or default
+
+    def _tags_of(self, film_id: int) -> tuple[str, ...]:
+        at = self._listing.index_of(film_id)
+        return () if at is None else self._listing.tags_at(at)
 
     def __iter__(self) -> Iterator[int]:
         return compress(self._listing.ids, self._listing.tag_marks())
