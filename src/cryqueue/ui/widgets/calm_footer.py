@@ -39,3 +39,16 @@ class CalmFooter(Footer):
                 return
             self._shown = keys
         super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._forget_removed_keys()
+
+    def _forget_removed_keys(self) -> None:
+        """Textual's Footer binds each key it mounts to its `compact` (`data_bind`), and
+        drops a removed key's binding only when `compact` changes, which it never does here:
+        every rebuild kept the keys of all the rebuilds before it alive (some 40 kB each, a
+        few a minute for as long as the app runs). Dropped by Textual's own rule."""
+        watchers = getattr(self, "__watchers", {}).get("compact")
+        if watchers:
+            watchers[:] = [(node, call) for node, call in watchers if not node._closing]
