@@ -22,6 +22,11 @@ from cryqueue.storage.driver import Driver, PgDriver
 from cryqueue.storage.location import Location, ServerUrl
 
 BUSY_TIMEOUT_MS = 10_000
+# SQLite's page cache, per connection: 512 KiB where the default is 2 MB. The app's reads
+# of a big library are scans (the list, the search text), which fill any cache without
+# reading a page from it twice, and left each pooled connection holding its 2 MB; the hot
+# pages of a lookup by id fit many times over. An import makes its own room (`import_writer`).
+CACHE_KIB = 512
 
 
 class Database:
@@ -153,6 +158,7 @@ def make_file_engine(path: Path) -> Engine:
         dbapi_conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         dbapi_conn.execute("PRAGMA foreign_keys = ON")
         dbapi_conn.execute("PRAGMA synchronous = FULL")
+        dbapi_conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
