@@ -143,7 +143,9 @@ class Known:
     def made_by_import(self, slot: FilmKey) -> int | None:
         """The film an earlier chunk added for this slot (see `slot_of`), if any."""
         for fid in _get(self.made, hash(slot)):
-            film = self._stored[fid]
+            film = self._stored.get(fid)
+            if film is None:
+                continue  # another slot's hash: never read as a candidate
             if (film.state.imdb_id, 0) == slot if slot[1] == 0 else film.key == slot:
                 return fid
         return None
@@ -161,7 +163,9 @@ class Known:
         found: list[int] = []
         for name in names:
             for fid in _get(self.by_name, hash((name, key[1]))):
-                film = stored[fid]
+                film = stored.get(fid)  # None: a name of another year with the same hash,
+                if film is None:  # which `load` passed over (no film has this year)
+                    continue
                 if fid not in found and film.key[1] == key[1] and name in film.names:
                     found.append(fid)
         if wanted:  # a namesake known to be another title on IMDb is not this one
