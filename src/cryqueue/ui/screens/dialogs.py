@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -22,11 +23,52 @@ from cryqueue.domain.text import visible
 from cryqueue.ui.actions import help_rows
 from cryqueue.ui.widgets.answers import Submit, refusal, say_error, shown
 
+T = TypeVar("T")
 
-class PromptDialog(ModalScreen[str | None]):
-    """Ask for one value. `submit` checks and applies it; an error keeps the dialog open."""
+
+class AnswerDialog(ModalScreen[T | None]):
+    """A dialog answered with its main button or enter in a field, or left with Cancel or
+    escape (None). An answer it refuses keeps it open: why, under the fields, and the cursor
+    back in the field at fault."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACCEPT_LABEL = "OK"
+    ACCEPT_ID = "ok"
+    ERROR_ID = "dialog-error"
+
+    def foot(self) -> ComposeResult:
+        """The refusal's line and the buttons, below the fields."""
+        with Vertical(classes="dialog-foot"):
+            yield Static("", id=self.ERROR_ID, classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.ACCEPT_LABEL, variant="primary", id=self.ACCEPT_ID)
+                yield Button("Cancel", id="cancel")
+
+    def accept(self) -> None:
+        """Check and apply the answer: dismiss with the result, or `refuse`."""
+        raise NotImplementedError
+
+    def refuse(self, message: str, field: Input) -> None:
+        say_error(self.query_one(f"#{self.ERROR_ID}", Static), message)
+        field.focus()
+
+    def on_input_submitted(self) -> None:
+        self.accept()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == self.ACCEPT_ID:
+            self.accept()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PromptDialog(AnswerDialog[str]):
+    """Ask for one value. `submit` checks and applies it; an error keeps the dialog open."""
+
+    ERROR_ID = "prompt-error"
 
     def __init__(
         self, title: str, label: str, value: str = "", submit: Submit | None = None
@@ -40,32 +82,15 @@ class PromptDialog(ModalScreen[str | None]):
                 yield Label(shown(self.title_text), classes="dialog-title")
                 yield Label(shown(self.label_text))
                 yield Input(value=self.value, id="prompt-input")
-            with Vertical(classes="dialog-foot"):
-                yield Static("", id="prompt-error", classes="dialog-error")
-                with Horizontal(classes="dialog-buttons"):
-                    yield Button("OK", variant="primary", id="ok")
-                    yield Button("Cancel", id="cancel")
+            yield from self.foot()
 
-    def on_input_submitted(self) -> None:
-        self._accept()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._accept()
-        else:
-            self.dismiss(None)
-
-    def _accept(self) -> None:
-        value = self.query_one("#prompt-input", Input).value
-        error = refusal(self.submit, value)
+    def accept(self) -> None:
+        field = self.query_one("#prompt-input", Input)
+        error = refusal(self.submit, field.value)
         if error:
-            say_error(self.query_one("#prompt-error", Static), error)
-            self.query_one("#prompt-input", Input).focus()
+            self.refuse(error, field)
         else:
-            self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            self.dismiss(field.value)
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -127,10 +152,11 @@ EXPORT_BOXES: tuple[tuple[str, str], ...] = (
 )
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(AnswerDialog[Path]):
     """Where to write the Markdown ranking and what it holds: the CLI's export choices."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACCEPT_LABEL = "Export"
+    ERROR_ID = "export-error"
 
     def __init__(
         self,
@@ -149,42 +175,24 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Input(value=self.path, id="export-path")
                 for name, label in EXPORT_BOXES:
                     yield Checkbox(label, getattr(self.options, name), id=f"export-{name}")
-            with Vertical(classes="dialog-foot"):
-                yield Static("", id="export-error", classes="dialog-error")
-                with Horizontal(classes="dialog-buttons"):
-                    yield Button("Export", variant="primary", id="ok")
-                    yield Button("Cancel", id="cancel")
+            yield from self.foot()
 
     def chosen(self) -> ExportOptions:
         return ExportOptions(
             **{name: self.query_one(f"#export-{name}", Checkbox).value for name, _ in EXPORT_BOXES}
         )
 
-    def on_input_submitted(self) -> None:
-        self._export()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._export()
-        else:
-            self.dismiss(None)
-
-    def _export(self) -> None:
+    def accept(self) -> None:
         field = self.query_one("#export-path", Input)
         if not field.value.strip():
-            say_error(self.query_one("#export-error", Static), "give a file path")
-            field.focus()
+            self.refuse("give a file path", field)
             return
         try:
             written = self.submit(field.value.strip(), self.chosen())
         except CryqueueError as exc:
-            say_error(self.query_one("#export-error", Static), str(exc))
-            field.focus()
+            self.refuse(str(exc), field)
             return
         self.dismiss(written)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def _names(value: str) -> tuple[str, ...]:
@@ -207,10 +215,12 @@ FORM_FIELDS: tuple[tuple[str, str, Callable[[str], object]], ...] = (
 )
 
 
-class FilmFormDialog(ModalScreen[FilmEntry | None]):
+class FilmFormDialog(AnswerDialog[FilmEntry]):
     """Add or edit a film. `submit` gets the facts and returns the saved film or raises."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACCEPT_LABEL = "Save"
+    ACCEPT_ID = "save"
+    ERROR_ID = "form-error"
 
     def __init__(
         self, heading: str, submit: Callable[[FilmFacts], FilmEntry], start: FilmEntry | None = None
@@ -235,11 +245,7 @@ class FilmFormDialog(ModalScreen[FilmEntry | None]):
                     for name, label, _check in FORM_FIELDS:
                         yield Label(label)
                         yield Input(value=values[name], id=f"field-{name}", compact=True)
-            with Vertical(classes="dialog-foot"):
-                yield Static("", id="form-error", classes="dialog-error")
-                with Horizontal(classes="dialog-buttons"):
-                    yield Button("Save", variant="primary", id="save")
-                    yield Button("Cancel", id="cancel")
+            yield from self.foot()
 
     def _field(self, name: str) -> Input:
         return self.query_one(f"#field-{name}", Input)
@@ -247,20 +253,10 @@ class FilmFormDialog(ModalScreen[FilmEntry | None]):
     def _value(self, name: str) -> str:
         return self._field(name).value
 
-    def on_input_submitted(self) -> None:
-        self._save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self._save()
-        else:
-            self.dismiss(None)
-
     def _fault(self, name: str, message: str) -> None:
-        say_error(self.query_one("#form-error", Static), message)
-        self._field(name).focus()
+        self.refuse(message, self._field(name))
 
-    def _save(self) -> None:
+    def accept(self) -> None:
         for name, _label, check in FORM_FIELDS:
             try:
                 check(self._value(name))
@@ -284,9 +280,6 @@ class FilmFormDialog(ModalScreen[FilmEntry | None]):
             self._fault("title", str(exc))
             return
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 HELP_KEYS = help_rows()
