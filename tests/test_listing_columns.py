@@ -137,6 +137,29 @@ def test_the_filter_searches_notes_and_cast_the_list_does_not_hold(tmp_path: Pat
         library.close()
 
 
+def test_the_filter_finds_films_in_their_places_after_moves_here_and_there(
+    tmp_path: Path,
+) -> None:
+    """The search index is read in the list's order, so that what it finds is in the list's
+    places already (no mapping of ids, the filter's costliest step for a first letter); moves
+    in the database before the list is read, and in the list after, change nothing found."""
+    library = Library.open(tmp_path / "cq.db")
+    try:
+        letter = library.find("The Letter")
+        library.move_to(letter.id, 1)  # the ranking's order is no longer the ids' order
+        listing = library.listing()
+        assert [r.title for r in select(listing, search="letter")] == ["The Letter"]
+        assert listing._aligned is not None, "the index was not read in the list's order"
+        everyone = [r.title for r in select(listing, search="e")]
+        listing.move(letter.id, 10)
+        assert [r.title for r in select(listing, search="e")] == [
+            r.title for r in listing if r.title in everyone
+        ]
+        assert listing.index_of(letter.id) == 9
+    finally:
+        library.close()
+
+
 def test_the_first_page_is_filtered_by_original_titles_too() -> None:
     """Before the whole list is read, the filter works on the first page, held in memory:
     its search text is the titles' own (the database's search column begins the same)."""

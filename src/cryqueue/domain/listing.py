@@ -32,6 +32,18 @@ SearchRow = tuple[int, str, str]
 SearchRows = Callable[[Stop | None], Iterable[SearchRow]]
 
 
+class _Placed:
+    """Whether the films an index is built from came in the listing's order, every one."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.in_order = True
+
+    def saw(self, position: int) -> None:
+        self.in_order = self.in_order and position == self.count
+        self.count += 1
+
+
 def stoppable(items: Iterable[T], stop: Stop | None) -> Iterator[T]:
     """`items`, raising Abandoned as soon as `stop()` says so (checked every STOP_EVERY)."""
     if stop is None:
@@ -118,6 +130,10 @@ class Listing(_Shown):
         self._tagged: TagIndex | None = None
         self._building = threading.Lock()  # one search index at a time (reader and filter)
         self._generation = 0  # bumped when the index is forgotten: a build under way is stale
+        self._order = 0  # bumped when films change places (a move)
+        # The index whose positions are this listing's, and `_order` when they were: until
+        # a film moves, what it finds needs no mapping from ids to places.
+        self._aligned: tuple[SearchIndex, int] | None = None
         # Films by (watched, tear level): the status line's figures, kept up to date as films
         # change, so that a key press never counts the whole list again.
         self._tally: Counter[tuple[int, int]] = Counter()
@@ -265,6 +281,7 @@ class Listing(_Shown):
                 del column[at]
                 column.insert(to, value)
             self._places.set(self.ids, min(at, to), max(at, to) + 1)
+            self._order += 1
         return to
 
     def _columns(self) -> tuple[array[int] | bytearray, ...]:
@@ -288,18 +305,31 @@ class Listing(_Shown):
         """Built on first use (in a worker: when the filter opens, or its first keystroke)
         and kept until a note, tags or the films change. Titles are this listing's strings."""
         with self._building:
-            index, generation = self._search, self._generation
+            index, generation, order = self._search, self._generation, self._order
             if index is None:
-                index = SearchIndex.build(
-                    stoppable(self._search_films(stop), stop), other_normalised=True
-                )
+                placed = _Placed()
+                films = self._search_films(stop, placed)
+                index = SearchIndex.build(stoppable(films, stop), other_normalised=True)
                 if generation == self._generation:  # else a change came while building
                     self._search = index
+                    aligned = placed.in_order and placed.count == len(self.ids)
+                    self._aligned = (index, order) if aligned else None
             return index
 
-    def _search_films(self, stop: Stop | None) -> Iterator[tuple[int, str, str | None, str]]:
+    def found(self, text: str) -> bytes | bytearray:
+        """A byte per position, 1 for the films the search index finds for `text`."""
+        index = self.search_index()
+        aligned = self._aligned
+        if aligned is not None and aligned[0] is index and aligned[1] == self._order:
+            return index.found_marks(text)
+        return self.marks(index.found(text))
+
+    def _search_films(
+        self, stop: Stop | None, placed: _Placed
+    ) -> Iterator[tuple[int, str, str | None, str]]:
         """Each film's titles and search text: the database's search column and note, with
-        the listing's tags; a listing made in memory has its titles' own column."""
+        the listing's tags; a listing made in memory has its titles' own column. `placed`
+        follows whether the films come in the listing's order."""
         rows: Iterable[tuple[int, str | None, str]] = (
             ((film_id, None, "") for film_id in self.ids)
             if self._search_rows is None
@@ -309,6 +339,7 @@ class Listing(_Shown):
             p = self.index_of(film_id)
             if p is None:
                 continue  # added by another cryqueue since the list was read: shown on reload
+            placed.saw(p)
             title, original = self.title(p), self.original(p)
             if key is None:
                 key = search_columns(title, original, None, None, ())["search_norm"] or ""
@@ -439,7 +470,7 @@ def select(
         kept = listing.watched if watched == "watched" else listing.watched.translate(_FLIP)
     tags, text = split_tags(search)
     if norm(text):
-        found = listing.marks(listing.search_index().found(text))
+        found = listing.found(text)
         kept = found if kept is None else _both(kept, found)
     if kept is not None:
         ids, chosen = compress(ids, kept), True

@@ -35,8 +35,9 @@ LISTING_SQL = (
     " (SELECT max(watched_on) FROM viewing WHERE viewing.film_id = film.id), rating"
     " FROM film ORDER BY rank_key"
 )
-# What the app's filter searches, read when it is first used (the list does not hold it).
-SEARCH_SQL = "SELECT id, search_norm, note FROM film"
+# What the app's filter searches, read when it is first used (the list does not hold it); in
+# the list's order, so that what the filter finds is in the list's places already.
+SEARCH_SQL = "SELECT id, search_norm, note FROM film ORDER BY rank_key"
 CATALOG_VERSION_KEY = "catalog_version"
 # A film's entry is read by FilmEntry's own field names (its columns, declared once there):
 # all but its place and viewings, with the lists stored as JSON under `<field>_json`.
