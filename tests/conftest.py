@@ -58,7 +58,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # The slowest tests (file, test name or None for the whole file), slowest first. They run first,
-# so that `pytest -n 2` does not end with one worker busy on a long test while the other waits.
+# so that `pytest -n 3` does not end with one worker busy on a long test while the others wait.
 SLOW_FIRST = [
     ("test_crash.py", None),
     ("test_other_writers.py", "test_every_key_on_a_film_another_writer_removed"),
