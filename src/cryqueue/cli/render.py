@@ -54,9 +54,22 @@ def terminal_width() -> int | None:
 
 
 def print_json(document: Any) -> None:
-    import json  # lazy: start-up
+    """`document` as `json.dumps(document, ensure_ascii=False, indent=2)` writes it."""
+    from cryqueue.cli import json_text  # lazy: start-up
 
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    pieces = json_text.chunks(document)
+    try:
+        first = next(pieces)
+    except json_text.Unusual:  # a value the json module writes itself
+        import json  # lazy: start-up
+
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return
+    write = sys.stdout.write
+    write(first)
+    for piece in pieces:
+        write(piece)
+    write("\n")
 
 
 def format_table(entries: Sequence[FilmEntry], width: int | None = None) -> str:
