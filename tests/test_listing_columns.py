@@ -81,7 +81,7 @@ def test_columns_behave_as_a_list_of_rows(
         # The filter keeps the films the search finds, after moves as before them.
         query = title[:2].replace("#", "")  # a word with # filters by tags
         if query.strip():
-            found = listing.search_index().matching(query)
+            found = set(listing.search_index().found(query))
             shown = [row for row in watched_rows if row.id in found]
             assert list(select(listing, "watched", search=query)) == shown
             assert list(select(listing, search=query)) == [r for r in model if r.id in found]
@@ -149,7 +149,7 @@ def test_the_filter_finds_films_in_their_places_after_moves_here_and_there(
         library.move_to(letter.id, 1)  # the ranking's order is no longer the ids' order
         listing = library.listing()
         assert [r.title for r in select(listing, search="letter")] == ["The Letter"]
-        assert listing._aligned is not None, "the index was not read in the list's order"
+        assert listing._search_order is not None, "the index was not read in the list's order"
         everyone = [r.title for r in select(listing, search="e")]
         listing.move(letter.id, 10)
         assert [r.title for r in select(listing, search="e")] == [

@@ -32,18 +32,6 @@ SearchRow = tuple[int, str, str]
 SearchRows = Callable[[Stop | None], Iterable[SearchRow]]
 
 
-class _Placed:
-    """Whether the films an index is built from came in the listing's order, every one."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.in_order = True
-
-    def saw(self, position: int) -> None:
-        self.in_order = self.in_order and position == self.count
-        self.count += 1
-
-
 def stoppable(items: Iterable[T], stop: Stop | None) -> Iterator[T]:
     """`items`, raising Abandoned as soon as `stop()` says so (checked every STOP_EVERY)."""
     if stop is None:
@@ -131,9 +119,9 @@ class Listing(_Shown):
         self._building = threading.Lock()  # one search index at a time (reader and filter)
         self._generation = 0  # bumped when the index is forgotten: a build under way is stale
         self._order = 0  # bumped when films change places (a move)
-        # The index whose positions are this listing's, and `_order` when they were: until
-        # a film moves, what it finds needs no mapping from ids to places.
-        self._aligned: tuple[SearchIndex, int] | None = None
+        # `_order` when the index was built, if its films were this listing's in this order:
+        # until a film moves, what the index finds needs no mapping from ids to places.
+        self._search_order: int | None = None
         # Films by (watched, tear level): the status line's figures, kept up to date as films
         # change, so that a key press never counts the whole list again.
         self._tally: Counter[tuple[int, int]] = Counter()
@@ -307,29 +295,25 @@ class Listing(_Shown):
         with self._building:
             index, generation, order = self._search, self._generation, self._order
             if index is None:
-                placed = _Placed()
-                films = self._search_films(stop, placed)
+                films = self._search_films(stop)
                 index = SearchIndex.build(stoppable(films, stop), other_normalised=True)
                 if generation == self._generation:  # else a change came while building
                     self._search = index
-                    aligned = placed.in_order and placed.count == len(self.ids)
-                    self._aligned = (index, order) if aligned else None
+                    # Films read in the list's order (SEARCH_SQL) unless another cryqueue
+                    # changed the library meanwhile; compared in C.
+                    self._search_order = order if index.ids == self.ids else None
             return index
 
     def found(self, text: str) -> bytes | bytearray:
         """A byte per position, 1 for the films the search index finds for `text`."""
         index = self.search_index()
-        aligned = self._aligned
-        if aligned is not None and aligned[0] is index and aligned[1] == self._order:
+        if index is self._search and self._search_order == self._order:
             return index.found_marks(text)
         return self.marks(index.found(text))
 
-    def _search_films(
-        self, stop: Stop | None, placed: _Placed
-    ) -> Iterator[tuple[int, str, str | None, str]]:
+    def _search_films(self, stop: Stop | None) -> Iterator[tuple[int, str, str | None, str]]:
         """Each film's titles and search text: the database's search column and note, with
-        the listing's tags; a listing made in memory has its titles' own column. `placed`
-        follows whether the films come in the listing's order."""
+        the listing's tags; a listing made in memory has its titles' own column."""
         rows: Iterable[tuple[int, str | None, str]] = (
             ((film_id, None, "") for film_id in self.ids)
             if self._search_rows is None
@@ -339,7 +323,6 @@ class Listing(_Shown):
             p = self.index_of(film_id)
             if p is None:
                 continue  # added by another cryqueue since the list was read: shown on reload
-            placed.saw(p)
             title, original = self.title(p), self.original(p)
             if key is None:
                 key = search_columns(title, original, None, None, ())["search_norm"] or ""
