@@ -7,6 +7,7 @@ because this machine class drifts 20-35 % between runs."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -289,6 +290,7 @@ def server_figures(workdir: Path, quick: bool, runs: int) -> list[Figure]:
 # imported, which cost its first frame time and the app 5-9 MiB of memory more than a user's.
 # The Makefile's targets keep their bytecode here too.
 PYCACHE = ROOT / ".venv" / "pycache"
+BYTECODE = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(PYCACHE)}
 # Imports every module of cryqueue (and so what they import), to compile it all once.
 _WARM = """
 import importlib, pkgutil, cryqueue
@@ -300,7 +302,13 @@ for module in pkgutil.walk_packages(cryqueue.__path__, "cryqueue."):
             pass  # an optional driver not installed (psycopg)
 import bench.floor_keys_app
 """
-_warmed: list[str] = []
+
+
+@functools.cache
+def _compile_once(path: str) -> None:
+    """Compile into PYCACHE what the programs measured import (`_WARM`), run from `path`."""
+    env = os.environ | BYTECODE | {"PYTHONPATH": path}
+    subprocess.run([sys.executable, "-c", _WARM], check=True, env=env)
 
 
 def bench_env(workdir: Path) -> dict[str, str]:
@@ -313,14 +321,9 @@ def bench_env(workdir: Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(workdir / "data"),
         "LANG": "C.UTF-8",
         "TERM": "xterm-256color",
-        "PYTHONDONTWRITEBYTECODE": "",
-        "PYTHONPYCACHEPREFIX": str(PYCACHE),
+        **BYTECODE,
     }
-    if not _warmed:
-        path = os.pathsep.join(filter(None, [given.get("PYTHONPATH"), str(ROOT)]))
-        warm_env = os.environ | env | {"PYTHONPATH": path}
-        subprocess.run([sys.executable, "-c", _WARM], check=True, env=warm_env)
-        _warmed.append(path)
+    _compile_once(os.pathsep.join(filter(None, [given.get("PYTHONPATH"), str(ROOT)])))
     return env
 
 

@@ -1,4 +1,4 @@
-"""A new film that one record names is stored by a shortcut (`NewRows.lone`) that skips the
+"""A new film that one record names is stored by a shortcut (`NewRows.early`, then `finish`) that skips the
 merge rules: its row and its viewings must be exactly what merging that one record gives, or
 an imported film would differ by the size of the file it came in."""
 
@@ -66,7 +66,7 @@ def test_a_lone_new_film_is_stored_as_merging_its_record_stores_it(record: Impor
     film = MergedFilm("", None, rows.columns_of(record, now))
     merge(film, record)
     changes([film], lambda _fid: NEW_STATE, {}, None)
-    assert rows.lone(record, now, 7) == rows.merged(film, 7)
+    assert rows.finish(rows.early(record), now, 7) == rows.merged(film, 7)
     assert list(lone_days(record)) == list(film.days.elements())
 
 

@@ -34,16 +34,10 @@ class NewRows:
         self._all = itemgetter(*names)
         self.sql = f"INSERT INTO film ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
-    def lone(
-        self, record: ImportRecord, now: str, rank_key: int, title_norm: str | None = None
-    ) -> tuple[Any, ...]:
-        """The row of a new film only `record` names (see `import_merge.is_lone`);
-        `title_norm`: its title as `norm` gives it, if the caller has it."""
-        return self.finish(self.early(record, title_norm), now, rank_key)
-
     def early(self, record: ImportRecord, title_norm: str | None = None) -> tuple[Any, ...]:
-        """`lone`'s row but for the columns the writing gives it: all that the record says,
-        worked out while the chunk before is written."""
+        """The row of a new film only `record` names (see `import_merge.is_lone`) but for the
+        columns the writing gives it (`finish`): all that the record says, worked out while
+        the chunk before is written. `title_norm`: its title as `norm` gives it, if known."""
         return (
             *film_row(record.facts, title_norm),
             record.episodes,

@@ -138,8 +138,9 @@ def import_batch(
 
 @contextmanager
 def _roomy_cache(driver: Driver) -> Iterator[None]:
-    """SQLite's page cache (2 MB) is smaller than the indexes a big import writes into, so
-    their pages would be dropped and read back again and again: 64 MB while it writes."""
+    """A connection's page cache (`database.CACHE_KIB`) is smaller than the indexes a big
+    import writes into, so their pages would be dropped and read back again and again: 64 MB
+    while it writes."""
     if not isinstance(driver, sqlite3.Connection):
         yield
         return
