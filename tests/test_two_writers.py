@@ -74,3 +74,25 @@ def test_two_processes_writing_at_once(db_path: Path) -> None:
         assert library.find("Il Mare").note in {f"left {WRITES - 1}", f"right {WRITES - 1}"}
     finally:
         library.close()
+
+
+def test_opening_the_library_again_keeps_this_process_s_locks(db_path: Path) -> None:
+    """A second open of the file in one process (the app's first frame, then its library) must
+    not drop the locks the first one holds: another cryqueue closing would then take itself for
+    the last one and delete the WAL, and the first one's later writes would be lost."""
+    first = Library.open(db_path)
+    first.set_tears(first.find("Always").id, 1)  # its connections are in WAL mode, open
+    Library.open(db_path).close()
+    subprocess.run(
+        [sys.executable, "-m", "cryqueue", "--db", str(db_path), "tears", "Il Mare", "4"],
+        check=True,
+        capture_output=True,
+    )
+    assert Path(f"{db_path}-wal").exists()  # the other cryqueue knew it was not the last
+    first.set_tears(first.find("Always").id, 5)
+    first.close()
+    again = Library.open(db_path)
+    assert again.find("Always").tear_level == 5
+    assert again.find("Il Mare").tear_level == 4
+    again.close()
+    assert check(db_path).healthy

@@ -36,20 +36,10 @@ def inspect_file(path: Path) -> FileState:
         )
     if not path.exists() or path.stat().st_size == 0:
         return FileState(schema_version=0, is_new=True)
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except PermissionError:
-        raise DatabaseRefused(
-            f"cannot read {path}: permission denied; fix its permissions (chmod u+rw) "
-            "or pass --db with another file"
-        ) from None
+    # SQLite reads the file first, never a descriptor of ours: closing any other descriptor of
+    # it would drop the locks this process's connections hold on it (POSIX locks belong to the
+    # process), and another cryqueue closing then would delete the WAL under them.
     _refuse_read_only(path)  # before SQLite opens it: it would leave read-only -wal/-shm files
-    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
-        raise DatabaseRefused(
-            f"{path} is not a cryqueue database (not an SQLite file); "
-            "pass --db with another path, or move the file away"
-        )
     try:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True)
@@ -60,10 +50,7 @@ def inspect_file(path: Path) -> FileState:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(
-            f"{path} is damaged or unreadable ({exc}); restore a backup with "
-            "'cryqueue restore BACKUP' (see the .bak files beside it)"
-        ) from None
+        raise _refusal(path, exc) from None
     if app_id != APPLICATION_ID:
         if app_id == 0 and tables == 0:
             return FileState(schema_version=0, is_new=True)
@@ -79,6 +66,28 @@ def inspect_file(path: Path) -> FileState:
         detail = f"its schema version reads {version}, which no cryqueue writes"
         raise damaged(path, detail, DatabaseRefused)
     return FileState(schema_version=version, is_new=False)
+
+
+def _refusal(path: Path, exc: sqlite3.Error) -> DatabaseRefused:
+    """Why SQLite could not read `path`, in the user's words. Only now is the file read here:
+    SQLite refused it, so no connection of this process relies on its locks."""
+    if exc.sqlite_errorcode == sqlite3.SQLITE_CANTOPEN and not os.access(path, os.R_OK):
+        return DatabaseRefused(
+            f"cannot read {path}: permission denied; fix its permissions (chmod u+rw) "
+            "or pass --db with another file"
+        )
+    if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+        with path.open("rb") as handle:
+            header = handle.read(100)  # an SQLite header is 100 bytes
+            if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+                return DatabaseRefused(
+                    f"{path} is not a cryqueue database (not an SQLite file); "
+                    "pass --db with another path, or move the file away"
+                )
+    return DatabaseRefused(
+        f"{path} is damaged or unreadable ({exc}); restore a backup with "
+        "'cryqueue restore BACKUP' (see the .bak files beside it)"
+    )
 
 
 def _refuse_read_only(path: Path) -> None:
