@@ -106,23 +106,30 @@ def test_move_past_follows_the_stored_ranking(pair: tuple[Library, Library]) -> 
     assert mine.move_past(fifth, order[0], up=True) == (3, 1)
 
 
+@pytest.mark.parametrize("path", ["driver", "session"])
 def test_a_failed_commit_never_hides_the_next_writer(
-    pair: tuple[Library, Library], monkeypatch: pytest.MonkeyPatch
+    pair: tuple[Library, Library], monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
+    """On both ways a write is made: a key press's on the driver, adding a film's in a session."""
     from sqlmodel import Session
 
     from cryqueue.domain.errors import CryqueueError
+    from cryqueue.domain.films import FilmFacts
+    from cryqueue.storage.database import Database
 
     mine, theirs = pair
-    real_commit = Session.commit
 
-    def full_disk(self: Session) -> None:
+    def full_disk(*_args: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(Session, "commit", full_disk)
-    with pytest.raises(CryqueueError, match="disk is full"):
-        mine.set_tears(film_id(mine, "Il Mare"), 3)  # counted itself, then never committed
-    monkeypatch.setattr(Session, "commit", real_commit)
+    with monkeypatch.context() as patched, pytest.raises(CryqueueError, match="disk is full"):
+        if path == "driver":
+            patched.setattr(Database, "_commit", full_disk)
+            mine.set_tears(film_id(mine, "Il Mare"), 3)  # counted itself, then never committed
+        else:
+            patched.setattr(Session, "commit", full_disk)
+            mine.add_film(FilmFacts(title="Full Disk", year=2020))
+    assert mine.find("Il Mare").tear_level != 3
     theirs.set_tears(film_id(theirs, "Always"), 2)  # takes the generation mine had counted
     assert mine.changed_elsewhere()
 

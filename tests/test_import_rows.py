@@ -29,9 +29,9 @@ from cryqueue.storage.import_merge import (
     is_lone,
     lone_days,
     merge,
-    sql_now,
 )
 from cryqueue.storage.import_rows import NewRows
+from cryqueue.storage.shared_sql import sql_now
 
 DAYS = st.lists(st.dates(date(2000, 1, 1), date(2000, 1, 5)), max_size=4)
 TAGS = st.lists(st.sampled_from(["sad", "Sad", "눈물", "HboMax", "hbomax"]), max_size=3)

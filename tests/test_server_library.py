@@ -281,13 +281,13 @@ def test_a_writer_waits_for_the_write_lock_then_says_busy(
     """Writers queue on one transaction lock; one held past the timeout is the usual one-line
     'stayed busy', and the change is not made."""
     from cryqueue.domain.errors import CryqueueError
-    from cryqueue.storage import server
+    from cryqueue.storage import pg
 
-    monkeypatch.setattr(server, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(pg, "BUSY_TIMEOUT_MS", 300)
     library = Library.open(ServerUrl(db_location))
     holder = psycopg.connect(db_location)  # another machine, mid-write
     try:
-        holder.execute(f"SELECT pg_advisory_xact_lock({server.WRITE_LOCK})")
+        holder.execute(f"SELECT pg_advisory_xact_lock({pg.WRITE_LOCK})")
         with pytest.raises(CryqueueError, match="stayed busy"):
             library.set_tears(library.find("Il Mare").id, 5)
         holder.rollback()

@@ -138,3 +138,41 @@ def test_list_on_a_ready_library_loads_no_sqlalchemy(tmp_path: Path) -> None:
     assert again.stdout == first.stdout
     watched = run(["list", "--watched"], tmp_path)
     assert watched.returncode == 0 and watched.stdout.strip() == "No films match."
+
+
+EVERYDAY = """
+import sys
+from datetime import date
+from pathlib import Path
+from cryqueue.domain.films import FilmFacts
+from cryqueue.library import Library
+
+library = Library.open(Path(sys.argv[1]))
+listing = library.listing()
+first, second = listing.ids[0], listing.ids[1]
+library.toggle_watched(first, date.today())
+library.swap_tears(first, 3)
+library.swap_rating(first, 4.5)
+library.set_note(first, "rain", expected="")
+library.retag(first, add=["rainy"])
+library.reposition(first, 5)
+library.move_past(first, second, up=True)
+library.set_viewings(first, library.viewings(first))
+library.change_viewing(first, None, date(2020, 1, 1), date.today())
+library.edit_film(first, FilmFacts(title="Rain Again", year=2001))
+for read in (library.details, library.get):
+    read(first)
+library.stats(), library.diary(), library.insights(), library.consensus_places()
+library.export_text("json")
+print("sqlalchemy" in {name.split(".")[0] for name in sys.modules})
+"""
+
+
+def test_the_app_s_everyday_reads_and_writes_load_no_sqlalchemy(tmp_path: Path) -> None:
+    """A key press's write (watched, tears, rating, note, tags, moves, undo, the diary) and every
+    read the app makes run on the driver: SQLAlchemy and SQLModel stay out of the app's memory."""
+    assert run(["list"], tmp_path).returncode == 0  # creates and seeds it (full open)
+    result = run([str(tmp_path / "cq.db")], tmp_path, EVERYDAY)
+    assert result.stdout.strip() == "False", result.stderr
+    shown = run(["show", "Rain Again"], tmp_path).stdout
+    assert "★★★★½" in shown or "4.5" in shown, shown

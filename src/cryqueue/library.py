@@ -8,13 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlmodel import Session, col, delete, select
+from typing import TYPE_CHECKING, Any
 
 from cryqueue.domain import listing, validate
 from cryqueue.domain.diary import DiaryEntry
-from cryqueue.domain.errors import LookupFailed
+from cryqueue.domain.errors import film_gone
 from cryqueue.domain.export_options import DEFAULT_OPTIONS, ExportOptions
 from cryqueue.domain.films import (
     FilmDetails,
@@ -31,14 +29,11 @@ from cryqueue.domain.insights import Insights
 from cryqueue.domain.listing import SearchRow, Stop, WatchFilter
 from cryqueue.interop import json_format as json_io
 from cryqueue.interop.json_format import SourceDoc
-from cryqueue.storage import diary, ranking, removal
+from cryqueue.storage import diary, film_state, ranking
 from cryqueue.storage.app_reads import read_details, read_listing, search_rows
 from cryqueue.storage.database import Database, driver_of
-from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import (
-    ENTRY_SQL,
     LISTING_SQL,
-    entry_of,
     ranked_films,
     read_films,
     rows_of,
@@ -47,17 +42,10 @@ from cryqueue.storage.fast_read import (
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
 from cryqueue.storage.film_rows import checked_facts, refuse_duplicate
-from cryqueue.storage.finding import find_film
+from cryqueue.storage.film_state import touch, update, viewings_of
 from cryqueue.storage.insights import consensus_places, diary_entries, read_insights
 from cryqueue.storage.location import Location, ServerUrl
-from cryqueue.storage.models import (
-    Film,
-    Source,
-    SourceRank,
-    Viewing,
-)
 from cryqueue.storage.opening import open_database
-from cryqueue.storage.shared_sql import day_of
 from cryqueue.storage.snapshots import (
     KEEP_AUTOMATIC_BACKUPS,
     backup_beside,
@@ -69,7 +57,9 @@ if TYPE_CHECKING:
     from cryqueue.storage.import_writer import Progress
 
 # The file formats and the import writer are imported where they are used: most commands
-# (list, show, watch…) need none of them, and each costs milliseconds of start-up.
+# (list, show, watch…) need none of them, and each costs milliseconds of start-up. The app's
+# reads and everyday writes run on the driver (`db.reading`, `db.writing`); only adding and
+# removing a film, finding one by name and importing load SQLAlchemy (`db.read`, `db.write`).
 
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
@@ -98,98 +88,93 @@ class Library:
         return self.db.watch.changed_elsewhere()
 
     def exists(self, film_id: int) -> bool:
-        with self.db.read() as session:
-            return session.get(Film, film_id) is not None
+        with self.db.reading() as driver:
+            return (
+                driver.execute("SELECT 1 FROM film WHERE id = ?", (film_id,)).fetchone() is not None
+            )
 
     # Reading -------------------------------------------------------------------------------
 
     def films(self, watched: WatchFilter = "all") -> list[FilmEntry]:
         """All films in ranking order, with their rank in the whole ranking."""
-        with self.db.read() as session:
-            return read_films(self._driver(session), watched)
-
-    @staticmethod
-    def _driver(session: Session) -> Driver:
-        return driver_of(session)
+        with self.db.reading() as driver:
+            return read_films(driver, watched)
 
     def get(self, film_id: int, rank: int | None = None) -> FilmEntry:
         """One film. Its place in the ranking is counted unless the caller knows it (`rank`):
         counting is the one step whose cost grows with the library."""
-        with self.db.read() as session:
-            return self._get(session, film_id, rank)
-
-    def _get(self, session: Session, film_id: int, rank: int | None = None) -> FilmEntry:
-        row = self._driver(session).execute(f"{ENTRY_SQL} WHERE id = ?", (film_id,)).fetchone()
-        if row is None:
-            raise LookupFailed("that film is no longer in the library; it was removed")
-        place = rank if rank is not None else ranking.position_of(session, film_id)
-        return entry_of(row, place, tuple(_dates_of(session, film_id)))
+        with self.db.reading() as driver:
+            return film_state.entry(driver, film_id, rank)
 
     def details(self, film_id: int, rank: int | None = None) -> FilmDetails:
         """A film with where the lists ranked it and its related titles; `rank` as in `get`.
         Read with the driver: the app asks on every rest of the cursor."""
-        with self.db.read() as session:
-            return read_details(self._driver(session), self._get(session, film_id, rank))
+        with self.db.reading() as driver:
+            return read_details(driver, film_state.entry(driver, film_id, rank))
 
     def listing(self, stop: listing.Stop | None = None) -> listing.Listing:
         """Every film in ranking order, in one read; `stop` can end a long read early
         (Abandoned), when the app quits while it runs. The search text is read only when
         the list is first searched (`_search_rows`)."""
-        with self.db.read() as session:
-            return read_listing(self._driver(session), listing.Listing(self._search_rows), stop)
+        with self.db.reading() as driver:
+            return read_listing(driver, listing.Listing(self._search_rows), stop)
 
     def _search_rows(self, stop: Stop | None) -> Iterator[SearchRow]:
-        with self.db.read() as session:
-            yield from search_rows(self._driver(session), stop)
+        with self.db.reading() as driver:
+            yield from search_rows(driver, stop)
 
     def first_rows(self, limit: int) -> list[ListRow]:
         """The top of the ranking, read in a few milliseconds whatever the library's size: what
         the app paints first while the whole list loads."""
-        with self.db.read() as session:
-            return rows_of(self._driver(session).execute(f"{LISTING_SQL} LIMIT ?", (limit,)))
+        with self.db.reading() as driver:
+            return rows_of(driver.execute(f"{LISTING_SQL} LIMIT ?", (limit,)))
 
     def consensus_places(self) -> dict[int, int]:
         """Each listed film's place in the consensus of the source lists (see `consensus`)."""
-        with self.db.read() as session:
-            return consensus_places(self._driver(session))
+        with self.db.reading() as driver:
+            return consensus_places(driver)
 
     def stats(self) -> Stats:
-        with self.db.read() as session:
-            return stats_of(self._driver(session))
+        with self.db.reading() as driver:
+            return stats_of(driver)
 
     def diary(self, year: int | None = None) -> list[DiaryEntry]:
         """Every viewing, newest first; each film's viewing on a day not recorded comes once,
         undated, at the end. With `year`, only that year's dated viewings."""
-        with self.db.read() as session:
-            return diary_entries(self._driver(session), year)
+        with self.db.reading() as driver:
+            return diary_entries(driver, year)
 
     def insights(self, year: int | None = None) -> Insights:
         """The statistics (see `domain.insights`), counted by SQL; with `year`, of the
         viewings in that year and the films watched in it."""
-        with self.db.read() as session:
-            return read_insights(self._driver(session), year)
+        with self.db.reading() as driver:
+            return read_insights(driver, year)
 
     def find(self, query: str, year: int | None = None) -> FilmEntry:
         """The one film that `query` names (see `storage.finding.find_film`): the one lookup
         of every command."""
+        from cryqueue.storage.finding import find_film  # lazy: SQLAlchemy
+
         with self.db.read() as session:
-            return self._get(session, find_film(session, query, year))
+            return film_state.entry(driver_of(session), find_film(session, query, year))
 
     def sources(self) -> list[SourceDoc]:
         """The published lists with the films they rank or mention."""
-        with self.db.read() as session:
-            sources = session.exec(select(Source).order_by(col(Source.id))).all()
-            places = session.exec(
-                select(SourceRank.source_id, Film.title, Film.year, SourceRank.rank)
-                .join(Film, col(Film.id) == SourceRank.film_id)
-                .order_by(col(SourceRank.rank).is_(None), col(SourceRank.rank), col(SourceRank.id))
-            ).all()
+        with self.db.reading() as driver:
+            sources = driver.execute(
+                "SELECT id, key, title, author, site FROM source ORDER BY id"
+            ).fetchall()
+            places = driver.execute(
+                "SELECT sourcerank.source_id, film.title, film.year, sourcerank.rank"
+                " FROM sourcerank JOIN film ON film.id = sourcerank.film_id"
+                " ORDER BY sourcerank.rank IS NULL, sourcerank.rank, sourcerank.id"
+            ).fetchall()
         by_source: dict[int, list[tuple[str, int, int | None]]] = defaultdict(list)
         for source_id, title, year, rank in places:
             by_source[source_id].append((title, year, rank))
         return [
-            SourceDoc(s.key, s.title, s.author, s.site, tuple(by_source[s.id or 0]))
-            for s in sources
+            SourceDoc(key, title, author, site, tuple(by_source[source_id]))
+            for source_id, key, title, author, site in sources
         ]
 
     def export_json(self, watched: WatchFilter = "all") -> str:
@@ -197,8 +182,8 @@ class Library:
         return json_io.dumps(json_io.export_document(entries, self.sources(), datetime.now(UTC)))
 
     def ranked_films(self, options: ExportOptions) -> Iterator[RankedFilms]:
-        with self.db.read() as session:
-            yield from ranked_films(self._driver(session), options)
+        with self.db.reading() as driver:
+            yield from ranked_films(driver, options)
 
     def export_markdown(
         self, options: ExportOptions = DEFAULT_OPTIONS, today: date | None = None
@@ -242,35 +227,34 @@ class Library:
         today = date.today()
         day = validate.viewing_date(on, today)
         level = validate.tear_level(tears)
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            validate.viewing_date(day, today, film.year)
+        with self.db.writing() as driver:
+            (year,) = touch(driver, film_id, "year")
+            validate.viewing_date(day, today, year)
             if tears is not None:
-                film.tear_level = level
-            session.add(Viewing(film_id=film_id, watched_on=day))
+                update(driver, film_id, {"tear_level": level})
+            film_state.add_viewings(driver, film_id, (day,))
         return day
 
     def unwatch(self, film_id: int) -> int:
         """Forget every viewing of a film (an undated one too); returns how many there were."""
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            undated, film.watched_undated = film.watched_undated, False
-            result = session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
-            return int(result.rowcount) + int(undated)
+        with self.db.writing() as driver:
+            (undated,) = touch(driver, film_id, "watched_undated")
+            update(driver, film_id, {"watched_undated": False})
+            return film_state.forget_viewings(driver, film_id) + int(bool(undated))
 
     def toggle_watched(self, film_id: int, on: date) -> tuple[Viewings, Viewings]:
         """Forget a watched film's viewings, or log one `on` that day for a film not watched:
         decided on the viewings stored now, in the same transaction. Returns before and after.
         `on` is the caller's today: a film more than a year from coming out is refused."""
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            before = Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
+        with self.db.writing() as driver:
+            undated, year = touch(driver, film_id, "watched_undated", "year")
+            before = viewings_of(driver, film_id, undated)
             if before:
-                film.watched_undated = False
-                session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
+                update(driver, film_id, {"watched_undated": False})
+                film_state.forget_viewings(driver, film_id)
                 return before, Viewings()
-            validate.viewing_date(on, on, film.year)
-            session.add(Viewing(film_id=film_id, watched_on=on))
+            validate.viewing_date(on, on, year)
+            film_state.add_viewings(driver, film_id, (on,))
             return before, Viewings((on,))
 
     def change_viewing(
@@ -280,20 +264,19 @@ class Library:
         from `old` to `new`, in one transaction. `new` must be a day a viewing can be logged on
         (see `validate.viewing_date`). Returns the film's viewings before and after, for undo
         with `set_viewings`."""
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            before = Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
-            diary.change_viewing(session, film, old, new, today)
-            session.flush()
-            return before, Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
+        with self.db.writing() as driver:
+            undated, title, year = touch(driver, film_id, "watched_undated", "title", "year")
+            before = viewings_of(driver, film_id, undated)
+            diary.change_viewing(driver, (film_id, title, year), old, new, today)
+            return before, viewings_of(driver, film_id, undated)
 
     def set_viewings(self, film_id: int, viewings: Viewings) -> None:
         """Replace a film's watch record (used by undo to put back what was there)."""
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            film.watched_undated = viewings.undated
-            session.exec(delete(Viewing).where(col(Viewing.film_id) == film_id))
-            session.add_all(Viewing(film_id=film_id, watched_on=d) for d in viewings.days)
+        with self.db.writing() as driver:
+            touch(driver, film_id)
+            update(driver, film_id, {"watched_undated": viewings.undated})
+            film_state.forget_viewings(driver, film_id)
+            film_state.add_viewings(driver, film_id, viewings.days)
 
     def set_tears(self, film_id: int, level: int | str | None) -> int | None:
         return self.swap_tears(film_id, level)[1]
@@ -302,27 +285,30 @@ class Library:
         """Set the tear level; returns the level before (read in the same transaction, for undo)
         and the level now."""
         value = validate.tear_level(level)
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            before, film.tear_level = film.tear_level, value
-        return before, value
+        return self._swap(film_id, "tear_level", value), value
+
+    def _swap(self, film_id: int, column: str, value: Any) -> Any:
+        """Set one of a film's columns; returns its value before, read in the same transaction."""
+        with self.db.writing() as driver:
+            (before,) = touch(driver, film_id, column)
+            update(driver, film_id, {column: value})
+        return before
 
     def viewings(self, film_id: int) -> Viewings:
-        with self.db.read() as session:
-            film = session.get(Film, film_id)
-            if film is None:
-                raise LookupFailed("that film is no longer in the library; it was removed")
-            return Viewings(tuple(_dates_of(session, film_id)), film.watched_undated)
+        with self.db.reading() as driver:
+            row = driver.execute(
+                "SELECT watched_undated FROM film WHERE id = ?", (film_id,)
+            ).fetchone()
+            if row is None:
+                raise film_gone()
+            return viewings_of(driver, film_id, row[0])
 
     def swap_rating(
         self, film_id: int, value: float | str | None
     ) -> tuple[float | None, float | None]:
         """Set the star rating (0.5-5, or None); returns the rating before and now (for undo)."""
         stars = validate.rating(value)
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            before, film.rating = film.rating, stars
-        return before, stars
+        return self._swap(film_id, "rating", stars), stars
 
     def set_tags(self, film_id: int, tags: Iterable[str]) -> tuple[str, ...]:
         """Replace a film's tags; returns them as stored."""
@@ -340,14 +326,14 @@ class Library:
         after, read and written in one transaction."""
         adding = validate.tags(add)
         dropping = {validate.tag_key(t) for t in validate.tags(remove)}  # -hbomax drops HboMax
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            before = tuple(json.loads(film.tags_json))
+        with self.db.writing() as driver:
+            (stored,) = touch(driver, film_id, "tags_json")
+            before = tuple(json.loads(stored))
             kept = () if replace else before
             after = validate.tags(
                 t for t in (*kept, *adding) if validate.tag_key(t) not in dropping
             )
-            film.tags_json = json.dumps(list(after), ensure_ascii=False)
+            update(driver, film_id, {"tags_json": json.dumps(list(after), ensure_ascii=False)})
         return before, after
 
     def set_note(self, film_id: int, text: str, expected: str | None = None) -> str:
@@ -355,87 +341,87 @@ class Library:
         meanwhile by another cryqueue is not overwritten: both versions are kept, and the
         merged text is returned."""
         value = validate.note(text)
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            if expected is not None and film.note not in (expected, value):
-                value = validate.note(f"{value.rstrip()}\n\n{NOTE_CONFLICT_MARK}\n{film.note}")
-            film.note = value
+        with self.db.writing() as driver:
+            (stored,) = touch(driver, film_id, "note")
+            if expected is not None and stored not in (expected, value):
+                value = validate.note(f"{value.rstrip()}\n\n{NOTE_CONFLICT_MARK}\n{stored}")
+            update(driver, film_id, {"note": value})
         return value
 
     def move_to(self, film_id: int, position: int) -> int:
         """Put a film at `position` (1 = top; past the end = bottom); returns where it landed."""
-        validate.position(position)
-        with self.db.write() as session:
-            self._touch(session, film_id)
-            return ranking.place_at(session, film_id, position)
+        return self.reposition(film_id, position)[1]
 
     def reposition(self, film_id: int, position: int) -> tuple[int, int]:
         """Like `move_to`, returning the film's old and new positions (read in the same
         transaction, so the app can tell whether another cryqueue reordered meanwhile)."""
         validate.position(position)
-        with self.db.write() as session:
-            self._touch(session, film_id)
-            return ranking.reposition(session, film_id, position)
+        with self.db.writing() as driver:
+            touch(driver, film_id)
+            return ranking.reposition(driver, film_id, position)
 
     def move_past(self, film_id: int, other_id: int, up: bool) -> tuple[int, int]:
         """Move a film up (or down) just past `other_id`, judged by the ranking as stored: if
         another cryqueue has meanwhile put the film on that side of the other one, it stays
         where it is, so a screen that is behind never undoes their move. Returns the film's
         old and new positions."""
-        with self.db.write() as session:
-            self._touch(session, film_id)
-            return ranking.place_next_to(session, film_id, other_id, up)
+        with self.db.writing() as driver:
+            touch(driver, film_id)
+            return ranking.place_next_to(driver, film_id, other_id, up)
 
     def move_by(self, film_id: int, delta: int) -> int:
         """Move a film `delta` places (negative = up)."""
-        with self.db.write() as session:
-            self._touch(session, film_id)
-            current = ranking.position_of(session, film_id)
-            return ranking.place_at(session, film_id, max(1, current + delta))
+        with self.db.writing() as driver:
+            touch(driver, film_id)
+            current = ranking.position_of(driver, film_id)
+            return ranking.place_at(driver, film_id, max(1, current + delta))
 
     def move_to_top(self, film_id: int) -> int:
         return self.move_to(film_id, 1)
 
     def move_to_bottom(self, film_id: int) -> int:
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
-            film.rank_key = ranking.bottom_key(session)
-            session.flush()
-            return ranking.count(session)
+        with self.db.writing() as driver:
+            touch(driver, film_id)
+            update(driver, film_id, {"rank_key": ranking.bottom_key(driver)})
+            return ranking.count(driver)
 
     def add_film(self, facts: FilmFacts) -> FilmEntry:
         """Add the user's own film at the bottom of the ranking."""
+        from cryqueue.storage.models import Film  # lazy: SQLAlchemy, for the columns' defaults
+
         values = checked_facts(facts)
         with self.db.write() as session:
-            refuse_duplicate(session, values["title"], values["year"], values["original_title"])
-            film = Film(**values, rank_key=ranking.bottom_key(session))
+            driver = driver_of(session)
+            refuse_duplicate(driver, values["title"], values["year"], values["original_title"])
+            film = Film(**values, rank_key=ranking.bottom_key(driver))
             session.add(film)
             session.flush()
             assert film.id is not None
-            return self._get(session, film.id)
+            return film_state.entry(driver, film.id)
 
     def edit_film(self, film_id: int, facts: FilmFacts) -> FilmEntry:
         """Change a film's facts; a catalog film edited by the user keeps the user's version."""
         values = checked_facts(facts)
-        with self.db.write() as session:
-            film = self._touch(session, film_id)
+        with self.db.writing() as driver:
+            (key,) = touch(driver, film_id, "key")
             refuse_duplicate(
-                session, values["title"], values["year"], values["original_title"], film_id
+                driver, values["title"], values["year"], values["original_title"], film_id
             )
-            for name, value in values.items():
-                setattr(film, name, value)
-            film.user_edited = film.key is not None
-            session.flush()
-            return self._get(session, film_id)
+            update(driver, film_id, {**values, "user_edited": key is not None})
+            return film_state.entry(driver, film_id)
 
     def remove_film(self, film_id: int) -> RemovedFilm:
         """Remove a film with its viewings; a removed catalog film stays removed on upgrades.
         Returns what `restore_film` needs to put it back."""
+        from cryqueue.storage import removal  # lazy: SQLAlchemy
+
         with self.db.write() as session:
             return removal.take_out(session, film_id)
 
     def restore_film(self, removed: RemovedFilm) -> int:
         """Put a removed film back where it was, with its viewings, state and relations."""
+        from cryqueue.storage import removal  # lazy: SQLAlchemy
+
         with self.db.write() as session:
             return removal.put_back(session, removed)
 
@@ -470,23 +456,7 @@ class Library:
         from cryqueue.storage import import_writer as importer  # lazy: start-up
 
         if dry_run:
-            with self.db.read() as session:
-                return importer.import_batch(session, batch, progress, dry_run=True)
-        with self.db.write() as session:
-            return importer.import_batch(session, batch, progress)
-
-    def _touch(self, session: Session, film_id: int) -> Film:
-        film = session.get(Film, film_id)
-        if film is None:
-            raise LookupFailed("that film is no longer in the library; it was removed")
-        film.updated_at = datetime.now(UTC)
-        session.add(film)
-        return film
-
-
-def _dates_of(session: Session, film_id: int) -> list[date]:
-    """A film's viewing dates, oldest first, read as `day_of` reads every stored date."""
-    rows = driver_of(session).execute(
-        "SELECT watched_on FROM viewing WHERE film_id = ? ORDER BY watched_on", (film_id,)
-    )
-    return [day_of(day, film_id) for (day,) in rows]
+            with self.db.reading() as driver:
+                return importer.import_batch(driver, batch, progress, dry_run=True)
+        with self.db.writing() as driver:
+            return importer.import_batch(driver, batch, progress)

@@ -62,7 +62,8 @@ def _location(args: argparse.Namespace) -> Location:
 
 def _launch_app(args: argparse.Namespace) -> int:
     """Open the app. A library that needs no set-up is peeked at with sqlite3 for the first
-    frame, and opened for real (loading SQLAlchemy) just after it is on screen."""
+    frame, and opened for real (checked, migrated, seeded as needed) just after it is on
+    screen."""
     from cryqueue.storage.fast_read import Peek  # lazy: start-up
 
     path = _location(args)

@@ -24,6 +24,11 @@ class LookupFailed(UsageError):
     """A TITLE matched no film, or more than one."""
 
 
+def film_gone() -> LookupFailed:
+    """A film asked for by id that another cryqueue (or the CLI) removed meanwhile."""
+    return LookupFailed("that film is no longer in the library; it was removed")
+
+
 class Abandoned(Exception):
     """Long work (reading a big list) stopped because the app is quitting or wants it anew."""
 

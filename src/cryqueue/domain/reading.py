@@ -1,4 +1,4 @@
-"""What reading a library takes, whoever reads it: the `Library` (SQLAlchemy behind it) or the
+"""What reading a library takes, whoever reads it: the `Library` or the
 first-frame reader (`storage.fast_read.Peek`, the standard library's sqlite3 alone, for the
 app's first frame and for commands that only read a ready library)."""
 

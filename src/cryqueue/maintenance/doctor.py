@@ -16,7 +16,7 @@ from sqlalchemy import text
 from cryqueue.domain.errors import DatabaseRefused
 from cryqueue.domain.validate import iso_day
 from cryqueue.storage import schema
-from cryqueue.storage.database import Database, driver_of, make_file_engine
+from cryqueue.storage.database import driver_of, file_database
 from cryqueue.storage.migrations import expected_shape
 from cryqueue.storage.ranking import assign_order
 from cryqueue.storage.schema import inspect_file
@@ -297,7 +297,7 @@ def repair(path: Path) -> Report:
         return before
     saved = backup_beside(path, "pre-repair")
     repaired = [f"kept a copy of the database as it was in {saved}"]
-    db = Database(path, make_file_engine(path))
+    db = file_database(path)
     try:
         with db.write() as session:
             driver = driver_of(session)
@@ -312,7 +312,7 @@ def repair(path: Path) -> Report:
                 order = session.execute(
                     text("SELECT id FROM film ORDER BY rank_key IS NULL, rank_key, id")
                 )
-                assign_order(session, [row[0] for row in order])
+                assign_order(driver, [row[0] for row in order])
                 repaired.append("re-spaced the ranking keys, keeping the order")
     finally:
         db.close()

@@ -1,25 +1,31 @@
-"""An open database: its engine, short transactions, and the driver's errors as one-line
-messages. A SQLite file or a PostgreSQL database (`server`); the rest of storage asks this
-module, never the backend, for the driver connection and for what a failure means."""
+"""An open database: short transactions on the driver's own connections, SQLAlchemy sessions for
+the rare writes that want the models, and the driver's errors as one-line messages. A SQLite file
+or a PostgreSQL database (`pg`); the rest of storage asks this module, never the backend, for a
+connection and for what a failure means.
+
+The everyday work (reading the list, a key press's write) runs on `reading()` and `writing()`,
+which never import SQLAlchemy: loading it and SQLModel costs an app some 27 MiB and a CLI
+command a third of a second. `read()` and `write()` build the engine on first use."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, event
-from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.pool import QueuePool
-from sqlmodel import Session, create_engine
+from typing import TYPE_CHECKING, Any
 
 from cryqueue.domain.errors import CryqueueError, sqlite_failure
 from cryqueue.storage.change_watch import ChangeWatch, Probe
 from cryqueue.storage.driver import Driver, PgDriver
 from cryqueue.storage.location import Location, ServerUrl
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 10_000
 # SQLite's page cache, per connection: 512 KiB where the default is 2 MB. The app's reads
@@ -27,46 +33,146 @@ BUSY_TIMEOUT_MS = 10_000
 # reading a page from it twice, and left each pooled connection holding its 2 MB; the hot
 # pages of a lookup by id fit many times over. An import makes its own room (`import_writer`).
 CACHE_KIB = 512
+# Idle connections kept for the next transaction: the app's thread, a reader and the change
+# watch's own make three at most at once.
+KEEP_IDLE = 3
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How to reach one library: a new set-up driver connection, the statement that begins a
+    transaction on it (`write`: under the writers' lock), whether an idle one is still good,
+    SQLAlchemy's name for the dialect, and what the driver's errors mean."""
+
+    connect: Callable[[], Any]
+    driver: Callable[[Any], Driver]
+    begin_sql: Callable[[bool], str]
+    broken: Callable[[Any], bool]
+    dialect_url: str
+    errors: tuple[type[BaseException], ...]
+    failure: Callable[[BaseException], CryqueueError]
+    probe: Probe
 
 
 class Database:
-    """An open cryqueue database. Use `read()` and `write()` for short transactions."""
+    """An open cryqueue database. Use `reading()` and `writing()` for short transactions on the
+    driver, `read()` and `write()` where a SQLModel session is wanted."""
 
-    def __init__(self, location: Location, engine: Engine) -> None:
+    def __init__(self, location: Location, backend: Backend) -> None:
         self.location = location
-        self.engine = engine
+        self.backend = backend
         # Where the library's file is (backups go beside it); None on a server.
         self.path: Path | None = None if isinstance(location, ServerUrl) else location
-        self.errors: tuple[type[BaseException], ...] = (SADatabaseError, sqlite3.Error)
-        self._failure: Callable[[BaseException], CryqueueError]
-        if isinstance(location, ServerUrl):
-            from cryqueue.storage import pg  # psycopg: only for a server library
+        self.errors = backend.errors
+        self.watch = ChangeWatch(backend.probe)
+        self._engine: Engine | None = None
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
 
-            self.errors = (SADatabaseError, pg.driver_errors())
-            self._failure = lambda exc: pg.failure(exc, location)
-            self.watch = ChangeWatch(pg.probe(location))
-        else:
-            self._failure = lambda exc: sqlite_failure(exc, location)
-            self.watch = ChangeWatch(file_probe(location))
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, made (and SQLAlchemy imported) on first use."""
+        with self._lock:
+            if self._engine is None:
+                self._engine = _engine(self.backend, ping=self.path is None)
+            return self._engine
 
     def failure(self, exc: BaseException) -> CryqueueError:
-        """The one-line message for a driver's (or SQLAlchemy's) error."""
-        orig = exc.orig if isinstance(exc, SADatabaseError) else exc
-        return self._failure(orig or exc)
+        """The one-line message for a driver's (or SQLAlchemy's, by its `orig`) error."""
+        return self.backend.failure(getattr(exc, "orig", None) or exc)
+
+    @contextmanager
+    def reading(self) -> Iterator[Driver]:
+        """A read transaction on the driver, with one view of the library throughout."""
+        with self._transaction(write=False) as driver:
+            yield driver
+
+    @contextmanager
+    def writing(self) -> Iterator[Driver]:
+        """One transaction on the driver that takes the write lock up front (SQLite's BEGIN
+        IMMEDIATE, a transaction lock on a server), so writers queue instead of failing
+        halfway; counted for the change watch when it changed something."""
+        with self._transaction(write=True) as driver:
+            yield driver
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[Driver]:
+        raw = self._begun(write)
+        driver = self.backend.driver(raw)
+        counted: int | None = None
+        done = False
+        try:
+            before = _changes(driver)
+            yield driver
+            if write:
+                counted = self.watch.committing(driver, _changed(driver, before))
+            self._commit(raw)
+            done = True
+        except self.errors as exc:
+            raise self.failure(exc) from None
+        finally:
+            self._finish(raw, done, counted)
+        if write:
+            self.watch.committed(counted)
+
+    @staticmethod
+    def _commit(raw: Any) -> None:
+        raw.commit()
+
+    def _begun(self, write: bool) -> Any:
+        """An idle connection (or a new one) in a begun transaction. An idle one the server
+        dropped meanwhile (restarted) is replaced once, as a pool's ping would."""
+        while True:
+            with self._lock:
+                raw = self._idle.pop() if self._idle else None
+            fresh = raw is None
+            try:
+                if raw is None:
+                    raw = self.backend.connect()
+                self.backend.driver(raw).execute(self.backend.begin_sql(write))
+                return raw
+            except self.errors as exc:
+                if raw is not None:
+                    _close(raw)
+                if fresh or not self.backend.broken(raw):
+                    raise self.failure(exc) from None
+
+    def _finish(self, raw: Any, done: bool, counted: int | None) -> None:
+        """Roll back what did not commit, and keep the connection for the next transaction."""
+        if not done:
+            if counted is not None:
+                self.watch.lost_count()
+            try:
+                raw.rollback()
+            except self.errors:
+                _close(raw)
+                return
+        with self._lock:
+            if len(self._idle) < KEEP_IDLE:
+                self._idle.append(raw)
+                return
+        _close(raw)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read transaction with one view of the library throughout."""
+        """A read transaction in a SQLModel session, with one view of the library throughout."""
+        from sqlalchemy.exc import DatabaseError
+        from sqlmodel import Session
+
+        errors: tuple[type[BaseException], ...] = (*self.errors, DatabaseError)
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
-            except self.errors as exc:  # driver: bulk statements
+            except errors as exc:
                 raise self.failure(exc) from None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction that takes the write lock up front (SQLite's BEGIN IMMEDIATE, a
-        transaction lock on a server), so writers queue instead of failing halfway."""
+        """`writing()` in a SQLModel session: for the rare writes that want the models."""
+        from sqlalchemy.exc import DatabaseError
+        from sqlmodel import Session
+
+        errors: tuple[type[BaseException], ...] = (*self.errors, DatabaseError)
         counted: int | None = None  # this commit's generation, once counted
         with Session(self.engine, expire_on_commit=False) as session:
             try:
@@ -77,7 +183,7 @@ class Database:
                 session.flush()
                 counted = self.watch.committing(driver, _changed(driver, before))
                 session.commit()
-            except self.errors as exc:
+            except errors as exc:
                 session.rollback()
                 if counted is not None:
                     self.watch.lost_count()
@@ -86,7 +192,13 @@ class Database:
 
     def close(self) -> None:
         self.watch.close()
-        self.engine.dispose()
+        with self._lock:
+            idle, self._idle = self._idle, []
+            engine, self._engine = self._engine, None
+        for raw in idle:
+            _close(raw)
+        if engine is not None:
+            engine.dispose()
 
 
 def driver_of(session: Session) -> Driver:
@@ -96,6 +208,11 @@ def driver_of(session: Session) -> Driver:
     if isinstance(driver, sqlite3.Connection):
         return driver
     return PgDriver(driver)
+
+
+def _close(raw: Any) -> None:
+    with suppress(Exception):  # a connection already gone is closed enough
+        raw.close()
 
 
 def _changes(driver: Driver) -> int:
@@ -140,29 +257,53 @@ def file_probe(path: Path) -> Probe:
     )
 
 
-def make_file_engine(path: Path) -> Engine:
-    """An engine on the file at `path`, taken literally: a name with `%20` or `?` in it is that
-    name, never a URL that SQLAlchemy would decode into another file."""
+def file_database(path: Path) -> Database:
+    """The library in the SQLite file at `path`, taken literally: a name with `%20` or `?` in
+    it is that name, never a URL that would be decoded into another file."""
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(
-            os.fspath(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        conn = sqlite3.connect(
+            os.fspath(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            isolation_level=None,  # we issue BEGIN ourselves
         )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        return conn
 
-    # The pool a file database gets: SQLAlchemy cannot tell from "sqlite://" that it is one.
-    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
+    backend = Backend(
+        connect=connect,
+        driver=lambda raw: raw,
+        begin_sql=lambda write: "BEGIN IMMEDIATE" if write else "BEGIN",
+        broken=lambda _raw: False,
+        dialect_url="sqlite://",
+        errors=(sqlite3.Error,),
+        failure=lambda exc: sqlite_failure(exc, path),
+        probe=file_probe(path),
+    )
+    return Database(path, backend)
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
-        dbapi_conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        dbapi_conn.execute("PRAGMA foreign_keys = ON")
-        dbapi_conn.execute("PRAGMA synchronous = FULL")
-        dbapi_conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+def _engine(backend: Backend, *, ping: bool) -> Engine:
+    """SQLAlchemy's engine over connections made as `reading` makes them, its transactions
+    begun as theirs are; on a server, an idle connection is pinged (a restart meanwhile)."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import QueuePool
+    from sqlmodel import create_engine
+
+    engine = create_engine(
+        backend.dialect_url,
+        creator=backend.connect,
+        poolclass=QueuePool,  # SQLAlchemy cannot tell from "sqlite://" that it is a file
+        pool_pre_ping=ping,
+    )
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        write = conn.get_execution_options().get("cryqueue_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        write = bool(conn.get_execution_options().get("cryqueue_write"))
+        conn.exec_driver_sql(backend.begin_sql(write))
 
     return engine

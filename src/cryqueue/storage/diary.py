@@ -1,60 +1,60 @@
-"""The diary's one write: changing one viewing (`Library.change_viewing`). Its reads are in
-`insights`, which the first-frame reader runs too."""
+"""The diary's one write: changing one viewing (`Library.change_viewing`), on the driver. Its
+reads are in `insights`, which the first-frame reader runs too."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
-
 from cryqueue.domain import validate
 from cryqueue.domain.errors import LookupFailed, UsageError
-from cryqueue.storage.models import Film, Viewing
+from cryqueue.storage.driver import Driver
+from cryqueue.storage.film_state import add_viewings
+from cryqueue.storage.shared_sql import day_of
 
 
 def change_viewing(
-    session: Session, film: Film, old: date | None, new: date | None, today: date
+    driver: Driver,
+    film: tuple[int, str, int],
+    old: date | None,
+    new: date | None,
+    today: date,
 ) -> None:
-    """Add a viewing on `new` (old None), delete the one on `old` (new None), or move it, in
-    the caller's transaction. `new` is checked as a viewing logged by hand is."""
+    """Add a viewing of `film` (its id, title and year) on `new` (old None), delete the one on
+    `old` (new None), or move it, in the caller's transaction. `new` is checked as a viewing
+    logged by hand is."""
+    film_id, title, year = film
     if old is None and new is None:
         raise UsageError("give the viewing to change, its new date, or both")
-    assert film.id is not None
     if new is not None:
-        validate.viewing_date(new, today, film.year)
+        validate.viewing_date(new, today, year)
     if old is None:
         assert new is not None
-        session.add(Viewing(film_id=film.id, watched_on=new))
+        add_viewings(driver, film_id, (new,))
         return
-    viewing = session.exec(
-        select(Viewing)
-        .where(Viewing.film_id == film.id, Viewing.watched_on == old)
-        .order_by(col(Viewing.id).desc())
-        .limit(1)
-    ).first()
-    if viewing is None:
+    row = driver.execute(
+        "SELECT id FROM viewing WHERE film_id = ? AND watched_on = ? ORDER BY id DESC LIMIT 1",
+        (film_id, old.isoformat()),
+    ).fetchone()
+    if row is None:
         raise LookupFailed(
-            f"{film.title} ({film.year}) has no viewing on {old.isoformat()}"
-            + _days(session, film.id)
+            f"{title} ({year}) has no viewing on {old.isoformat()}" + _days(driver, film_id)
         )
     if new is None:
-        session.delete(viewing)
+        driver.execute("DELETE FROM viewing WHERE id = ?", (row[0],))
     else:
-        viewing.watched_on = new
-        session.add(viewing)
+        driver.execute("UPDATE viewing SET watched_on = ? WHERE id = ?", (new.isoformat(), row[0]))
 
 
 SHOWN_DAYS = 5
 
 
-def _days(session: Session, film_id: int) -> str:
+def _days(driver: Driver, film_id: int) -> str:
     """'; its viewings: 2024-01-05, 2024-03-10' (the latest few), or what it has instead."""
-    days = session.exec(
-        select(col(Viewing.watched_on))
-        .where(Viewing.film_id == film_id)
-        .order_by(col(Viewing.watched_on).desc())
-        .limit(SHOWN_DAYS + 1)
-    ).all()
+    rows = driver.execute(
+        "SELECT watched_on FROM viewing WHERE film_id = ? ORDER BY watched_on DESC LIMIT ?",
+        (film_id, SHOWN_DAYS + 1),
+    )
+    days = [day_of(day, film_id) for (day,) in rows]
     if not days:
         return "; it has no dated viewing"
     shown = ", ".join(day.isoformat() for day in sorted(days[:SHOWN_DAYS]))

@@ -1,5 +1,5 @@
-"""The driver connection under a session, for the statements SQLAlchemy would slow down (bulk
-reads and writes, a key press's few queries). The SQL is written once, with SQLite's `?` and
+"""The driver connection: every everyday read and write (`database.reading`, `writing`), and
+the bulk statements under a session that SQLAlchemy would slow down. The SQL is written once, with SQLite's `?` and
 `:name` placeholders; on PostgreSQL it is translated to psycopg's once per statement text."""
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from typing import Any, Protocol
 
 
 class Rows(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> list[Any]: ...

@@ -1,6 +1,7 @@
 """A read-only look at a library with the standard library's sqlite3: enough for the app's first
-frame (the top of the list and the status line), so that SQLAlchemy and SQLModel load after the
-list is on screen."""
+frame (the top of the list and the status line) and the commands that only read, so that the
+library module and its checks load after the list is on screen; and the reads the library
+itself makes on the driver."""
 
 from __future__ import annotations
 
@@ -39,6 +40,15 @@ LISTING_SQL = (
 # the list's order, so that what the filter finds is in the list's places already.
 SEARCH_SQL = "SELECT id, search_norm, note FROM film ORDER BY rank_key"
 CATALOG_VERSION_KEY = "catalog_version"
+
+
+def holds_current_catalog(driver: Driver) -> bool:
+    """Whether the library holds this release's catalog (or a newer one): nothing to seed."""
+    row = driver.execute("SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)).fetchone()
+    current = catalog_version()
+    return row is not None and current is not None and int(row[0]) >= current
+
+
 # A film's entry is read by FilmEntry's own field names (its columns, declared once there):
 # all but its place and viewings, with the lists stored as JSON under `<field>_json`.
 _JSON_FIELDS = ("cast", "tags")
@@ -234,13 +244,10 @@ class Peek:
         peek = cls(conn, location)
         try:
             with peek._reading() as reading:
-                row = reading.execute(
-                    "SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)
-                ).fetchone()
+                seeded = holds_current_catalog(reading)
         except CryqueueError:
-            row = None
-        current = catalog_version()
-        if row is None or current is None or int(row[0]) < current:
+            seeded = False
+        if not seeded:
             conn.close()
             return None
         return peek

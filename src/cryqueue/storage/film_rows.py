@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
-
 from cryqueue.domain import validate
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.search import identity_names
 from cryqueue.domain.text import SEARCH_COLUMNS, norm, search_row
-from cryqueue.storage.database import driver_of
+from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import json_list
 
 
@@ -82,7 +80,7 @@ def film_row(facts: FilmFacts, title_norm: str | None = None) -> tuple[Any, ...]
 
 
 def refuse_duplicate(
-    session: Session,
+    driver: Driver,
     title: str,
     year: int,
     original_title: str | None = None,
@@ -90,9 +88,7 @@ def refuse_duplicate(
 ) -> None:
     """Refuse a film that an import would take for one already here (see `identity_names`)."""
     names = identity_names(title, original_title)
-    rows = driver_of(session).execute(
-        "SELECT id, title, original_title FROM film WHERE year = ?", (year,)
-    )
+    rows = driver.execute("SELECT id, title, original_title FROM film WHERE year = ?", (year,))
     for film_id, other, other_original in rows:
         if film_id != except_id and names & identity_names(other, other_original):
             raise UsageError(

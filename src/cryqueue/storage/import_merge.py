@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from cryqueue.domain.import_records import ImportRecord
@@ -15,6 +15,7 @@ from cryqueue.domain.validate import tag_key
 from cryqueue.storage.fast_read import json_list
 from cryqueue.storage.import_matching import FilmKey, State
 from cryqueue.storage.models import Film
+from cryqueue.storage.shared_sql import sql_now
 
 Sources = dict[str, tuple[Counter[date], Counter[date]]]  # file -> (viewings, rewatches)
 
@@ -256,8 +257,3 @@ def _describe(change: dict[str, Any], new_days: Counter[date], new_tags: list[st
     if change["imdb_id"] is not None:
         parts.append(f"IMDb id {change['imdb_id']}")
     return ", ".join(parts)
-
-
-def sql_now() -> str:
-    """Now, in SQLAlchemy's storage format for a DateTime on SQLite (UTC, no offset)."""
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
-
 from cryqueue.domain.bulk import collector_paused
 from cryqueue.domain.errors import UsageError
 from cryqueue.domain.import_records import (
@@ -37,7 +35,6 @@ from cryqueue.domain.import_records import (
 )
 from cryqueue.domain.search import fold, identity_names
 from cryqueue.storage import ranking
-from cryqueue.storage.database import driver_of
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.import_chunks import Chunk, Chunks
 from cryqueue.storage.import_matching import (
@@ -54,11 +51,10 @@ from cryqueue.storage.import_merge import (
     changes,
     lone_days,
     merge,
-    sql_now,
 )
 from cryqueue.storage.import_rows import NewRows
 from cryqueue.storage.schema import quoted
-from cryqueue.storage.shared_sql import day_of
+from cryqueue.storage.shared_sql import day_of, sql_now
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total); total 0: not known yet
 
@@ -87,7 +83,7 @@ class _Run:
 
 
 def import_batch(
-    session: Session,
+    driver: Driver,
     batch: ImportBatch,
     progress: Progress | None = None,
     *,
@@ -97,9 +93,8 @@ def import_batch(
     added below the film's own, never over it), its tags and viewings added to theirs; other
     films are added as the user's own. With `batch.ranking`, those films lead the ranking."""
     report = progress or (lambda _phase, _done, _total: None)
-    driver = driver_of(session)
     ((start_max,),) = driver.execute("SELECT coalesce(max(id), 0) FROM film")
-    run = _Run(Known.read(driver), int(start_max), ranking.bottom_key(session), dry_run)
+    run = _Run(Known.read(driver), int(start_max), ranking.bottom_key(driver), dry_run)
     run.touched = bytearray(run.start_max + 1)
     run.skipped = list(batch.skipped)
     total = len(batch.records) if batch.stream is None else 0

@@ -9,13 +9,15 @@ from pathlib import Path
 
 from cryqueue.domain.errors import CryqueueError, DatabaseRefused, sqlite_failure
 from cryqueue.storage import schema
-from cryqueue.storage.database import BUSY_TIMEOUT_MS, Database, make_file_engine
+from cryqueue.storage.database import BUSY_TIMEOUT_MS, Database, file_database
+from cryqueue.storage.fast_read import holds_current_catalog
 from cryqueue.storage.location import Location, ServerUrl
-from cryqueue.storage.migrations import MIGRATIONS, refuse_foreign_shape, schema_statements, settle
 from cryqueue.storage.paths import ensure_private_dir
 from cryqueue.storage.schema import inspect_file
-from cryqueue.storage.seeding import seed_catalog
 from cryqueue.storage.snapshots import backup_before_migration
+
+# Creating, migrating and seeding a library import SQLAlchemy (the models make the tables);
+# they are imported where they are needed, so that opening a current library does not.
 
 
 def open_database(location: Location) -> Database:
@@ -35,15 +37,15 @@ def open_database(location: Location) -> Database:
         _create(path)
     elif state.schema_version < schema.SCHEMA_VERSION:
         _migrate(path, state.schema_version)
-    return _seeded(Database(path, make_file_engine(path)))
+    return _seeded(file_database(path))
 
 
 def _open_server(url: ServerUrl) -> Database:
     """A library in a PostgreSQL database: created (or checked) and seeded as a file is."""
-    from cryqueue.storage import server  # psycopg: only for a server library
+    from cryqueue.storage.pg import server_database  # psycopg: only for a server library
     from cryqueue.storage.server_setup import prepare
 
-    db = Database(url, server.make_engine(url))
+    db = server_database(url)
     try:
         prepare(db.engine, url)
     except db.errors as exc:
@@ -59,7 +61,12 @@ def _seeded(db: Database) -> Database:
     """`db` with the current catalog in it; closed if seeding fails (its errors come as
     messages naming the library and doctor)."""
     try:
-        seed_catalog(db)
+        with db.reading() as driver:
+            seeded = holds_current_catalog(driver)
+        if not seeded:
+            from cryqueue.storage.seeding import seed_catalog
+
+            seed_catalog(db)
     except CryqueueError:
         db.close()
         raise
@@ -86,6 +93,8 @@ def _create(path: Path) -> None:
         if conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID:
             conn.execute("ROLLBACK")  # created by a concurrent cryqueue meanwhile
             return
+        from cryqueue.storage.migrations import schema_statements
+
         for statement in schema_statements():
             conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
@@ -107,6 +116,8 @@ def _migrate(path: Path, version: int) -> None:
         if current >= schema.SCHEMA_VERSION:
             conn.execute("ROLLBACK")  # another cryqueue migrated it meanwhile
             return
+        from cryqueue.storage.migrations import MIGRATIONS, refuse_foreign_shape, settle
+
         refuse_foreign_shape(conn, current, path)
         backup = backup_before_migration(path, current)
         while current < schema.SCHEMA_VERSION:

@@ -1,14 +1,24 @@
-"""A library in a PostgreSQL database, through psycopg 3 alone (no SQLAlchemy): what the
-first-frame reader, the change watch and every error message need, so that a `list` on a server
-library loads no more than a file's does."""
+"""A library in a PostgreSQL database, through psycopg 3 (SQLAlchemy only when a session is
+asked for): its connections and transactions, the first-frame reader's and the change watch's
+looks, and every error message, so that a `list` on a server library loads no more than a
+file's does.
+
+Writers take one transaction-scoped advisory lock before anything else, as SQLite's BEGIN
+IMMEDIATE takes the file's write lock: two cryqueues on two machines queue for a moment instead
+of racing, so a ranking key, a note merge or the change counter is never computed from a state
+another writer is changing. Reads run at REPEATABLE READ: one view of the library throughout,
+as a SQLite read transaction has."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
 
 from cryqueue.domain.errors import CryqueueError, damaged
 from cryqueue.storage.change_watch import GENERATION_SQL, Probe
+from cryqueue.storage.database import BUSY_TIMEOUT_MS, Backend, Database
 from cryqueue.storage.driver import Driver, PgDriver
 from cryqueue.storage.location import ServerUrl
 from cryqueue.storage.schema import APPLICATION_ID
@@ -18,6 +28,7 @@ CONNECT_TIMEOUT_S = 10
 APPLICATION_KEY = "application_id"
 VERSION_KEY = "schema_version"
 MARK = format(APPLICATION_ID, "x")
+WRITE_LOCK = APPLICATION_ID  # the advisory lock every cryqueue writer takes
 
 
 def driver_errors() -> type[BaseException]:
@@ -39,6 +50,40 @@ def connect(url: ServerUrl) -> PgDriver:
         application_name="cryqueue",
     )
     return PgDriver(connection)
+
+
+def server_database(url: ServerUrl) -> Database:
+    """The library in the PostgreSQL database at `url` (not yet checked: see `server_setup`)."""
+
+    def connect_pooled() -> psycopg.Connection[Any]:
+        driver = connect(url)
+        driver.execute("SET TIME ZONE 'UTC'")  # timestamps are stored in UTC
+        driver.connection.autocommit = False
+        connection: psycopg.Connection[Any] = driver.connection
+        return connection
+
+    backend = Backend(
+        connect=connect_pooled,
+        driver=PgDriver,
+        begin_sql=_begin_sql,
+        broken=lambda connection: bool(connection.broken or connection.closed),
+        dialect_url="postgresql+psycopg://",
+        errors=(psycopg.Error,),
+        failure=lambda exc: failure(exc, url),
+        probe=probe(url),
+    )
+    return Database(url, backend)
+
+
+def _begin_sql(write: bool) -> str:
+    if not write:
+        return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+    # One round trip: a key press's write pays for each. Read committed (the default): every
+    # statement after the lock sees what the writer before us committed.
+    return (
+        f"SELECT set_config('lock_timeout', '{BUSY_TIMEOUT_MS}', true),"
+        f" pg_advisory_xact_lock({WRITE_LOCK})"
+    )
 
 
 def marks_of(driver: Driver) -> dict[str, str]:

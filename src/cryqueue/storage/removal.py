@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import or_
 from sqlmodel import Session, col, delete, select
 
-from cryqueue.domain.errors import LookupFailed
+from cryqueue.domain.errors import film_gone
 from cryqueue.domain.films import RemovedFilm
 from cryqueue.storage import ranking
+from cryqueue.storage.database import driver_of
 from cryqueue.storage.models import DismissedCatalogFilm, Film, Relation, SourceRank, Viewing
 
 
@@ -17,7 +18,7 @@ def take_out(session: Session, film_id: int) -> RemovedFilm:
     back exactly (`put_back`). A removed catalog film stays removed on catalog upgrades."""
     film = session.get(Film, film_id)
     if film is None:
-        raise LookupFailed("that film is no longer in the library; it was removed")
+        raise film_gone()
     removed = RemovedFilm(
         row=film.model_dump(),
         viewings=tuple(
@@ -35,7 +36,7 @@ def take_out(session: Session, film_id: int) -> RemovedFilm:
                 )
             )
         ),
-        position=ranking.position_of(session, film_id),
+        position=ranking.position_of(driver_of(session), film_id),
     )
     if film.key is not None and session.get(DismissedCatalogFilm, film.key) is None:
         session.add(DismissedCatalogFilm(key=film.key))
@@ -56,7 +57,7 @@ def put_back(session: Session, removed: RemovedFilm) -> int:
     row = dict(removed.row)
     if session.get(Film, row["id"]) is not None:
         row["id"] = None
-    row["rank_key"] = ranking.bottom_key(session)
+    row["rank_key"] = ranking.bottom_key(driver_of(session))
     film = Film(**row)
     session.add(film)
     if film.key is not None:
@@ -72,5 +73,5 @@ def put_back(session: Session, removed: RemovedFilm) -> int:
         a, b = (new_id if a == old_id else a), (new_id if b == old_id else b)
         if session.get(Film, a) and session.get(Film, b):
             session.add(Relation(film_id=a, kind=kind, other_id=b, note=note))
-    ranking.place_at(session, new_id, removed.position)
+    ranking.place_at(driver_of(session), new_id, removed.position)
     return new_id

@@ -12,7 +12,7 @@ from cryqueue.domain.catalog import Catalog, CatalogFilm, catalog_version, load_
 from cryqueue.domain.consensus import consensus_order
 from cryqueue.domain.text import search_columns
 from cryqueue.storage import ranking
-from cryqueue.storage.database import Database
+from cryqueue.storage.database import Database, driver_of
 from cryqueue.storage.fast_read import CATALOG_VERSION_KEY, stored_columns
 from cryqueue.storage.models import DismissedCatalogFilm, Film, Meta, Relation, Source, SourceRank
 
@@ -52,7 +52,7 @@ _FACT_NAMES = tuple(f.name for f in fields(CatalogFilm) if f.name not in ("key",
 def _apply(session: Session, catalog: Catalog) -> None:
     dismissed = set(session.exec(select(DismissedCatalogFilm.key)).all())
     existing = {f.key: f for f in session.exec(select(Film).where(col(Film.key).is_not(None)))}
-    fresh_library = ranking.count(session) == 0
+    fresh_library = ranking.count(driver_of(session)) == 0
     ids: dict[str, int] = {}
     new_films: list[Film] = []
     for item in catalog.films:
@@ -88,7 +88,7 @@ def _place_new(session: Session, catalog: Catalog, films: list[Film], fresh: boo
         {f.key: f.title for f in catalog.films},
     )
     with session.no_autoflush:  # the new films, still at key 0, must not be flushed yet
-        next_key = 0 if fresh else ranking.bottom_key(session)
+        next_key = 0 if fresh else ranking.bottom_key(driver_of(session))
     for key in order:
         if key in by_key:
             by_key[key].rank_key = next_key

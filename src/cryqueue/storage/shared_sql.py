@@ -1,10 +1,10 @@
-"""What every reader of a library reads the same way, the library (SQLAlchemy behind it) and the
+"""What every reader of a library reads the same way, the library and the
 first-frame reader (`fast_read.Peek`, sqlite3 alone) alike: when a film counts as watched, and
 how a stored viewing date is read, on SQLite (text) and PostgreSQL (a date) alike."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from cryqueue.domain.errors import damaged
 from cryqueue.domain.validate import iso_day
@@ -22,6 +22,12 @@ def day_of(text: str | date, film_id: int) -> date:
     if day is None:
         raise damaged(None, f"a viewing of film {film_id} has the date {text!r}")
     return day
+
+
+def sql_now() -> str:
+    """Now, as a time is stored: SQLAlchemy's format for a DateTime on SQLite (UTC, no
+    offset), which PostgreSQL reads as a timestamp."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def day_text(value: str | date | None) -> str | None:

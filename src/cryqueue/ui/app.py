@@ -55,7 +55,7 @@ class CryqueueApp(App[None]):
         today: Callable[[], date] = date.today,
     ) -> None:
         """`library`, or a function that opens it: then `peek` paints the first frame and the
-        library (with SQLAlchemy behind it) opens just after."""
+        library opens just after."""
         super().__init__()
         self._library = library if not callable(library) else None
         self._open_library = library if callable(library) else None

@@ -397,7 +397,7 @@ class MainScreen(MainView):
         """Ask where and what, as the CLI's export does; the path and choices are remembered
         for next time (the Documents folder, else home, the first time)."""
         last = self.cq.last_export()
-        # Not at the top: the app's first frame is drawn before SQLAlchemy (library) loads.
+        # Not at the top: the app's first frame is drawn before the library module loads.
         from cryqueue.library import default_export_name
 
         folder = self.cq.export_dir or export_folder()

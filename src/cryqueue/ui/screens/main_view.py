@@ -81,7 +81,7 @@ class MainView(ListReading):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, peek: LibraryReader | None = None) -> None:
-        """`peek` paints the first frame; the library (SQLAlchemy behind it) opens just after."""
+        """`peek` paints the first frame; the library opens just after."""
         super().__init__()
         self._peek = peek
         self._details_timer: Timer | None = None
