@@ -429,3 +429,31 @@ def test_import_shows_progress_on_a_terminal_only(
     code, out, err = cli("import", source)
     assert code == 0 and "0 added, 12000 matched" in out
     assert "5,000 films read" in err and "ranking…" in err  # read as it streams: no total
+
+
+@pytest.mark.parametrize("room_above", [True, False])
+@pytest.mark.parametrize("ranks", [[1, 2, 3, 4], [3, 1, 4, 2]])
+def test_a_ranked_file_leads_the_ranking_in_its_order(
+    library: Library, tmp_path: Path, room_above: bool, ranks: list[int]
+) -> None:
+    """A cryqueue export's films take the top in the order of their ranks, new and matched
+    alike, and every other film keeps its order below them; also when the ranking's keys have
+    run so low that the new films cannot be written above it at once (then they are added at
+    the bottom and moved up)."""
+    before = [e.id for e in library.films()]
+    if not room_above:
+        with library.db.writing() as driver:
+            driver.execute("UPDATE film SET rank_key = ? WHERE id = ?", (-(1 << 62), before[0]))
+    named = ["Rain 1", "Rain 2", "Il Mare", "Rain 3"]  # Il Mare is in the catalog already
+    films = [
+        {"title": title, "year": 2000 if title == "Il Mare" else 2020, "rank": rank}
+        for title, rank in zip(named, ranks, strict=True)
+    ]
+    source = tmp_path / "ranked.json"
+    source.write_text(json.dumps({"format": "cryqueue", "version": 1, "films": films}))
+    library.import_batch(library.read_import(source))
+    shown = library.films()
+    by_rank = [title for _, title in sorted(zip(ranks, named, strict=True))]
+    assert [e.title for e in shown[:4]] == by_rank
+    il_mare = library.find("Il Mare").id
+    assert [e.id for e in shown[4:]] == [fid for fid in before if fid != il_mare]

@@ -65,7 +65,7 @@ class _Run:
 
     known: Known
     start_max: int  # the largest film id before the import: films above it are its own
-    bottom: int  # the next rank key at the bottom of the ranking
+    next_key: int  # the next new film's rank key (see `_first_new_key`)
     dry_run: bool
     added: int = 0
     matched: int = 0
@@ -94,7 +94,8 @@ def import_batch(
     films are added as the user's own. With `batch.ranking`, those films lead the ranking."""
     report = progress or (lambda _phase, _done, _total: None)
     ((start_max,),) = driver.execute("SELECT coalesce(max(id), 0) FROM film")
-    run = _Run(Known.read(driver), int(start_max), ranking.bottom_key(driver), dry_run)
+    first_key = _first_new_key(driver, batch.ranking == BY_RANK)
+    run = _Run(Known.read(driver), int(start_max), first_key, dry_run)
     run.touched = bytearray(run.start_max + 1)
     run.skipped = list(batch.skipped)
     total = len(batch.records) if batch.stream is None else 0
@@ -295,17 +296,18 @@ def _write(
 def _write_new(
     driver: Driver, run: _Run, plan: NewRows, new: list[MergedFilm | Lone], now: str
 ) -> list[int]:
-    """Insert the chunk's new films at the bottom of the ranking and learn their ids."""
+    """Insert the chunk's new films, in order, where `_first_new_key` says, and learn their
+    ids."""
     if run.later is None:
         run.later = _index_later(driver, len(new))
-    bottom, gap = run.bottom, ranking.GAP
+    key, gap = run.next_key, ranking.GAP
     rows = [
-        plan.merged(film, bottom + n * gap)
+        plan.merged(film, key + n * gap)
         if isinstance(film, MergedFilm)
-        else plan.finish(film[2], now, bottom + n * gap)
+        else plan.finish(film[2], now, key + n * gap)
         for n, film in enumerate(new)
     ]
-    run.bottom += len(new) * gap
+    run.next_key += len(new) * gap
     ((first,),) = driver.execute("SELECT coalesce(max(id), 0) FROM film")
     driver.executemany(plan.sql, rows)
     added = driver.execute("SELECT id FROM film WHERE id > ? ORDER BY id", (first,))
@@ -395,6 +397,26 @@ def _order(run: _Run, wanted: Iterable[int] | str) -> list[int]:
             seen.add(fid)
             order.append(fid)
     return order
+
+
+# Room above the ranking for the films one ranked import adds (2**32 of them), and the lowest
+# key it may start from: a 64-bit key leaves room for thousands of such imports.
+_ABOVE = (1 << 32) * ranking.GAP
+_LOWEST = -(1 << 62)
+
+
+def _first_new_key(driver: Driver, ranked: bool) -> int:
+    """The key of the import's first new film. Every film a ranked import names (BY_RANK:
+    every record has its place) goes to the top, so its new films are written there at once,
+    in file order, with room above the ranking for any file: when the file's order is the
+    order they were added in, `_place` has nothing left to move (at a million films, that is
+    a million updates saved). Other imports add theirs at the bottom."""
+    if ranked:
+        ((front,),) = driver.execute("SELECT min(rank_key) FROM film")
+        start = (0 if front is None else int(front)) - _ABOVE
+        if start >= _LOWEST:
+            return start
+    return ranking.bottom_key(driver)
 
 
 def _place(driver: Driver, run: _Run, order: list[int]) -> None:
