@@ -240,22 +240,23 @@ class Library:
         with self.db.writing() as driver:
             (undated,) = touch(driver, film_id, "watched_undated")
             update(driver, film_id, {"watched_undated": False})
-            return film_state.forget_viewings(driver, film_id) + int(bool(undated))
+            return len(film_state.forget_viewings(driver, film_id)) + int(bool(undated))
 
     def toggle_watched(self, film_id: int, on: date) -> tuple[Viewings, Viewings]:
         """Forget a watched film's viewings, or log one `on` that day for a film not watched:
         decided on the viewings stored now, in the same transaction. Returns before and after.
         `on` is the caller's today: a film more than a year from coming out is refused."""
+        # As few statements as can be: on a server, each is a round trip of the key press.
         with self.db.writing() as driver:
-            undated, year = touch(driver, film_id, "watched_undated", "year")
-            before = viewings_of(driver, film_id, undated)
-            if before:
-                update(driver, film_id, {"watched_undated": False})
-                film_state.forget_viewings(driver, film_id)
-                return before, Viewings()
+            undated, year, watched = touch(driver, film_id, "watched_undated", "year", "watched")
+            if watched:
+                if undated:
+                    update(driver, film_id, {"watched_undated": False})
+                days = film_state.forget_viewings(driver, film_id)
+                return Viewings(days, bool(undated)), Viewings()
             validate.viewing_date(on, on, year)
             film_state.add_viewings(driver, film_id, (on,))
-            return before, Viewings((on,))
+            return Viewings(), Viewings((on,))
 
     def change_viewing(
         self, film_id: int, old: date | None, new: date | None, today: date
@@ -373,8 +374,7 @@ class Library:
         """Move a film `delta` places (negative = up)."""
         with self.db.writing() as driver:
             touch(driver, film_id)
-            current = ranking.position_of(driver, film_id)
-            return ranking.place_at(driver, film_id, max(1, current + delta))
+            return ranking.reposition(driver, film_id, delta, relative=True)[1]
 
     def move_to_top(self, film_id: int) -> int:
         return self.move_to(film_id, 1)

@@ -33,25 +33,28 @@ BUSY_TIMEOUT_MS = 10_000
 # reading a page from it twice, and left each pooled connection holding its 2 MB; the hot
 # pages of a lookup by id fit many times over. An import makes its own room (`import_writer`).
 CACHE_KIB = 512
-# Idle connections kept for the next transaction: the app's thread, a reader and the change
-# watch's own make three at most at once.
+# Idle connections kept for the next transaction: the app's thread and its readers (the list,
+# the search text) seldom use more than three at once.
 KEEP_IDLE = 3
 
 
 @dataclass(frozen=True)
 class Backend:
-    """How to reach one library: a new set-up driver connection, the statement that begins a
-    transaction on it (`write`: under the writers' lock), whether an idle one is still good,
-    SQLAlchemy's name for the dialect, and what the driver's errors mean."""
+    """How to reach one library: a new set-up driver connection that commits nothing by itself,
+    the statement that begins a transaction on it (`write`: under the writers' lock), whether
+    an idle one is still good, and what the driver's errors mean; for SQLAlchemy, the
+    dialect's name, its connections and the statement its transactions begin with."""
 
     connect: Callable[[], Any]
     driver: Callable[[Any], Driver]
     begin_sql: Callable[[bool], str]
     broken: Callable[[Any], bool]
-    dialect_url: str
     errors: tuple[type[BaseException], ...]
     failure: Callable[[BaseException], CryqueueError]
     probe: Probe
+    dialect_url: str
+    session_connect: Callable[[], Any]
+    session_begin_sql: Callable[[bool], str]
 
 
 class Database:
@@ -67,6 +70,7 @@ class Database:
         self.watch = ChangeWatch(backend.probe)
         self._engine: Engine | None = None
         self._idle: list[Any] = []
+        self._closed = False  # a transaction that ends after `close` closes its connection
         self._lock = threading.Lock()
 
     @property
@@ -105,23 +109,23 @@ class Database:
             before = _changes(driver)
             yield driver
             if write:
-                counted = self.watch.committing(driver, _changed(driver, before))
-            self._commit(raw)
+                counted = self.watch.committing(driver, _changes(driver) != before)
+            self._commit(driver)
             done = True
         except self.errors as exc:
             raise self.failure(exc) from None
         finally:
-            self._finish(raw, done, counted)
+            self._finish(raw, driver, done, counted)
         if write:
             self.watch.committed(counted)
 
     @staticmethod
-    def _commit(raw: Any) -> None:
-        raw.commit()
+    def _commit(driver: Driver) -> None:
+        driver.execute("COMMIT")
 
     def _begun(self, write: bool) -> Any:
         """An idle connection (or a new one) in a begun transaction. An idle one the server
-        dropped meanwhile (restarted) is replaced once, as a pool's ping would."""
+        dropped meanwhile (restarted) is closed and the next taken, as a pool's ping would."""
         while True:
             with self._lock:
                 raw = self._idle.pop() if self._idle else None
@@ -137,18 +141,18 @@ class Database:
                 if fresh or not self.backend.broken(raw):
                     raise self.failure(exc) from None
 
-    def _finish(self, raw: Any, done: bool, counted: int | None) -> None:
+    def _finish(self, raw: Any, driver: Driver, done: bool, counted: int | None) -> None:
         """Roll back what did not commit, and keep the connection for the next transaction."""
         if not done:
             if counted is not None:
                 self.watch.lost_count()
             try:
-                raw.rollback()
+                driver.execute("ROLLBACK")
             except self.errors:
                 _close(raw)
                 return
         with self._lock:
-            if len(self._idle) < KEEP_IDLE:
+            if not self._closed and len(self._idle) < KEEP_IDLE:
                 self._idle.append(raw)
                 return
         _close(raw)
@@ -181,7 +185,7 @@ class Database:
                 before = _changes(driver)
                 yield session
                 session.flush()
-                counted = self.watch.committing(driver, _changed(driver, before))
+                counted = self.watch.committing(driver, _session_changed(driver, before))
                 session.commit()
             except errors as exc:
                 session.rollback()
@@ -193,6 +197,7 @@ class Database:
     def close(self) -> None:
         self.watch.close()
         with self._lock:
+            self._closed = True
             idle, self._idle = self._idle, []
             engine, self._engine = self._engine, None
         for raw in idle:
@@ -216,15 +221,18 @@ def _close(raw: Any) -> None:
 
 
 def _changes(driver: Driver) -> int:
-    return driver.total_changes if isinstance(driver, sqlite3.Connection) else 0
+    """Rows changed so far through `driver`: sqlite3 counts them, and so does `PgDriver`."""
+    assert isinstance(driver, sqlite3.Connection | PgDriver)
+    return driver.total_changes
 
 
 _WROTE_SQL = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL"
 
 
-def _changed(driver: Driver, before: int) -> bool:
-    """Whether the transaction changed a row: SQLite counts changes; PostgreSQL gives a
-    transaction an id only once it writes."""
+def _session_changed(driver: Driver, before: int) -> bool:
+    """Whether a session's transaction changed a row. Its statements pass SQLAlchemy, not
+    this `PgDriver`, so on PostgreSQL the server is asked: it gives a transaction an id only
+    once it writes."""
     if isinstance(driver, sqlite3.Connection):
         return driver.total_changes != before
     return bool(driver.execute(_WROTE_SQL).fetchone()[0])
@@ -274,29 +282,35 @@ def file_database(path: Path) -> Database:
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         return conn
 
+    def begin_sql(write: bool) -> str:
+        return "BEGIN IMMEDIATE" if write else "BEGIN"
+
     backend = Backend(
         connect=connect,
         driver=lambda raw: raw,
-        begin_sql=lambda write: "BEGIN IMMEDIATE" if write else "BEGIN",
+        begin_sql=begin_sql,
         broken=lambda _raw: False,
-        dialect_url="sqlite://",
         errors=(sqlite3.Error,),
         failure=lambda exc: sqlite_failure(exc, path),
         probe=file_probe(path),
+        dialect_url="sqlite://",  # with the connections above, whose BEGIN is ours
+        session_connect=connect,
+        session_begin_sql=begin_sql,
     )
     return Database(path, backend)
 
 
 def _engine(backend: Backend, *, ping: bool) -> Engine:
-    """SQLAlchemy's engine over connections made as `reading` makes them, its transactions
-    begun as theirs are; on a server, an idle connection is pinged (a restart meanwhile)."""
+    """SQLAlchemy's engine over the backend's connections for it, its transactions begun with
+    the same lock or isolation as `writing` and `reading`; on a server, an idle connection is
+    pinged (a restart meanwhile)."""
     from sqlalchemy import event
     from sqlalchemy.pool import QueuePool
     from sqlmodel import create_engine
 
     engine = create_engine(
         backend.dialect_url,
-        creator=backend.connect,
+        creator=backend.session_connect,
         poolclass=QueuePool,  # SQLAlchemy cannot tell from "sqlite://" that it is a file
         pool_pre_ping=ping,
     )
@@ -304,6 +318,6 @@ def _engine(backend: Backend, *, ping: bool) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         write = bool(conn.get_execution_options().get("cryqueue_write"))
-        conn.exec_driver_sql(backend.begin_sql(write))
+        conn.exec_driver_sql(backend.session_begin_sql(write))
 
     return engine

@@ -53,19 +53,30 @@ def pyformat(sql: str) -> str:
 
 
 class PgDriver:
-    """A psycopg connection that takes cryqueue's SQL as sqlite3 would."""
+    """A psycopg connection that takes cryqueue's SQL as sqlite3 would, and counts the rows
+    its statements change as sqlite3's `total_changes` does: a write transaction then knows
+    whether it changed anything without asking the server."""
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
+        self.total_changes = 0
 
     def execute(self, sql: str, parameters: Any = (), /) -> Rows:
-        cursor: Rows = self.connection.execute(pyformat(sql), parameters or None)
-        return cursor
+        cursor = self.connection.execute(pyformat(sql), parameters or None)
+        self._count(cursor)
+        rows: Rows = cursor
+        return rows
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> object:
         with self.connection.cursor() as cursor:
             cursor.executemany(pyformat(sql), list(parameters))
+            self._count(cursor)  # psycopg sums the rows of every execution
         return None
+
+    def _count(self, cursor: Any) -> None:
+        status = cursor.statusmessage or ""
+        if cursor.rowcount > 0 and status.startswith(("INSERT", "UPDATE", "DELETE")):
+            self.total_changes += cursor.rowcount
 
     def close(self) -> None:
         self.connection.close()

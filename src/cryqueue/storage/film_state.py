@@ -14,7 +14,7 @@ from cryqueue.storage import ranking
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import ENTRY_SQL, entry_of
 from cryqueue.storage.film_rows import FILM_ROW_COLUMNS
-from cryqueue.storage.shared_sql import day_of, sql_now
+from cryqueue.storage.shared_sql import WATCHED_SQL, day_of, sql_now
 
 # The film's columns that `touch` and `update` may name (the SQL is built from these alone):
 # its facts, and the user's state.
@@ -24,10 +24,14 @@ _COLUMNS = frozenset(
 )
 
 
+# What `touch` can read beside the columns: whether the film counts as watched.
+_DERIVED = {"watched": WATCHED_SQL}
+
+
 def touch(driver: Driver, film_id: int, *columns: str) -> tuple[Any, ...]:
-    """Mark a film as changed now, and read `columns` of it as they were; a film removed
-    meanwhile (by another cryqueue) is refused with the usual message."""
-    names = _checked(columns or ("id",))
+    """Mark a film as changed now, and read `columns` of it as they were (or "watched"); a
+    film removed meanwhile (by another cryqueue) is refused with the usual message."""
+    names = [_DERIVED.get(name, name) for name in _checked(columns or ("id",))]
     row = driver.execute(
         f"UPDATE film SET updated_at = ? WHERE id = ? RETURNING {', '.join(names)}",
         (sql_now(), film_id),
@@ -46,7 +50,7 @@ def update(driver: Driver, film_id: int, values: Mapping[str, Any]) -> None:
 
 def _checked(names: Iterable[str]) -> tuple[str, ...]:
     names = tuple(names)
-    unknown = set(names) - _COLUMNS
+    unknown = set(names) - _COLUMNS - _DERIVED.keys()
     if unknown:
         raise ValueError(f"not a film column cryqueue writes here: {sorted(unknown)}")
     return names
@@ -72,9 +76,10 @@ def add_viewings(driver: Driver, film_id: int, days: Iterable[date]) -> None:
     )
 
 
-def forget_viewings(driver: Driver, film_id: int) -> int:
-    """Delete a film's dated viewings; returns how many there were."""
-    return driver.execute("DELETE FROM viewing WHERE film_id = ?", (film_id,)).rowcount
+def forget_viewings(driver: Driver, film_id: int) -> tuple[date, ...]:
+    """Delete a film's dated viewings; returns their days, oldest first."""
+    rows = driver.execute("DELETE FROM viewing WHERE film_id = ? RETURNING watched_on", (film_id,))
+    return tuple(sorted(day_of(day, film_id) for (day,) in rows))
 
 
 def entry(driver: Driver, film_id: int, rank: int | None = None) -> FilmEntry:

@@ -56,26 +56,38 @@ def server_database(url: ServerUrl) -> Database:
     """The library in the PostgreSQL database at `url` (not yet checked: see `server_setup`)."""
 
     def connect_pooled() -> psycopg.Connection[Any]:
+        """In autocommit: the transactions' BEGIN is ours (`_begin_sql`), sent with their
+        first statement, where psycopg would send its own BEGIN in a round trip of its own."""
         driver = connect(url)
         driver.execute("SET TIME ZONE 'UTC'")  # timestamps are stored in UTC
-        driver.connection.autocommit = False
         connection: psycopg.Connection[Any] = driver.connection
+        return connection
+
+    def connect_session() -> psycopg.Connection[Any]:
+        connection = connect_pooled()
+        connection.autocommit = False  # SQLAlchemy begins and commits through psycopg
         return connection
 
     backend = Backend(
         connect=connect_pooled,
         driver=PgDriver,
-        begin_sql=_begin_sql,
+        begin_sql=lambda write: f"BEGIN; {_setup_sql(write)}" if write else _READ_BEGIN_SQL,
         broken=lambda connection: bool(connection.broken or connection.closed),
-        dialect_url="postgresql+psycopg://",
         errors=(psycopg.Error,),
         failure=lambda exc: failure(exc, url),
         probe=probe(url),
+        dialect_url="postgresql+psycopg://",
+        session_connect=connect_session,
+        session_begin_sql=_setup_sql,
     )
     return Database(url, backend)
 
 
-def _begin_sql(write: bool) -> str:
+_READ_BEGIN_SQL = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+
+
+def _setup_sql(write: bool) -> str:
+    """A transaction's first statement: a writer's lock, or a reader's isolation level."""
     if not write:
         return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
     # One round trip: a key press's write pays for each. Read committed (the default): every

@@ -79,12 +79,18 @@ def place_at(driver: Driver, film_id: int, position: int) -> int:
     return reposition(driver, film_id, position)[1]
 
 
-def reposition(driver: Driver, film_id: int, position: int) -> tuple[int, int]:
-    """Move a film to `position` (clamped to 1..n); returns its old and new positions.
+def reposition(
+    driver: Driver, film_id: int, position: int, *, relative: bool = False
+) -> tuple[int, int]:
+    """Move a film to `position` (with `relative`, that many places on: negative is up),
+    clamped to 1..n; returns its old and new positions.
 
     A short move (the common one: a key press) reads only the neighbours it passes, from the
     film's own key; a long one finds its new neighbours by position."""
-    current = position_of(driver, film_id)
+    key = key_of(driver, film_id)
+    current = _place_of_key(driver, key)
+    if relative:
+        position += current
     if position > current:  # only a move down can run past the end
         position = min(position, count(driver))
     position = max(1, position)
@@ -92,7 +98,7 @@ def reposition(driver: Driver, film_id: int, position: int) -> tuple[int, int]:
         return current, current
     for _attempt in range(2):
         if abs(position - current) <= NEAR:
-            lo, hi = _neighbours_near(driver, film_id, current, position)
+            lo, hi = _neighbours_near(driver, key, current, position)
         else:
             lo, hi = _neighbours_at(driver, film_id, position)
         new_key = key_between(lo, hi)
@@ -100,6 +106,7 @@ def reposition(driver: Driver, film_id: int, position: int) -> tuple[int, int]:
             _set_key(driver, film_id, new_key)
             return current, position
         respace(driver)
+        key = key_of(driver, film_id)
     raise RuntimeError("ranking keys could not be re-spaced")  # pragma: no cover
 
 
@@ -109,29 +116,16 @@ def _set_key(driver: Driver, film_id: int, key: int) -> None:
 
 def place_next_to(driver: Driver, film_id: int, other_id: int, up: bool) -> tuple[int, int]:
     """Move a film up (or down) to just past `other_id`, if the other film is on that side of
-    it as stored; returns the old and new positions. Reads keys near the two films only."""
+    it as stored; returns the old and new positions. Reads keys near the two films only, in
+    one statement (on a server, every statement is a round trip of the key press)."""
     for _attempt in range(2):
-        keys = dict(
-            driver.execute(
-                "SELECT id, rank_key FROM film WHERE id IN (?, ?)", (film_id, other_id)
-            ).fetchall()
-        )
-        if len(keys) < 2:
+        row = driver.execute(_NEXT_TO_SQL[up], (film_id, other_id)).fetchone()
+        if row is None:
             raise LookupFailed("the film next to it is no longer in the library")
-        key, other = keys[film_id], keys[other_id]
-        current = _place_of_key(driver, key)
+        key, other, before, passed, edge = row
+        current = int(before) + 1
         if (other < key) != up:
             return current, current
-        low, high = (other, key - 1) if up else (key + 1, other)
-        ((passed,),) = driver.execute(
-            "SELECT count(*) FROM film WHERE rank_key BETWEEN ? AND ?", (low, high)
-        )
-        beyond = (
-            "SELECT max(rank_key) FROM film WHERE rank_key < ?"
-            if up
-            else "SELECT min(rank_key) FROM film WHERE rank_key > ?"
-        )
-        ((edge,),) = driver.execute(beyond, (other,))
         new_key = key_between(edge, other) if up else key_between(other, edge)
         if new_key is not None:
             _set_key(driver, film_id, new_key)
@@ -140,13 +134,33 @@ def place_next_to(driver: Driver, film_id: int, other_id: int, up: bool) -> tupl
     raise RuntimeError("ranking keys could not be re-spaced")  # pragma: no cover
 
 
+def _next_to_sql(up: bool) -> str:
+    """The film's key and the other's, the films above the film, the films it would pass (the
+    other one included), and the key beyond the other one on that side."""
+    passed = "o.rank_key AND f.rank_key - 1" if up else "f.rank_key + 1 AND o.rank_key"
+    beyond = (
+        "max(rank_key) FROM film WHERE rank_key < "
+        if up
+        else "min(rank_key) FROM film WHERE rank_key > "
+    )
+    return (
+        "SELECT f.rank_key, o.rank_key,"
+        " (SELECT count(*) FROM film WHERE rank_key < f.rank_key),"
+        f" (SELECT count(*) FROM film WHERE rank_key BETWEEN {passed}),"
+        f" (SELECT {beyond}o.rank_key)"
+        " FROM film AS f, film AS o WHERE f.id = ? AND o.id = ?"
+    )
+
+
+_NEXT_TO_SQL = {up: _next_to_sql(up) for up in (True, False)}
+
+
 NEAR = 64  # moves up to this many places walk from the film's key
 
 
 def _neighbours_near(
-    driver: Driver, film_id: int, current: int, position: int
+    driver: Driver, key: int, current: int, position: int
 ) -> tuple[int | None, int | None]:
-    key = key_of(driver, film_id)
     steps = abs(position - current)
     if position < current:  # the films passed are above: the last one passed becomes `hi`
         above = _keys(
