@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from cryqueue.library import Library
 from cryqueue.maintenance.doctor import check
 
@@ -96,3 +98,23 @@ def test_opening_the_library_again_keeps_this_process_s_locks(db_path: Path) -> 
     assert again.find("Il Mare").tear_level == 4
     again.close()
     assert check(db_path).healthy
+
+
+def test_a_failed_read_never_leaves_an_old_view_behind(db_path: Path) -> None:
+    """A read that fails while a statement of it is still running (its cursor kept alive by
+    the traceback) must not hand that statement's snapshot to the next read: the connection
+    is closed, not kept, and the next read sees another cryqueue's change."""
+    library = Library.open(db_path)
+    kept = []
+    with pytest.raises(RuntimeError), library.db.reading() as driver:
+        cursor = driver.execute("SELECT id FROM film")
+        cursor.fetchone()
+        kept.append(cursor)  # still running, as a failed read's cursor can be
+        raise RuntimeError("the read failed")
+    subprocess.run(
+        [sys.executable, "-m", "cryqueue", "--db", str(db_path), "tears", "Il Mare", "4"],
+        check=True,
+        capture_output=True,
+    )
+    assert library.get(library.find("Il Mare").id).tear_level == 4
+    library.close()

@@ -33,10 +33,14 @@ SearchRows = Callable[[Stop | None], Iterable[SearchRow]]
 
 
 def stoppable(items: Iterable[T], stop: Stop | None) -> Iterator[T]:
-    """`items`, raising Abandoned as soon as `stop()` says so (checked every STOP_EVERY)."""
+    """`items`, raising Abandoned as soon as `stop()` says so (checked every STOP_EVERY).
+    Never closes `items` (a cursor) when dropped: its connection may be closed already."""
     if stop is None:
-        yield from items
-        return
+        return iter(items)
+    return _stopping(items, stop)
+
+
+def _stopping(items: Iterable[T], stop: Stop) -> Iterator[T]:
     for n, item in enumerate(items):
         if n % STOP_EVERY == 0 and stop():
             raise Abandoned

@@ -69,6 +69,7 @@ class Database:
         self.errors = backend.errors
         self.watch = ChangeWatch(backend.probe)
         self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()  # held while SQLAlchemy loads, not the pool's
         self._idle: list[Any] = []
         self._closed = False  # a transaction that ends after `close` closes its connection
         self._lock = threading.Lock()
@@ -76,7 +77,7 @@ class Database:
     @property
     def engine(self) -> Engine:
         """SQLAlchemy's engine, made (and SQLAlchemy imported) on first use."""
-        with self._lock:
+        with self._engine_lock:
             if self._engine is None:
                 self._engine = _engine(self.backend, ping=self.path is None)
             return self._engine
@@ -136,21 +137,23 @@ class Database:
                 self.backend.driver(raw).execute(self.backend.begin_sql(write))
                 return raw
             except self.errors as exc:
+                retry = not fresh and self.backend.broken(raw)
                 if raw is not None:
                     _close(raw)
-                if fresh or not self.backend.broken(raw):
+                if not retry:
                     raise self.failure(exc) from None
 
     def _finish(self, raw: Any, driver: Driver, done: bool, counted: int | None) -> None:
-        """Roll back what did not commit, and keep the connection for the next transaction."""
+        """Keep the connection for the next transaction, or roll back and close one that did
+        not commit: a statement the failure left running (its cursor held by the traceback)
+        would pin the old snapshot on a pooled connection, ROLLBACK or not."""
         if not done:
             if counted is not None:
                 self.watch.lost_count()
-            try:
+            with suppress(*self.errors):
                 driver.execute("ROLLBACK")
-            except self.errors:
-                _close(raw)
-                return
+            _close(raw)
+            return
         with self._lock:
             if not self._closed and len(self._idle) < KEEP_IDLE:
                 self._idle.append(raw)
@@ -199,6 +202,7 @@ class Database:
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
+        with self._engine_lock:
             engine, self._engine = self._engine, None
         for raw in idle:
             _close(raw)

@@ -63,20 +63,20 @@ class PgDriver:
 
     def execute(self, sql: str, parameters: Any = (), /) -> Rows:
         cursor = self.connection.execute(pyformat(sql), parameters or None)
-        self._count(cursor)
+        status = cursor.statusmessage or ""
+        if cursor.rowcount > 0 and status.startswith(("INSERT", "UPDATE", "DELETE")):
+            self.total_changes += cursor.rowcount
         rows: Rows = cursor
         return rows
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> object:
+        rows = list(parameters)
         with self.connection.cursor() as cursor:
-            cursor.executemany(pyformat(sql), list(parameters))
-            self._count(cursor)  # psycopg sums the rows of every execution
+            cursor.executemany(pyformat(sql), rows)
+            # Only writes come here. psycopg sums the rows of every execution (before 3.3 it
+            # may leave -1, and no status): then any row given counts as a change.
+            self.total_changes += cursor.rowcount if cursor.rowcount >= 0 else len(rows)
         return None
-
-    def _count(self, cursor: Any) -> None:
-        status = cursor.statusmessage or ""
-        if cursor.rowcount > 0 and status.startswith(("INSERT", "UPDATE", "DELETE")):
-            self.total_changes += cursor.rowcount
 
     def close(self) -> None:
         self.connection.close()
