@@ -21,7 +21,7 @@ from cryqueue.domain.text import norm, search_columns
 from cryqueue.storage import ranking
 from cryqueue.storage.fast_read import json_list
 from cryqueue.storage.import_matching import Known
-from cryqueue.storage.import_writer import _place, _Run, stretches
+from cryqueue.storage.import_writer import _place, _place_among_new, _Run, stretches
 
 # Any text, with the characters the checks care about made likely: controls, line breaks,
 # tabs, lone surrogates, Unicode spaces, accents and Hangul.
@@ -104,6 +104,36 @@ def test_the_imported_ranking_is_placed_as_one_key_per_film_would(order: list[in
     base = min(before.values()) - len(order) * ranking.GAP
     moved = {fid: base + n * ranking.GAP for n, fid in enumerate(order)}
     assert _keys(conn) == (before if at_top else before | moved)
+
+
+@given(
+    new=st.integers(min_value=0, max_value=12),
+    matched=st.lists(st.integers(min_value=1, max_value=10), unique=True),
+    places=st.lists(st.integers(min_value=0, max_value=12), min_size=10, max_size=10),
+)
+def test_films_the_library_had_are_placed_among_a_ranked_import_s_new_ones(
+    new: int, matched: list[int], places: list[int]
+) -> None:
+    """A ranked import writes its new films above the ranking in its order; the films it
+    matched then get keys among them. The ranking must read the import's order first, then
+    every other film in its old order."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE film (id INTEGER PRIMARY KEY, rank_key INTEGER NOT NULL UNIQUE)")
+    old = [(fid, (fid * 7 % 11) * ranking.GAP) for fid in range(1, 11)]  # a shuffled ranking
+    first = -(1 << 40)
+    added = [(10 + n, first + (n - 1) * ranking.GAP) for n in range(1, new + 1)]
+    conn.executemany("INSERT INTO film VALUES (?, ?)", old + added)
+    order = [fid for fid, _ in added]
+    for fid, place in zip(matched, places, strict=False):
+        order.insert(min(place, len(order)), fid)
+    before = _keys(conn)
+    placed = _place_among_new(conn, _Run(Known(), 10, 0, dry_run=False, staged=True), order)
+    if not placed:  # no new film to place them among: the whole order is re-keyed instead
+        assert new == 0 and matched and _keys(conn) == before
+        return
+    ranked = [fid for fid, _ in conn.execute("SELECT id, rank_key FROM film ORDER BY rank_key")]
+    rest = sorted(set(before) - set(order), key=before.__getitem__)
+    assert ranked == order + rest
 
 
 @given(st.lists(st.integers(min_value=0, max_value=40), unique=True))

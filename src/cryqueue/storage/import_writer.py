@@ -65,8 +65,9 @@ class _Run:
 
     known: Known
     start_max: int  # the largest film id before the import: films above it are its own
-    next_key: int  # the next new film's rank key (see `_first_new_key`)
+    next_key: int  # the next new film's rank key (see `_key_above`)
     dry_run: bool
+    staged: bool = False  # new films are written above the ranking (`_key_above`)
     added: int = 0
     matched: int = 0
     touched: bytearray = field(default_factory=bytearray)  # films here before, met once
@@ -94,8 +95,9 @@ def import_batch(
     films are added as the user's own. With `batch.ranking`, those films lead the ranking."""
     report = progress or (lambda _phase, _done, _total: None)
     ((start_max,),) = driver.execute("SELECT coalesce(max(id), 0) FROM film")
-    first_key = _first_new_key(driver, batch.ranking == BY_RANK)
-    run = _Run(Known.read(driver), int(start_max), first_key, dry_run)
+    above = _key_above(driver) if batch.ranking == BY_RANK else None
+    first_key = ranking.bottom_key(driver) if above is None else above
+    run = _Run(Known.read(driver), int(start_max), first_key, dry_run, staged=above is not None)
     run.touched = bytearray(run.start_max + 1)
     run.skipped = list(batch.skipped)
     total = len(batch.records) if batch.stream is None else 0
@@ -120,7 +122,9 @@ def import_batch(
         raise UsageError(_strict_refusal(run.skipped))
     if not dry_run and batch.ranking is not None:
         report("ranking", 0, 1)
-        _place(driver, run, _order(run, batch.ranking))
+        order = _order(run, batch.ranking)
+        if not (run.staged and _place_among_new(driver, run, order)):
+            _place(driver, run, order)
     report("done", 1, 1)
     return ImportSummary(
         added=run.added,
@@ -296,8 +300,7 @@ def _write(
 def _write_new(
     driver: Driver, run: _Run, plan: NewRows, new: list[MergedFilm | Lone], now: str
 ) -> list[int]:
-    """Insert the chunk's new films, in order, where `_first_new_key` says, and learn their
-    ids."""
+    """Insert the chunk's new films, in order, from `run.next_key` on, and learn their ids."""
     if run.later is None:
         run.later = _index_later(driver, len(new))
     key, gap = run.next_key, ranking.GAP
@@ -403,20 +406,65 @@ def _order(run: _Run, wanted: Iterable[int] | str) -> list[int]:
 # key it may start from: a 64-bit key leaves room for thousands of such imports.
 _ABOVE = (1 << 32) * ranking.GAP
 _LOWEST = -(1 << 62)
+# At most this many films of a ranked import (films the library had) are given their places
+# among its new ones one by one; more re-key the whole order (`_place`).
+_FEW_MOVED = 10_000
 
 
-def _first_new_key(driver: Driver, ranked: bool) -> int:
-    """The key of the import's first new film. Every film a ranked import names (BY_RANK:
-    every record has its place) goes to the top, so its new films are written there at once,
-    in file order, with room above the ranking for any file: when the file's order is the
-    order they were added in, `_place` has nothing left to move (at a million films, that is
-    a million updates saved). Other imports add theirs at the bottom."""
-    if ranked:
-        ((front,),) = driver.execute("SELECT min(rank_key) FROM film")
-        start = (0 if front is None else int(front)) - _ABOVE
-        if start >= _LOWEST:
-            return start
-    return ranking.bottom_key(driver)
+def _key_above(driver: Driver) -> int | None:
+    """Where a ranked import's new films start, above the ranking; None if the keys have run
+    too low for its room. Every film of a ranked import (BY_RANK: every record has its place)
+    goes to the top, so its new films are written there at once, in file order, and only the
+    films the library had need moving (`_place_among_new`): at a million films, a million
+    updates fewer."""
+    ((front,),) = driver.execute("SELECT min(rank_key) FROM film")
+    start = (0 if front is None else int(front)) - _ABOVE
+    return start if start >= _LOWEST else None
+
+
+def _place_among_new(driver: Driver, run: _Run, order: list[int]) -> bool:
+    """Give the order's other films (the library's, matched by the file) their places among
+    its new ones, which were written above the ranking in the order's order: each stretch of
+    them gets keys spread between the new films around it. False, with nothing written, when
+    the new films are not in the order's order (ranks out of file order), when none were
+    added, or when too many would move: `_place` then re-keys the whole order."""
+    if run.ranked and not run.sorted_ranks:
+        return False
+    new = [fid > run.start_max for fid in order]
+    if all(new):
+        return True
+    if not any(new) or len(order) - sum(new) > _FEW_MOVED:
+        return False
+    moves: list[tuple[int, int]] = []
+    start = 0
+    while start < len(order):
+        if new[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(order) and not new[end]:
+            end += 1
+        lo = ranking.key_of(driver, order[start - 1]) if start else None
+        hi = ranking.key_of(driver, order[end]) if end < len(order) else None
+        keys = _spread(lo, hi, end - start)
+        if keys is None:
+            return False
+        moves += zip(keys, order[start:end], strict=True)
+        start = end
+    driver.executemany("UPDATE film SET rank_key = ? WHERE id = ?", moves)
+    return True
+
+
+def _spread(lo: int | None, hi: int | None, count: int) -> list[int] | None:
+    """`count` keys in order strictly between `lo` and `hi` (None: open end), spaced evenly;
+    None if there is no room."""
+    gap = ranking.GAP
+    if hi is None:
+        return None if lo is None else [lo + (n + 1) * gap for n in range(count)]
+    if lo is None:
+        return [hi - (count - n) * gap for n in range(count)]
+    step = (hi - lo) // (count + 1)
+    return [lo + (n + 1) * step for n in range(count)] if step >= 1 else None
 
 
 def _place(driver: Driver, run: _Run, order: list[int]) -> None:
