@@ -358,8 +358,8 @@ class Library:
         transaction, so the app can tell whether another cryqueue reordered meanwhile)."""
         validate.position(position)
         with self.db.writing() as driver:
-            touch(driver, film_id)
-            return ranking.reposition(driver, film_id, position)
+            known = touch(driver, film_id, "rank_key", "place")
+            return ranking.reposition(driver, film_id, position, known=known)
 
     def move_past(self, film_id: int, other_id: int, up: bool) -> tuple[int, int]:
         """Move a film up (or down) just past `other_id`, judged by the ranking as stored: if
@@ -373,8 +373,8 @@ class Library:
     def move_by(self, film_id: int, delta: int) -> int:
         """Move a film `delta` places (negative = up)."""
         with self.db.writing() as driver:
-            touch(driver, film_id)
-            return ranking.reposition(driver, film_id, delta, relative=True)[1]
+            known = touch(driver, film_id, "rank_key", "place")
+            return ranking.reposition(driver, film_id, delta, relative=True, known=known)[1]
 
     def move_to_top(self, film_id: int) -> int:
         return self.move_to(film_id, 1)

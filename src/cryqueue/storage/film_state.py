@@ -24,8 +24,8 @@ _COLUMNS = frozenset(
 )
 
 
-# What `touch` can read beside the columns: whether the film counts as watched.
-_DERIVED = {"watched": WATCHED_SQL}
+# What `touch` can read beside the columns: whether the film counts as watched, its place.
+_DERIVED = {"watched": WATCHED_SQL, "place": ranking.PLACE_SQL}
 
 
 def touch(driver: Driver, film_id: int, *columns: str) -> tuple[Any, ...]:

@@ -64,14 +64,21 @@ def key_of(driver: Driver, film_id: int) -> int:
     return int(row[0])
 
 
+# A film's 1-based place in the ranking, as a column of the film table's row.
+PLACE_SQL = "(SELECT count(*) FROM film AS f WHERE f.rank_key < film.rank_key) + 1"
+
+
 def position_of(driver: Driver, film_id: int) -> int:
     """1-based place of a film in the ranking."""
-    return _place_of_key(driver, key_of(driver, film_id))
+    return _key_and_place(driver, film_id)[1]
 
 
-def _place_of_key(driver: Driver, key: int) -> int:
-    ((before,),) = driver.execute("SELECT count(*) FROM film WHERE rank_key < ?", (key,))
-    return int(before) + 1
+def _key_and_place(driver: Driver, film_id: int) -> tuple[int, int]:
+    row = driver.execute(f"SELECT rank_key, {PLACE_SQL} FROM film WHERE id = ?", (film_id,))
+    found = row.fetchone()
+    if found is None:
+        raise film_gone()
+    return int(found[0]), int(found[1])
 
 
 def place_at(driver: Driver, film_id: int, position: int) -> int:
@@ -80,27 +87,31 @@ def place_at(driver: Driver, film_id: int, position: int) -> int:
 
 
 def reposition(
-    driver: Driver, film_id: int, position: int, *, relative: bool = False
+    driver: Driver,
+    film_id: int,
+    position: int,
+    *,
+    relative: bool = False,
+    known: tuple[int, int] | None = None,
 ) -> tuple[int, int]:
     """Move a film to `position` (with `relative`, that many places on: negative is up),
-    clamped to 1..n; returns its old and new positions.
+    clamped to 1..n; returns its old and new positions. `known`: the film's key and place,
+    if the caller has read them (with `PLACE_SQL`).
 
     A short move (the common one: a key press) reads only the neighbours it passes, from the
-    film's own key; a long one finds its new neighbours by position."""
-    key = key_of(driver, film_id)
-    current = _place_of_key(driver, key)
-    if relative:
-        position += current
-    if position > current:  # only a move down can run past the end
-        position = min(position, count(driver))
-    position = max(1, position)
-    if position == current:
-        return current, current
+    film's own key, and stops at the end by itself; a long one finds its new neighbours by
+    position."""
+    key, current = known if known is not None else _key_and_place(driver, film_id)
+    position = max(1, position + current if relative else position)
     for _attempt in range(2):
         if abs(position - current) <= NEAR:
-            lo, hi = _neighbours_near(driver, key, current, position)
+            position, lo, hi = _neighbours_near(driver, key, current, position)
         else:
+            if position > current:  # only a move down can run past the end
+                position = min(position, count(driver))
             lo, hi = _neighbours_at(driver, film_id, position)
+        if position == current:
+            return current, current
         new_key = key_between(lo, hi)
         if new_key is not None:
             _set_key(driver, film_id, new_key)
@@ -160,7 +171,9 @@ NEAR = 64  # moves up to this many places walk from the film's key
 
 def _neighbours_near(
     driver: Driver, key: int, current: int, position: int
-) -> tuple[int | None, int | None]:
+) -> tuple[int, int | None, int | None]:
+    """Where a short move lands (a move down stops at the last place) and the keys around
+    that place."""
     steps = abs(position - current)
     if position < current:  # the films passed are above: the last one passed becomes `hi`
         above = _keys(
@@ -168,13 +181,16 @@ def _neighbours_near(
             "SELECT rank_key FROM film WHERE rank_key < ? ORDER BY rank_key DESC LIMIT ?",
             (key, steps + 1),
         )
-        return (above[steps] if len(above) > steps else None), above[steps - 1]
+        return position, (above[steps] if len(above) > steps else None), above[steps - 1]
     below = _keys(
         driver,
         "SELECT rank_key FROM film WHERE rank_key > ? ORDER BY rank_key LIMIT ?",
         (key, steps + 1),
     )
-    return below[steps - 1], (below[steps] if len(below) > steps else None)
+    steps = min(steps, len(below))
+    if not steps:
+        return current, None, None  # the last film already
+    return current + steps, below[steps - 1], (below[steps] if len(below) > steps else None)
 
 
 def _neighbours_at(driver: Driver, film_id: int, position: int) -> tuple[int | None, int | None]:
