@@ -236,6 +236,32 @@ def test_a_missing_database_or_user_says_what_to_do(cli: Any, db_location: str) 
     assert code == 1 and 'role "ghost" does not exist; check the user name in the URL' in err
 
 
+def test_a_commit_the_server_refuses_changes_nothing_and_hides_no_writer(
+    db_location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key press's write sends its count and its COMMIT in one round trip; when the server
+    refuses that batch, the change is not made, and the next writer is still seen."""
+    from cryqueue.domain.errors import CryqueueError
+    from cryqueue.storage.database import Database
+
+    mine, theirs = Library.open(ServerUrl(db_location)), Library.open(ServerUrl(db_location))
+    try:
+        mine.watch_changes()
+        film = mine.find("Il Mare").id
+        with monkeypatch.context() as patched:
+            patched.setattr(Database, "_commit", staticmethod(lambda d: d.execute("SELECT 1/0")))
+            with pytest.raises(CryqueueError, match="division by zero"):
+                mine.set_tears(film, 3)
+        assert mine.get(film).tear_level != 3
+        mine.set_tears(film, 4)  # the pool is fine after it
+        theirs.set_tears(theirs.find("Always").id, 2)
+        assert mine.changed_elsewhere()
+        assert mine.get(film).tear_level == 4
+    finally:
+        mine.close()
+        theirs.close()
+
+
 def test_a_dropped_connection_costs_one_message_then_reconnects(db_location: str) -> None:
     """The server ends every connection (a restart, a failover): the change watch says so
     once, then looks again on a new connection; pooled connections are replaced unseen."""

@@ -9,6 +9,7 @@ cryqueue that writes there counts itself)."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -62,8 +63,18 @@ class ChangeWatch:
         generation to hand to `committed` once the commit succeeded; None if nothing changed."""
         if not changed:
             return None  # nothing changed: the file stays as it was, generation included
-        (generation,) = conn.execute(_BUMP_SQL, (GENERATION_KEY,)).fetchone()
-        return int(generation)
+        return self.bump(conn)()
+
+    @staticmethod
+    def bump(conn: Driver) -> Callable[[], int]:
+        """`committing` for a transaction known to have changed something, its generation
+        read by the call returned: on a server, after the COMMIT sent with it in one round
+        trip; sqlite3's statement is read at once, as it must end before its COMMIT."""
+        rows = conn.execute(_BUMP_SQL, (GENERATION_KEY,))
+        if isinstance(conn, sqlite3.Connection):
+            (generation,) = rows.fetchone()
+            return lambda: int(generation)
+        return lambda: int(rows.fetchone()[0])
 
     def committed(self, generation: int | None) -> None:
         """The commit counted by `committing` is in the file: it was ours."""

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +48,7 @@ class Backend:
     connect: Callable[[], Any]
     driver: Callable[[Any], Driver]
     begin_sql: Callable[[bool], str]
+    together: Callable[[Any], AbstractContextManager[Any]]  # statements sent at once
     broken: Callable[[Any], bool]
     errors: tuple[type[BaseException], ...]
     failure: Callable[[BaseException], CryqueueError]
@@ -104,21 +105,24 @@ class Database:
     def _transaction(self, write: bool) -> Iterator[Driver]:
         raw = self._begun(write)
         driver = self.backend.driver(raw)
-        counted: int | None = None
-        done = False
+        counting = done = False
         try:
             before = _changes(driver)
             yield driver
-            if write:
-                counted = self.watch.committing(driver, _changes(driver) != before)
-            self._commit(driver)
+            counting = write and _changes(driver) != before
+            if counting:  # the count and the COMMIT in one round trip on a server
+                with self.backend.together(raw):
+                    generation = self.watch.bump(driver)
+                    self._commit(driver)
+            else:
+                self._commit(driver)
             done = True
         except self.errors as exc:
             raise self.failure(exc) from None
         finally:
-            self._finish(raw, driver, done, counted)
-        if write:
-            self.watch.committed(counted)
+            self._finish(raw, driver, done, counting)
+        if counting:
+            self.watch.committed(generation())
 
     @staticmethod
     def _commit(driver: Driver) -> None:
@@ -143,12 +147,12 @@ class Database:
                 if not retry:
                     raise self.failure(exc) from None
 
-    def _finish(self, raw: Any, driver: Driver, done: bool, counted: int | None) -> None:
+    def _finish(self, raw: Any, driver: Driver, done: bool, counting: bool) -> None:
         """Keep the connection for the next transaction, or roll back and close one that did
         not commit: a statement the failure left running (its cursor held by the traceback)
         would pin the old snapshot on a pooled connection, ROLLBACK or not."""
         if not done:
-            if counted is not None:
+            if counting:
                 self.watch.lost_count()
             with suppress(*self.errors):
                 driver.execute("ROLLBACK")
@@ -293,6 +297,7 @@ def file_database(path: Path) -> Database:
         connect=connect,
         driver=lambda raw: raw,
         begin_sql=begin_sql,
+        together=lambda _raw: nullcontext(),  # in-process: nothing to gain
         broken=lambda _raw: False,
         errors=(sqlite3.Error,),
         failure=lambda exc: sqlite_failure(exc, path),

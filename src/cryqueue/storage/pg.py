@@ -11,6 +11,7 @@ as a SQLite read transaction has."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import psycopg
@@ -72,6 +73,7 @@ def server_database(url: ServerUrl) -> Database:
         connect=connect_pooled,
         driver=PgDriver,
         begin_sql=lambda write: f"BEGIN; {_setup_sql(write)}" if write else _READ_BEGIN_SQL,
+        together=_pipeline,
         broken=lambda connection: bool(connection.broken or connection.closed),
         errors=(psycopg.Error,),
         failure=lambda exc: failure(exc, url),
@@ -84,6 +86,12 @@ def server_database(url: ServerUrl) -> Database:
 
 
 _READ_BEGIN_SQL = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+
+
+def _pipeline(connection: psycopg.Connection[Any]) -> AbstractContextManager[Any]:
+    """Statements sent in one round trip, their results read once it is over (psycopg's
+    pipeline mode, where libpq has it)."""
+    return connection.pipeline() if psycopg.Pipeline.is_supported() else nullcontext()
 
 
 def _setup_sql(write: bool) -> str:
