@@ -167,10 +167,9 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read transaction in a SQLModel session, with one view of the library throughout."""
-        from sqlalchemy.exc import DatabaseError
         from sqlmodel import Session
 
-        errors: tuple[type[BaseException], ...] = (*self.errors, DatabaseError)
+        errors = self._session_errors()
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -180,10 +179,9 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """`writing()` in a SQLModel session: for the rare writes that want the models."""
-        from sqlalchemy.exc import DatabaseError
         from sqlmodel import Session
 
-        errors: tuple[type[BaseException], ...] = (*self.errors, DatabaseError)
+        errors = self._session_errors()
         counted: int | None = None  # this commit's generation, once counted
         with Session(self.engine, expire_on_commit=False) as session:
             try:
@@ -200,6 +198,12 @@ class Database:
                     self.watch.lost_count()
                 raise self.failure(exc) from None
             self.watch.committed(counted)
+
+    def _session_errors(self) -> tuple[type[BaseException], ...]:
+        """The driver's errors and SQLAlchemy's, which wraps them."""
+        from sqlalchemy.exc import DatabaseError
+
+        return (*self.errors, DatabaseError)
 
     def close(self) -> None:
         self.watch.close()

@@ -1,6 +1,7 @@
 """The driver connection: every everyday read and write (`database.reading`, `writing`), and
-the bulk statements under a session that SQLAlchemy would slow down. The SQL is written once, with SQLite's `?` and
-`:name` placeholders; on PostgreSQL it is translated to psycopg's once per statement text."""
+the bulk statements under a session that SQLAlchemy would slow down. The SQL is written once,
+with SQLite's `?` and `:name` placeholders; on PostgreSQL it is translated to psycopg's once per
+statement text."""
 
 from __future__ import annotations
 

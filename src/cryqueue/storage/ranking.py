@@ -133,8 +133,7 @@ def place_next_to(driver: Driver, film_id: int, other_id: int, up: bool) -> tupl
         row = driver.execute(_NEXT_TO_SQL[up], (film_id, other_id)).fetchone()
         if row is None:
             raise LookupFailed("the film next to it is no longer in the library")
-        key, other, before, passed, edge = row
-        current = int(before) + 1
+        key, other, current, passed, edge = row
         if (other < key) != up:
             return current, current
         new_key = key_between(edge, other) if up else key_between(other, edge)
@@ -146,20 +145,19 @@ def place_next_to(driver: Driver, film_id: int, other_id: int, up: bool) -> tupl
 
 
 def _next_to_sql(up: bool) -> str:
-    """The film's key and the other's, the films above the film, the films it would pass (the
-    other one included), and the key beyond the other one on that side."""
-    passed = "o.rank_key AND f.rank_key - 1" if up else "f.rank_key + 1 AND o.rank_key"
+    """The film's key and the other's, the film's place, the films it would pass (the other
+    one included), and the key beyond the other one on that side."""
+    passed = "o.rank_key AND film.rank_key - 1" if up else "film.rank_key + 1 AND o.rank_key"
     beyond = (
         "max(rank_key) FROM film WHERE rank_key < "
         if up
         else "min(rank_key) FROM film WHERE rank_key > "
     )
     return (
-        "SELECT f.rank_key, o.rank_key,"
-        " (SELECT count(*) FROM film WHERE rank_key < f.rank_key),"
-        f" (SELECT count(*) FROM film WHERE rank_key BETWEEN {passed}),"
+        f"SELECT film.rank_key, o.rank_key, {PLACE_SQL},"
+        f" (SELECT count(*) FROM film AS p WHERE p.rank_key BETWEEN {passed}),"
         f" (SELECT {beyond}o.rank_key)"
-        " FROM film AS f, film AS o WHERE f.id = ? AND o.id = ?"
+        " FROM film, film AS o WHERE film.id = ? AND o.id = ?"
     )
 
 

@@ -1,6 +1,6 @@
-"""What every reader of a library reads the same way, the library and the
-first-frame reader (`fast_read.Peek`, sqlite3 alone) alike: when a film counts as watched, and
-how a stored viewing date is read, on SQLite (text) and PostgreSQL (a date) alike."""
+"""What every reader of a library reads the same way, the library and the first-frame reader
+(`fast_read.Peek`) alike: when a film counts as watched, how a stored viewing date is read on
+SQLite (text) and PostgreSQL (a date), and how a time is written."""
 
 from __future__ import annotations
 
