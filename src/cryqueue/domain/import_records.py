@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Final, Literal
+from operator import attrgetter
+from typing import Any, Final, Literal
 
 from cryqueue.domain.films import FilmFacts
 from cryqueue.domain.validate import viewing_out_of_range
@@ -37,6 +38,15 @@ class ImportRecord:
     where: str = ""  # "diary.csv line 4": for messages
     source: str = ""  # the file of a row-per-viewing format; "" for a film's whole record
     rank: int | None = None  # its place in the file's own ranking (cryqueue's JSON)
+
+    def __reduce__(self) -> tuple[type[ImportRecord], tuple[Any, ...]]:
+        """Pickled as its fields in order: an import's reader in another process sends a
+        million. A slotted dataclass's own pickling sets each field from Python, and took
+        longer than reading the record."""
+        return (ImportRecord, _record_fields(self))
+
+
+_record_fields = attrgetter(*(f.name for f in fields(ImportRecord)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,23 +4,37 @@ chunk before is written.
 SQLite lets go of the interpreter while it stores rows, so whatever Python work a chunk needs
 before it meets the library is done here, beside the writing, not after it: reading and
 checking the file, normalising each title once, and building the row of every film that may
-turn out to be new and named only once (most films of a big import)."""
+turn out to be new and named only once (most films of a big import).
+
+A file streamed from disk (a cryqueue export: `apart`) is read in a child process instead,
+where the platform forks cheaply and safely (Linux, one thread): a thread shares one
+interpreter with the writing, so their Python work took turns, and reading a big export costs
+as much as writing it. Chunks come back pickled, in order, through a pipe."""
 
 from __future__ import annotations
 
+import pickle
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from queue import Full, Queue
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cryqueue.domain.errors import CryqueueError
 from cryqueue.domain.import_records import ImportRecord, OddViewing, odd_viewings
 from cryqueue.domain.search import folded
 from cryqueue.domain.text import norm
 from cryqueue.storage.import_matching import FilmKey, folded_original
 from cryqueue.storage.import_merge import is_lone
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 CHUNK = 5_000  # records merged and written at a time
 
@@ -56,15 +70,25 @@ def prepared(records: list[ImportRecord], early: Early | None, today: date) -> C
 
 class Chunks:
     """The records as prepared chunks. A reading error is raised where the chunk would have
-    come."""
+    come. `apart`: read them in a child process where one can be forked (`may_fork`)."""
 
-    def __init__(self, records: Iterable[ImportRecord], early: Early | None, today: date) -> None:
+    def __init__(
+        self,
+        records: Iterable[ImportRecord],
+        early: Early | None,
+        today: date,
+        *,
+        apart: bool = False,
+    ) -> None:
         self._records = records
         self._early = early
         self._today = today
         self._queue: Queue[Chunk | BaseException | None] = Queue(maxsize=2)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, name="import-reader", daemon=True)
+        self._apart = apart and may_fork()
+        self._child: BaseProcess | None = None
+        self._pipe: Connection | None = None
 
     def _read(self) -> None:
         try:
@@ -87,6 +111,8 @@ class Chunks:
                 continue
 
     def __enter__(self) -> Iterator[Chunk]:
+        if self._apart:
+            return self._chunks_apart()
         self._thread.start()
         return self._chunks()
 
@@ -99,6 +125,83 @@ class Chunks:
                 return
             yield got
 
+    def _chunks_apart(self) -> Iterator[Chunk]:
+        import multiprocessing  # lazy: only a big import needs it
+
+        context = multiprocessing.get_context("fork")
+        self._pipe, sending = context.Pipe(duplex=False)
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError, ValueError):  # a closed or broken stream has nothing to copy
+                stream.flush()  # else the child writes what is buffered again when it ends
+        self._child = context.Process(
+            target=_read_apart,
+            args=(self._records, self._early, self._today, sending),
+            name="import-reader",
+            daemon=True,
+        )
+        self._child.start()
+        sending.close()  # the child's now: its end closing tells us it is gone
+        return self._received(self._pipe)
+
+    @staticmethod
+    def _received(pipe: Connection) -> Iterator[Chunk]:
+        while True:
+            try:
+                got = pickle.loads(pipe.recv_bytes())
+            except EOFError:
+                raise CryqueueError(
+                    "the import's reading process ended before the file was read (out of "
+                    "memory, or stopped by a signal); nothing was written, try again"
+                ) from None
+            if isinstance(got, BaseException):
+                raise got
+            if got is None:
+                return
+            yield got
+
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        if self._child is None:
+            if self._thread.is_alive():
+                self._thread.join()
+            return
+        if self._child.is_alive():
+            self._child.terminate()  # an import that stopped early: no more chunks needed
+        self._child.join()
+        assert self._pipe is not None
+        self._pipe.close()
+
+
+def may_fork() -> bool:
+    """Whether a child process can read the file: on Linux, where a fork is cheap and, from a
+    process with no other thread, safe (a thread holding a lock at the fork would leave that
+    lock held in the child forever; the app has threads and reads in a thread)."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def _read_apart(
+    records: Iterable[ImportRecord], early: Early | None, today: date, pipe: Connection
+) -> None:
+    """The child process: every chunk, then None, or the error that stopped the reading. It
+    leaves ^C to the import, which ends it; if the import dies, the pipe breaks and so does
+    this."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        items = iter(records)
+        while chunk := list(islice(items, CHUNK)):
+            pipe.send_bytes(pickle.dumps(prepared(chunk, early, today), pickle.HIGHEST_PROTOCOL))
+        pipe.send_bytes(pickle.dumps(None))
+    except BrokenPipeError:
+        pass  # the import has stopped listening
+    except Exception as exc:  # handed over: the import raises it where the chunk would come
+        pipe.send_bytes(_pickled(exc))
+
+
+def _pickled(exc: Exception) -> bytes:
+    """`exc` as the import can raise it: itself if it survives pickling, else what it says."""
+    try:
+        data = pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+        pickle.loads(data)
+        return data
+    except Exception:
+        return pickle.dumps(CryqueueError(f"reading the file failed: {exc}"))

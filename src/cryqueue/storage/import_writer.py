@@ -108,7 +108,7 @@ def import_batch(
     with (
         collector_paused(),
         _roomy_cache(driver),
-        Chunks(batch.all_records(), early, today) as chunks,
+        Chunks(batch.all_records(), early, today, apart=batch.stream is not None) as chunks,
     ):
         for chunk in chunks:
             report("reading", done, total)
