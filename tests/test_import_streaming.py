@@ -220,3 +220,17 @@ def test_a_big_import_keeps_the_indexes_whether_it_fails_or_not(
         assert lib.find("영화 89").title == "Film 89"
     finally:
         lib.close()
+
+
+def test_a_number_cut_at_a_buffers_end_reads_whole() -> None:
+    """A buffer that ends in "3." (of 3.5) or "1e" (of 1e3): the number is read once its end
+    is in, not as 3 with a stray "." after it (which refused a good export as broken)."""
+    data = json.dumps([{"rating": 3.5, "n": 1e3, "m": -0.25}, 2.5e-3]).encode()
+    for chunk in range(1, len(data) + 1):
+        size = json_stream.CHUNK
+        json_stream.CHUNK = chunk
+        try:
+            reader = json_stream.Reader(_reader(data), 1 << 30)
+            assert list(json_stream.items(reader)) == json.loads(data), chunk
+        finally:
+            json_stream.CHUNK = size

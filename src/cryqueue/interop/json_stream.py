@@ -16,6 +16,7 @@ from typing import Any
 CHUNK = 1 << 20  # bytes read at a time
 MAX_VALUE = 64 << 20  # characters one value may span: far above any film's record
 _SPACE = " \t\n\r"
+_NUMBER_GOES_ON = frozenset("0123456789.eE+-")  # what may follow a number's start in one
 _DECODER = json.JSONDecoder()
 
 
@@ -69,7 +70,8 @@ class Reader:
 
     def value(self) -> Any:
         """The next JSON value. A value is taken only once the character after it is in the
-        buffer too: a number cut at the buffer's end would otherwise read as a shorter one."""
+        buffer too, and cannot go on a number: a number cut at the buffer's end ("3." of
+        3.5, "1e" of 1e5) would otherwise read as a shorter one, and the rest as an error."""
         self.peek()
         while True:
             try:
@@ -78,7 +80,7 @@ class Reader:
                 if len(self.buffer) - self.at < MAX_VALUE and self.more():
                     continue
                 raise
-            if end < len(self.buffer) or self.done:
+            if (end < len(self.buffer) and self.buffer[end] not in _NUMBER_GOES_ON) or self.done:
                 self.at = end
                 return found
             self.more()
