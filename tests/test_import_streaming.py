@@ -222,6 +222,42 @@ def test_a_big_import_keeps_the_indexes_whether_it_fails_or_not(
         lib.close()
 
 
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from('ab},{[]":\\ 시\n')),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    st.lists(json_values, max_size=12),
+    st.integers(1, 200),
+    st.integers(1, 60),
+    st.sampled_from([{}, {"indent": 1}, {"separators": (",", ":")}]),
+)
+def test_runs_of_whole_objects_read_as_one_at_a_time(
+    values: list[Any], chunk: int, run_min: int, layout: dict[str, Any]
+) -> None:
+    """Objects the buffer holds whole are decoded in one call (`_whole_run`), up to the last
+    "}," in it: one inside a string or a nested object must not change what is read."""
+    data = json.dumps(values, **layout).encode()
+    sizes = json_stream.CHUNK, json_stream.RUN_MIN
+    json_stream.CHUNK, json_stream.RUN_MIN = chunk, run_min
+    try:
+        reader = json_stream.Reader(_reader(data), 1 << 30)
+        read = list(json_stream.items(reader))
+        json_stream.end(reader)
+    finally:
+        json_stream.CHUNK, json_stream.RUN_MIN = sizes
+    assert read == values
+
+
 def test_a_number_cut_at_a_buffers_end_reads_whole() -> None:
     """A buffer that ends in "3." (of 3.5) or "1e" (of 1e3): the number is read once its end
     is in, not as 3 with a stray "." after it (which refused a good export as broken)."""
