@@ -14,6 +14,8 @@ import pytest
 
 from cryqueue import __version__
 
+TEARS_HINT = "give 0 (dry eyes) to 5 (sobbing) or 'none'"
+
 PROBE = """
 import json, sys
 from cryqueue.cli.commands import main
@@ -123,6 +125,28 @@ def test_entry_point_passes_other_commands_to_the_cli(tmp_path: Path) -> None:
     assert json.loads(result.stdout)[0]["title"] == "A Moment to Remember"
     result = run(["tears", "Always", "9"], tmp_path, code)
     assert result.returncode == 2 and "out of range" in result.stderr
+
+
+def test_a_command_that_loads_sqlalchemy_leaves_at_once_output_and_all(tmp_path: Path) -> None:
+    """Such a command ends without tearing the interpreter down (0.2 s of unloading
+    SQLAlchemy): its piped output must still arrive whole, its exit code stand, its change be
+    kept, and what is registered to run at exit still run."""
+    code = (
+        "import atexit, sys\nfrom cryqueue.launch import main\n"
+        "atexit.register(lambda: print('at exit', file=sys.stderr))\n"
+        "code = main()\nprint('returned', file=sys.stderr)\nsys.exit(code)"
+    )
+    result = run(["tears", "Always", "4"], tmp_path, code)
+    assert (result.returncode, result.stderr) == (0, "at exit\n")
+    assert result.stdout == "Tear level of Always (2011): 4/5.\n"
+    result = run(["show", "Always"], tmp_path, code)
+    assert (result.returncode, result.stderr) == (0, "at exit\n")
+    assert "Always" in result.stdout.splitlines()[0] and "4/5" in result.stdout
+    result = run(["tears", "Always", "9"], tmp_path, code)
+    assert result.returncode == 2
+    assert result.stderr == f"cryqueue: tear level 9 is out of range; {TEARS_HINT}\nat exit\n"
+    result = run(["list", "--format", "json"], tmp_path, code)  # SQLAlchemy-free: as ever
+    assert result.returncode == 0 and result.stderr == "returned\nat exit\n"
 
 
 def test_list_on_a_ready_library_loads_no_sqlalchemy(tmp_path: Path) -> None:

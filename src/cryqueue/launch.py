@@ -7,6 +7,13 @@ import sys
 
 
 def main() -> int:
+    code = _main()
+    if "sqlalchemy" in sys.modules:
+        _exit_at_once(code)
+    return code
+
+
+def _main() -> int:
     args = sys.argv[1:]
     if args == ["--version"]:
         from cryqueue import __version__
@@ -21,3 +28,22 @@ def main() -> int:
     from cryqueue.cli.commands import main as cli_main
 
     return cli_main(args)
+
+
+def _exit_at_once(code: int) -> None:
+    """End the process without tearing the interpreter down, when nothing is left that a
+    normal exit waits for (another thread): the command's work is committed and its library
+    closed, and unloading SQLAlchemy's modules one object at a time took 0.2 s of every
+    command that loaded them. What is registered to run at exit still runs."""
+    import atexit
+    import os
+    import threading
+    from contextlib import suppress
+
+    if threading.active_count() > 1:
+        return
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a reader gone (`| head`), a closed stream
+            stream.flush()
+    os._exit(code)
