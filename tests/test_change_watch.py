@@ -110,11 +110,11 @@ def test_move_past_follows_the_stored_ranking(pair: tuple[Library, Library]) -> 
 def test_a_failed_commit_never_hides_the_next_writer(
     pair: tuple[Library, Library], monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
-    """On both ways a write is made: a key press's on the driver, adding a film's in a session."""
+    """On both ways a write is made: a key press's on the driver, removing a film's in a
+    session."""
     from sqlmodel import Session
 
     from cryqueue.domain.errors import CryqueueError
-    from cryqueue.domain.films import FilmFacts
     from cryqueue.storage.database import Database
 
     mine, theirs = pair
@@ -128,7 +128,7 @@ def test_a_failed_commit_never_hides_the_next_writer(
             mine.set_tears(film_id(mine, "Il Mare"), 3)  # counted itself, then never committed
         else:
             patched.setattr(Session, "commit", full_disk)
-            mine.add_film(FilmFacts(title="Full Disk", year=2020))
+            mine.remove_film(film_id(mine, "Il Mare"))
     assert mine.find("Il Mare").tear_level != 3
     theirs.set_tears(film_id(theirs, "Always"), 2)  # takes the generation mine had counted
     assert mine.changed_elsewhere()

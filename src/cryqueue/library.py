@@ -41,7 +41,7 @@ from cryqueue.storage.fast_read import (
 )
 from cryqueue.storage.files import ExportFormat, write_export
 from cryqueue.storage.files import default_export_name as default_export_name
-from cryqueue.storage.film_rows import checked_facts, refuse_duplicate
+from cryqueue.storage.film_rows import checked_facts, insert_film, refuse_duplicate
 from cryqueue.storage.film_state import touch, update, viewings_of
 from cryqueue.storage.insights import consensus_places, diary_entries, read_insights
 from cryqueue.storage.location import Location, ServerUrl
@@ -58,8 +58,9 @@ if TYPE_CHECKING:
 
 # The file formats and the import writer are imported where they are used: most commands
 # (list, show, watch…) need none of them, and each costs milliseconds of start-up. The app's
-# reads and everyday writes run on the driver (`db.reading`, `db.writing`); only adding and
-# removing a film, finding one by name and importing load SQLAlchemy (`db.read`, `db.write`).
+# reads and everyday writes run on the driver (`db.reading`, `db.writing`), and so do adding a
+# film, creating and seeding a library and importing; only removing and restoring a film and
+# finding one by name load SQLAlchemy (`db.read`, `db.write`).
 
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
@@ -387,17 +388,11 @@ class Library:
 
     def add_film(self, facts: FilmFacts) -> FilmEntry:
         """Add the user's own film at the bottom of the ranking."""
-        from cryqueue.storage.models import Film  # lazy: SQLAlchemy, for the columns' defaults
-
         values = checked_facts(facts)
-        with self.db.write() as session:
-            driver = driver_of(session)
+        with self.db.writing() as driver:
             refuse_duplicate(driver, values["title"], values["year"], values["original_title"])
-            film = Film(**values, rank_key=ranking.bottom_key(driver))
-            session.add(film)
-            session.flush()
-            assert film.id is not None
-            return film_state.entry(driver, film.id)
+            film_id = insert_film(driver, {**values, "rank_key": ranking.bottom_key(driver)})
+            return film_state.entry(driver, film_id)
 
     def edit_film(self, film_id: int, facts: FilmFacts) -> FilmEntry:
         """Change a film's facts; a catalog film edited by the user keeps the user's version."""

@@ -12,6 +12,8 @@ from cryqueue.domain.search import identity_names
 from cryqueue.domain.text import SEARCH_COLUMNS, norm, search_row
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import json_list
+from cryqueue.storage.schema_text import FILM_DEFAULTS
+from cryqueue.storage.shared_sql import sql_now
 
 
 def checked_facts(facts: FilmFacts) -> dict[str, Any]:
@@ -77,6 +79,19 @@ def film_row(facts: FilmFacts, title_norm: str | None = None) -> tuple[Any, ...]
             cast,
         ),
     )
+
+
+def insert_film(driver: Driver, columns: dict[str, Any]) -> int:
+    """Add a film of these columns (the rest as the film's defaults), added and updated now;
+    returns its id."""
+    now = sql_now()
+    values = {**FILM_DEFAULTS, "added_at": now, "updated_at": now, **columns}
+    marks = ", ".join("?" * len(values))
+    ((film_id,),) = driver.execute(
+        f"INSERT INTO film ({', '.join(values)}) VALUES ({marks}) RETURNING id",
+        tuple(values.values()),
+    )
+    return int(film_id)
 
 
 def refuse_duplicate(

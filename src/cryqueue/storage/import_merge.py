@@ -14,18 +14,14 @@ from cryqueue.domain.import_records import ImportRecord
 from cryqueue.domain.validate import tag_key
 from cryqueue.storage.fast_read import json_list
 from cryqueue.storage.import_matching import FilmKey, State
-from cryqueue.storage.models import Film
+from cryqueue.storage.schema_text import FILM_DEFAULTS
 from cryqueue.storage.shared_sql import sql_now
 
 Sources = dict[str, tuple[Counter[date], Counter[date]]]  # file -> (viewings, rewatches)
 
 # What the ORM would fill in for a new film's columns (`Film`'s defaults): a bulk INSERT has
 # to say every column, and a new film's state starts from them.
-DEFAULTS: dict[str, Any] = {
-    name: info.default
-    for name, info in Film.model_fields.items()
-    if name != "id" and not info.is_required() and info.default_factory is None
-}
+DEFAULTS: dict[str, Any] = FILM_DEFAULTS
 NEW_STATE = State("", *(DEFAULTS[name] for name in State._fields[1:]))
 
 NONE: Counter[date] = Counter()  # no viewings; shared, never changed

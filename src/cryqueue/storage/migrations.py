@@ -8,11 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy.schema import CreateIndex, CreateTable
-from sqlmodel import create_engine
-
 from cryqueue.domain.errors import DatabaseRefused, damaged
-from cryqueue.storage import models, schema
+from cryqueue.storage import schema
+from cryqueue.storage.schema_text import TABLES
 
 # Schema migrations: MIGRATIONS[v] takes a database at version v to v + 1, inside one transaction.
 Migration = Callable[[sqlite3.Connection], None]
@@ -44,17 +42,8 @@ class TableDefinition(NamedTuple):
 
 
 def table_definitions() -> list[TableDefinition]:
-    """Each table of a new library, from the models: the one definition of the schema."""
-    engine = create_engine("sqlite://")  # only its dialect is used: nothing connects
-    return [
-        TableDefinition(
-            table.name,
-            tuple(column.name for column in table.columns),
-            str(CreateTable(table).compile(engine)),
-            tuple(str(CreateIndex(index).compile(engine)) for index in table.indexes),
-        )
-        for table in models.Film.metadata.sorted_tables
-    ]
+    """Each table of a new library, as the models define it (`schema_text`)."""
+    return [TableDefinition(*table) for table in TABLES]
 
 
 def schema_statements() -> list[str]:

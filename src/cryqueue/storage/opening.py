@@ -16,8 +16,8 @@ from cryqueue.storage.paths import ensure_private_dir
 from cryqueue.storage.schema import inspect_file
 from cryqueue.storage.snapshots import backup_before_migration
 
-# Creating, migrating and seeding a library import SQLAlchemy (the models make the tables);
-# they are imported where they are needed, so that opening a current library does not.
+# Creating, migrating and seeding a library read the schema and the catalog; they are imported
+# where they are needed, so that opening a current library does not.
 
 
 def open_database(location: Location) -> Database:

@@ -1,43 +1,44 @@
 """Bringing the shipped catalog into a database: on first use, and again whenever a newer
 release ships a newer catalog. Only catalog facts are written; the user's state, own films,
-edited facts and removals are left alone."""
+edited facts and removals are left alone. Written with the driver's own statements: a new
+library is created, seeded and imported into without SQLAlchemy."""
 
 from __future__ import annotations
 
 from dataclasses import fields
-
-from sqlmodel import Session, col, delete, select
+from typing import Any
 
 from cryqueue.domain.catalog import Catalog, CatalogFilm, catalog_version, load_catalog
 from cryqueue.domain.consensus import consensus_order
 from cryqueue.domain.text import search_columns
 from cryqueue.storage import ranking
-from cryqueue.storage.database import Database, driver_of
+from cryqueue.storage.database import Database
+from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import CATALOG_VERSION_KEY, stored_columns
-from cryqueue.storage.models import DismissedCatalogFilm, Film, Meta, Relation, Source, SourceRank
+from cryqueue.storage.film_rows import insert_film
 
 
-def stored_catalog_version(session: Session) -> int:
-    meta = session.get(Meta, CATALOG_VERSION_KEY)
-    return int(meta.value) if meta else 0
+def stored_catalog_version(driver: Driver) -> int:
+    row = driver.execute("SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def seed_catalog(db: Database, catalog: Catalog | None = None) -> bool:
     """Apply the catalog if the database has an older one; returns whether anything was written."""
     version = catalog.version if catalog else catalog_version()
     if version is not None:
-        with db.read() as session:
-            if stored_catalog_version(session) >= version:
+        with db.reading() as driver:
+            if stored_catalog_version(driver) >= version:
                 return False
     catalog = catalog or load_catalog()
-    with db.write() as session:
-        if stored_catalog_version(session) >= catalog.version:
+    with db.writing() as driver:
+        if stored_catalog_version(driver) >= catalog.version:
             return False  # another cryqueue seeded it meanwhile
-        _apply(session, catalog)
+        _apply(driver, catalog)
     return True
 
 
-def catalog_facts(film: CatalogFilm) -> dict[str, object]:
+def catalog_facts(film: CatalogFilm) -> dict[str, Any]:
     """A catalog film's facts as the film table's columns, by name (its key is set apart)."""
     return {
         **stored_columns({name: getattr(film, name) for name in _FACT_NAMES}),
@@ -49,78 +50,82 @@ def catalog_facts(film: CatalogFilm) -> dict[str, object]:
 _FACT_NAMES = tuple(f.name for f in fields(CatalogFilm) if f.name not in ("key", "relations"))
 
 
-def _apply(session: Session, catalog: Catalog) -> None:
-    dismissed = set(session.exec(select(DismissedCatalogFilm.key)).all())
-    existing = {f.key: f for f in session.exec(select(Film).where(col(Film.key).is_not(None)))}
-    fresh_library = ranking.count(driver_of(session)) == 0
-    ids: dict[str, int] = {}
-    new_films: list[Film] = []
+def _apply(driver: Driver, catalog: Catalog) -> None:
+    dismissed = {key for (key,) in driver.execute("SELECT key FROM dismissedcatalogfilm")}
+    edited = dict(driver.execute("SELECT key, user_edited FROM film WHERE key IS NOT NULL"))
+    next_key = 0 if ranking.count(driver) == 0 else ranking.bottom_key(driver)
+    new: list[dict[str, Any]] = []
     for item in catalog.films:
         if item.key in dismissed:
             continue
-        film = existing.get(item.key)
-        if film is None:
-            film = Film(key=item.key, rank_key=0, **catalog_facts(item))  # type: ignore[arg-type]
-            new_films.append(film)
-        elif not film.user_edited:
-            for name, value in catalog_facts(item).items():
-                setattr(film, name, value)
-        session.add(film)
-    _place_new(session, catalog, new_films, fresh_library)
-    session.flush()
-    for film in session.exec(select(Film).where(col(Film.key).is_not(None))):
-        assert film.key is not None and film.id is not None
-        ids[film.key] = film.id
-    _replace_relations(session, catalog, ids)
-    _replace_sources(session, catalog, ids)
-    meta = session.get(Meta, CATALOG_VERSION_KEY) or Meta(key=CATALOG_VERSION_KEY, value="0")
-    meta.value = str(catalog.version)
-    session.add(meta)
+        facts = catalog_facts(item)
+        if item.key not in edited:
+            new.append({**facts, "key": item.key})
+        elif not edited[item.key]:
+            names = ", ".join(f"{name} = ?" for name in facts)
+            driver.execute(f"UPDATE film SET {names} WHERE key = ?", (*facts.values(), item.key))
+    _place_new(catalog, new, next_key)
+    for columns in new:  # in the catalog's order, as their ids come
+        insert_film(driver, columns)
+    ids = dict(driver.execute("SELECT key, id FROM film WHERE key IS NOT NULL"))
+    _replace_relations(driver, catalog, ids)
+    _replace_sources(driver, catalog, ids)
+    driver.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+        "SET value = excluded.value",
+        (CATALOG_VERSION_KEY, str(catalog.version)),
+    )
 
 
-def _place_new(session: Session, catalog: Catalog, films: list[Film], fresh: bool) -> None:
-    """New catalog films go in consensus order: the whole ranking on a fresh library,
-    after the user's existing ranking on an upgrade."""
-    by_key = {f.key: f for f in films}
+def _place_new(catalog: Catalog, films: list[dict[str, Any]], next_key: int) -> None:
+    """New catalog films go in consensus order: the whole ranking on a fresh library (from
+    key 0), after the user's existing ranking on an upgrade (from `next_key`)."""
+    by_key = {f["key"]: f for f in films}
     order = consensus_order(
         {s.key: list(s.rankings) for s in catalog.sources},
         [m for s in catalog.sources for m in s.mentions] + [f.key for f in catalog.films],
         {f.key: f.title for f in catalog.films},
     )
-    with session.no_autoflush:  # the new films, still at key 0, must not be flushed yet
-        next_key = 0 if fresh else ranking.bottom_key(driver_of(session))
     for key in order:
         if key in by_key:
-            by_key[key].rank_key = next_key
+            by_key[key]["rank_key"] = next_key
             next_key += ranking.GAP
 
 
-def _replace_relations(session: Session, catalog: Catalog, ids: dict[str, int]) -> None:
+def _replace_relations(driver: Driver, catalog: Catalog, ids: dict[str, int]) -> None:
     catalog_ids = list(ids.values())
-    session.exec(delete(Relation).where(col(Relation.film_id).in_(catalog_ids)))
-    for item in catalog.films:
-        for rel in item.relations:
-            if item.key in ids and rel.film in ids:
-                session.add(
-                    Relation(
-                        film_id=ids[item.key], kind=rel.kind, other_id=ids[rel.film], note=rel.note
-                    )
-                )
+    if catalog_ids:
+        marks = ", ".join("?" * len(catalog_ids))
+        driver.execute(f"DELETE FROM relation WHERE film_id IN ({marks})", catalog_ids)
+    driver.executemany(
+        "INSERT INTO relation (film_id, kind, other_id, note) VALUES (?, ?, ?, ?)",
+        [
+            (ids[item.key], rel.kind, ids[rel.film], rel.note)
+            for item in catalog.films
+            for rel in item.relations
+            if item.key in ids and rel.film in ids
+        ],
+    )
 
 
-def _replace_sources(session: Session, catalog: Catalog, ids: dict[str, int]) -> None:
+def _replace_sources(driver: Driver, catalog: Catalog, ids: dict[str, int]) -> None:
     for item in catalog.sources:
-        source = session.exec(select(Source).where(Source.key == item.key)).first()
-        if source is None:
-            source = Source(key=item.key, title=item.title)
-        source.title, source.author, source.site = item.title, item.author, item.site
-        session.add(source)
-        session.flush()
-        assert source.id is not None
-        session.exec(delete(SourceRank).where(col(SourceRank.source_id) == source.id))
-        for key, rank in item.rankings:
-            if key in ids:
-                session.add(SourceRank(source_id=source.id, film_id=ids[key], rank=rank))
-        for key in item.mentions:
-            if key in ids:
-                session.add(SourceRank(source_id=source.id, film_id=ids[key], rank=None))
+        facts = (item.title, item.author, item.site)
+        row = driver.execute("SELECT id FROM source WHERE key = ?", (item.key,)).fetchone()
+        if row is None:
+            ((source_id,),) = driver.execute(
+                "INSERT INTO source (key, title, author, site) VALUES (?, ?, ?, ?) RETURNING id",
+                (item.key, *facts),
+            )
+        else:
+            source_id = row[0]
+            driver.execute(
+                "UPDATE source SET title = ?, author = ?, site = ? WHERE id = ?",
+                (*facts, source_id),
+            )
+        driver.execute("DELETE FROM sourcerank WHERE source_id = ?", (source_id,))
+        ranks = [(key, rank) for key, rank in item.rankings] + [(k, None) for k in item.mentions]
+        driver.executemany(
+            "INSERT INTO sourcerank (source_id, film_id, rank) VALUES (?, ?, ?)",
+            [(source_id, ids[key], rank) for key, rank in ranks if key in ids],
+        )
