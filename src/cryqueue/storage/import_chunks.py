@@ -9,7 +9,8 @@ turn out to be new and named only once (most films of a big import).
 A file streamed from disk (a cryqueue export: `apart`) is read in a child process instead,
 where the platform forks cheaply and safely (Linux, one thread): a thread shares one
 interpreter with the writing, so their Python work took turns, and reading a big export costs
-as much as writing it. Chunks come back pickled, in order, through a pipe."""
+as much as writing it. Chunks come back pickled, in order, through a pipe, and are given their
+rows here (the child, reading and checking, is the busier of the two)."""
 
 from __future__ import annotations
 
@@ -57,15 +58,25 @@ Early = Callable[[ImportRecord, str], tuple[Any, ...]]
 
 
 def prepared(records: list[ImportRecord], early: Early | None, today: date) -> Chunk:
+    chunk, norms = _checked(records, today)
+    if early is not None:
+        chunk.rows = _lone_rows(records, norms, early)
+    return chunk
+
+
+def _checked(records: list[ImportRecord], today: date) -> tuple[Chunk, list[str]]:
+    """A chunk but for its rows (None each), and each record's title as `norm` gives it."""
     norms = [norm(record.facts.title) for record in records]
     keys = [(folded(n), record.facts.year) for n, record in zip(norms, records, strict=True)]
-    if early is None:
-        rows: list[tuple[Any, ...] | None] = [None] * len(records)
-    else:
-        rows = [early(r, n) if is_lone(r) else None for r, n in zip(records, norms, strict=True)]
     originals = [folded_original(record.facts) for record in records]
     odd = list(odd_viewings(records, today))
-    return Chunk(records, keys, originals, rows, odd)
+    return Chunk(records, keys, originals, [None] * len(records), odd), norms
+
+
+def _lone_rows(
+    records: list[ImportRecord], norms: list[str], early: Early
+) -> list[tuple[Any, ...] | None]:
+    return [early(r, n) if is_lone(r) else None for r, n in zip(records, norms, strict=True)]
 
 
 class Chunks:
@@ -135,7 +146,7 @@ class Chunks:
                 stream.flush()  # else the child writes what is buffered again when it ends
         self._child = context.Process(
             target=_read_apart,
-            args=(self._records, self._early, self._today, sending),
+            args=(self._records, self._today, sending),
             name="import-reader",
             daemon=True,
         )
@@ -143,8 +154,9 @@ class Chunks:
         sending.close()  # the child's now: its end closing tells us it is gone
         return self._received(self._pipe)
 
-    @staticmethod
-    def _received(pipe: Connection) -> Iterator[Chunk]:
+    def _received(self, pipe: Connection) -> Iterator[Chunk]:
+        """The child's chunks, each given its rows here: the child is the slower of the two,
+        and the rows cost it more to build and send than they cost this process to build."""
         while True:
             try:
                 got = pickle.loads(pipe.recv_bytes())
@@ -157,7 +169,10 @@ class Chunks:
                 raise got
             if got is None:
                 return
-            yield got
+            chunk, norms = got
+            if self._early is not None:
+                chunk.rows = _lone_rows(chunk.records, norms, self._early)
+            yield chunk
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
@@ -179,17 +194,15 @@ def may_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def _read_apart(
-    records: Iterable[ImportRecord], early: Early | None, today: date, pipe: Connection
-) -> None:
-    """The child process: every chunk, then None, or the error that stopped the reading. It
-    leaves ^C to the import, which ends it; if the import dies, the pipe breaks and so does
-    this."""
+def _read_apart(records: Iterable[ImportRecord], today: date, pipe: Connection) -> None:
+    """The child process: every chunk but for its rows (`_checked`), then None, or the error
+    that stopped the reading. It leaves ^C to the import, which ends it; if the import dies,
+    the pipe breaks and so does this."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         items = iter(records)
         while chunk := list(islice(items, CHUNK)):
-            pipe.send_bytes(pickle.dumps(prepared(chunk, early, today), pickle.HIGHEST_PROTOCOL))
+            pipe.send_bytes(pickle.dumps(_checked(chunk, today), pickle.HIGHEST_PROTOCOL))
         pipe.send_bytes(pickle.dumps(None))
     except BrokenPipeError:
         pass  # the import has stopped listening
