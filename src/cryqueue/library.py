@@ -31,7 +31,7 @@ from cryqueue.interop import json_format as json_io
 from cryqueue.interop.json_format import SourceDoc
 from cryqueue.storage import diary, film_state, ranking
 from cryqueue.storage.app_reads import read_details, read_listing, search_rows
-from cryqueue.storage.database import Database, driver_of
+from cryqueue.storage.database import Database
 from cryqueue.storage.fast_read import (
     LISTING_SQL,
     ranked_films,
@@ -58,9 +58,9 @@ if TYPE_CHECKING:
 
 # The file formats and the import writer are imported where they are used: most commands
 # (list, show, watch…) need none of them, and each costs milliseconds of start-up. The app's
-# reads and everyday writes run on the driver (`db.reading`, `db.writing`), and so do adding a
-# film, creating and seeding a library and importing; only removing and restoring a film and
-# finding one by name load SQLAlchemy (`db.read`, `db.write`).
+# reads and everyday writes run on the driver (`db.reading`, `db.writing`), and so do finding
+# a film by name, adding one, creating and seeding a library and importing; only removing and
+# restoring a film load SQLAlchemy (`db.read`, `db.write`).
 
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
@@ -154,10 +154,10 @@ class Library:
     def find(self, query: str, year: int | None = None) -> FilmEntry:
         """The one film that `query` names (see `storage.finding.find_film`): the one lookup
         of every command."""
-        from cryqueue.storage.finding import find_film  # lazy: SQLAlchemy
+        from cryqueue.storage.finding import find_film  # lazy: start-up
 
-        with self.db.read() as session:
-            return film_state.entry(driver_of(session), find_film(session, query, year))
+        with self.db.reading() as driver:
+            return film_state.entry(driver, find_film(driver, query, year))
 
     def sources(self) -> list[SourceDoc]:
         """The published lists with the films they rank or mention."""

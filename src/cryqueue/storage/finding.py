@@ -4,21 +4,15 @@ their English or original title, folded as the search folds them."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import and_, or_
-from sqlmodel import Session, col, select
-
 from cryqueue.domain.errors import LookupFailed
 from cryqueue.domain.search import similar_titles
 from cryqueue.domain.text import norm, split_year
-from cryqueue.storage.database import driver_of
-from cryqueue.storage.models import Film
+from cryqueue.storage.driver import Driver
 
 MAX_CANDIDATES = 8  # films named in an error that lists them
 
 
-def find_film(session: Session, query: str, year: int | None = None) -> int:
+def find_film(driver: Driver, query: str, year: int | None = None) -> int:
     """The one film that `query` names: an English or original title, or a unique prefix of
     one, case-insensitively; 'Title (Year)' or `year` (the CLI's --year) picks between
     same-named films. The one lookup of every command: an unknown title fails suggesting
@@ -31,8 +25,7 @@ def find_film(session: Session, query: str, year: int | None = None) -> int:
     needle = norm(name)
     if not needle:
         raise LookupFailed("give a title to look up")
-    exact = or_(col(Film.title_norm) == needle, col(Film.original_norm) == needle)
-    rows = _candidates(session, exact, year)
+    rows = _candidates(driver, "(title_norm = ? OR original_norm = ?)", (needle, needle), year)
     if len(rows) > 1 and year is None:
         by_year = sorted(rows[:MAX_CANDIDATES], key=lambda row: row[2])
         names = ", ".join(f"{title} ({y})" for _id, title, y in by_year)
@@ -40,11 +33,10 @@ def find_film(session: Session, query: str, year: int | None = None) -> int:
         raise LookupFailed(f"{len(rows)} films are titled {name!r}: {names}{more}; add --year")
     if not rows:
         high = needle + "\U0010ffff"
-        prefix = or_(
-            and_(col(Film.title_norm) >= needle, col(Film.title_norm) < high),
-            and_(col(Film.original_norm) >= needle, col(Film.original_norm) < high),
+        prefix = (
+            "((title_norm >= ? AND title_norm < ?) OR (original_norm >= ? AND original_norm < ?))"
         )
-        rows = _candidates(session, prefix, year)
+        rows = _candidates(driver, prefix, (needle, high, needle, high), year)
     if len(rows) == 1:
         return rows[0][0]
     if rows:
@@ -54,25 +46,28 @@ def find_film(session: Session, query: str, year: int | None = None) -> int:
             f"{shown} matches {len(rows)} films: {names}{more}; "
             "give more of the title, or add --year"
         )
-    hint = _similar(session, name)
+    hint = _similar(driver, name)
     suggestion = f"; did you mean {hint}?" if hint else "; see 'cryqueue list'"
     raise LookupFailed(f"no film titled {shown}{suggestion}")
 
 
-def _candidates(session: Session, condition: Any, year: int | None) -> list[tuple[int, str, int]]:
-    query = select(Film.id, Film.title, Film.year).where(condition)
-    if year is not None:
-        query = query.where(Film.year == year)
-    rows = session.exec(query.order_by(col(Film.rank_key)).limit(MAX_CANDIDATES + 1)).all()
-    return [(int(i), t, y) for i, t, y in rows if i is not None]
+def _candidates(
+    driver: Driver, condition: str, values: tuple[str, ...], year: int | None
+) -> list[tuple[int, str, int]]:
+    where, given = (
+        (condition, values) if year is None else (f"{condition} AND year = ?", (*values, year))
+    )
+    rows = driver.execute(
+        f"SELECT id, title, year FROM film WHERE {where} ORDER BY rank_key LIMIT ?",
+        (*given, MAX_CANDIDATES + 1),
+    )
+    return [(int(i), t, int(y)) for i, t, y in rows]
 
 
-def _similar(session: Session, name: str) -> str:
+def _similar(driver: Driver, name: str) -> str:
     """'Windstruck (2004)', or 'A (2001), B (2004) or C (2010)': the titles `name` may have
     meant, by the search's rules (see `similar_titles`); '' when none comes close."""
-    rows = driver_of(session).execute(
-        "SELECT id, title, original_title, year FROM film ORDER BY rank_key"
-    )
+    rows = driver.execute("SELECT id, title, original_title, year FROM film ORDER BY rank_key")
     films = {film_id: (title, original, year) for film_id, title, original, year in rows}
     found = similar_titles(((i, t, o) for i, (t, o, _y) in films.items()), name)
     labels = [f"{films[i][0]} ({films[i][2]})" for i in found]
