@@ -8,7 +8,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -181,3 +184,45 @@ def test_with_another_thread_running_the_reading_stays_here(tmp_path: Path) -> N
     finally:
         release.set()
         other.join()
+
+
+ORPHANED = """
+import os, signal, sys
+from datetime import date
+from itertools import count
+import multiprocessing
+from cryqueue.domain.films import FilmFacts
+from cryqueue.domain.import_records import ImportRecord
+from cryqueue.storage.import_chunks import Chunks
+
+endless = (ImportRecord(FilmFacts(f"Film {n}", 2000)) for n in count())
+with Chunks(endless, None, date(2026, 12, 1), apart=True) as chunks:
+    next(chunks)
+    print(multiprocessing.active_children()[0].pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # the import dies: no clean-up runs
+"""
+
+
+def test_a_reader_whose_import_dies_ends_too(tmp_path: Path) -> None:
+    """Killed, the import cannot end its reader: the broken pipe must. (The fork gave the
+    reader a copy of the import's end of the pipe; held, the pipe never broke, and a reader
+    blocked on it stayed for ever.)"""
+    out = tmp_path / "out"
+    with out.open("w") as stdout:  # a file, not a pipe: a reader left behind would hold it
+        died = subprocess.run([sys.executable, "-c", ORPHANED], stdout=stdout, timeout=60)
+    assert died.returncode == -signal.SIGKILL
+    reader = int(out.read_text())
+    deadline = time.monotonic() + 10
+    while _state(reader) != "Z":
+        if time.monotonic() > deadline:
+            os.kill(reader, signal.SIGKILL)
+            pytest.fail("the reader outlived its import")
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    """A process's state letter (Z: ended, not yet reaped by whoever adopted it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"  # gone

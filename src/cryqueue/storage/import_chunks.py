@@ -146,7 +146,7 @@ class Chunks:
                 stream.flush()  # else the child writes what is buffered again when it ends
         self._child = context.Process(
             target=_read_apart,
-            args=(self._records, self._today, sending),
+            args=(self._records, self._today, sending, self._pipe),
             name="import-reader",
             daemon=True,
         )
@@ -194,10 +194,14 @@ def may_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def _read_apart(records: Iterable[ImportRecord], today: date, pipe: Connection) -> None:
+def _read_apart(
+    records: Iterable[ImportRecord], today: date, pipe: Connection, import_end: Connection
+) -> None:
     """The child process: every chunk but for its rows (`_checked`), then None, or the error
     that stopped the reading. It leaves ^C to the import, which ends it; if the import dies,
-    the pipe breaks and so does this."""
+    the pipe breaks and so does this (its copy of the import's end, which the fork gave it,
+    is closed first: else the pipe would never break, and it would wait on it for ever)."""
+    import_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         items = iter(records)
