@@ -250,5 +250,5 @@ def test_on_a_ready_library_they_load_no_sqlalchemy(args: list[str], tmp_path: P
     """Diary and stats only read: a library already set up is read with sqlite3 alone."""
     first = run(args, tmp_path)  # creates and seeds it (full open)
     assert first.returncode == 0
-    assert probe(args, tmp_path) == {"code": 0, "textual": False, "sqlmodel": False}
+    assert probe(args, tmp_path) == {"code": 0, "textual": False, "sqlalchemy": False}
     assert run(args, tmp_path).stdout == first.stdout

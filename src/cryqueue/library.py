@@ -58,9 +58,8 @@ if TYPE_CHECKING:
 
 # The file formats and the import writer are imported where they are used: most commands
 # (list, show, watch…) need none of them, and each costs milliseconds of start-up. The app's
-# reads and everyday writes run on the driver (`db.reading`, `db.writing`), and so do finding
-# a film by name, adding one, creating and seeding a library and importing; only removing and
-# restoring a film load SQLAlchemy (`db.read`, `db.write`).
+# reads and every write run on the driver (`db.reading`, `db.writing`); SQLAlchemy loads only
+# to set up a library on a server, to migrate one and for `doctor`.
 
 NOTE_CONFLICT_MARK = "--- also saved from another cryqueue meanwhile ---"
 
@@ -408,17 +407,17 @@ class Library:
     def remove_film(self, film_id: int) -> RemovedFilm:
         """Remove a film with its viewings; a removed catalog film stays removed on upgrades.
         Returns what `restore_film` needs to put it back."""
-        from cryqueue.storage import removal  # lazy: SQLAlchemy
+        from cryqueue.storage import removal  # lazy: start-up
 
-        with self.db.write() as session:
-            return removal.take_out(session, film_id)
+        with self.db.writing() as driver:
+            return removal.take_out(driver, film_id)
 
     def restore_film(self, removed: RemovedFilm) -> int:
         """Put a removed film back where it was, with its viewings, state and relations."""
-        from cryqueue.storage import removal  # lazy: SQLAlchemy
+        from cryqueue.storage import removal  # lazy: start-up
 
-        with self.db.write() as session:
-            return removal.put_back(session, removed)
+        with self.db.writing() as driver:
+            return removal.put_back(driver, removed)
 
     def import_records(
         self, records: Sequence[ImportRecord], progress: Progress | None = None

@@ -1,11 +1,11 @@
-"""An open database: short transactions on the driver's own connections, SQLAlchemy sessions for
-the rare writes that want the models, and the driver's errors as one-line messages. A SQLite file
-or a PostgreSQL database (`pg`); the rest of storage asks this module, never the backend, for a
-connection and for what a failure means.
+"""An open database: short transactions on the driver's own connections, a SQLAlchemy session
+for the one write left that wants one (`doctor --repair`), and the driver's errors as one-line
+messages. A SQLite file or a PostgreSQL database (`pg`); the rest of storage asks this module,
+never the backend, for a connection and for what a failure means.
 
-The everyday work (reading the list, a key press's write) runs on `reading()` and `writing()`,
-which never import SQLAlchemy: loading it and SQLModel costs an app some 27 MiB and a CLI
-command a third of a second. `read()` and `write()` build the engine on first use."""
+All of the app's and the commands' work runs on `reading()` and `writing()`, which never import
+SQLAlchemy: loading it and SQLModel costs an app some 27 MiB and a CLI command half a second.
+`write()` and `engine` build the engine on first use."""
 
 from __future__ import annotations
 
@@ -165,20 +165,9 @@ class Database:
         _close(raw)
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read transaction in a SQLModel session, with one view of the library throughout."""
-        from sqlmodel import Session
-
-        errors = self._session_errors()
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            except errors as exc:
-                raise self.failure(exc) from None
-
-    @contextmanager
     def write(self) -> Iterator[Session]:
-        """`writing()` in a SQLModel session: for the rare writes that want the models."""
+        """`writing()` in a SQLModel session: for `doctor --repair`, the one write left that
+        wants one."""
         from sqlmodel import Session
 
         errors = self._session_errors()

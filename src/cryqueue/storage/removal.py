@@ -3,75 +3,92 @@ one transaction of the caller's."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_
-from sqlmodel import Session, col, delete, select
+from datetime import date
 
 from cryqueue.domain.errors import film_gone
 from cryqueue.domain.films import RemovedFilm
 from cryqueue.storage import ranking
-from cryqueue.storage.database import driver_of
-from cryqueue.storage.models import DismissedCatalogFilm, Film, Relation, SourceRank, Viewing
+from cryqueue.storage.driver import Driver
+from cryqueue.storage.film_rows import insert_film
+from cryqueue.storage.schema_text import TABLES
+from cryqueue.storage.shared_sql import day_text
+
+_FILM_COLUMNS = next(columns for name, columns, *_ in TABLES if name == "film")
+_FILM_SQL = f"SELECT {', '.join(_FILM_COLUMNS)} FROM film WHERE id = ?"
 
 
-def take_out(session: Session, film_id: int) -> RemovedFilm:
+def take_out(driver: Driver, film_id: int) -> RemovedFilm:
     """Delete a film with its viewings, list places and relations; what comes back puts it
     back exactly (`put_back`). A removed catalog film stays removed on catalog upgrades."""
-    film = session.get(Film, film_id)
-    if film is None:
+    found = driver.execute(_FILM_SQL, (film_id,)).fetchone()
+    if found is None:
         raise film_gone()
+    row = dict(zip(_FILM_COLUMNS, found, strict=True))
+    one = (film_id,)
     removed = RemovedFilm(
-        row=film.model_dump(),
+        row=row,
         viewings=tuple(
-            session.exec(select(col(Viewing.watched_on)).where(Viewing.film_id == film_id))
+            date.fromisoformat(str(day_text(day)))
+            for (day,) in driver.execute(
+                "SELECT watched_on FROM viewing WHERE film_id = ? ORDER BY id", one
+            )
         ),
         source_ranks=tuple(
-            session.exec(
-                select(SourceRank.source_id, SourceRank.rank).where(SourceRank.film_id == film_id)
+            (source, rank)
+            for source, rank in driver.execute(
+                "SELECT source_id, rank FROM sourcerank WHERE film_id = ? ORDER BY id", one
             )
         ),
         relations=tuple(
-            session.exec(
-                select(Relation.film_id, Relation.kind, Relation.other_id, Relation.note).where(
-                    or_(col(Relation.film_id) == film_id, col(Relation.other_id) == film_id)
-                )
+            (a, kind, b, note)
+            for a, kind, b, note in driver.execute(
+                "SELECT film_id, kind, other_id, note FROM relation"
+                " WHERE film_id = ? OR other_id = ? ORDER BY id",
+                (film_id, film_id),
             )
         ),
-        position=ranking.position_of(driver_of(session), film_id),
+        position=ranking.position_of(driver, film_id),
     )
-    if film.key is not None and session.get(DismissedCatalogFilm, film.key) is None:
-        session.add(DismissedCatalogFilm(key=film.key))
-    for table, column in (
-        (Viewing, Viewing.film_id),
-        (SourceRank, SourceRank.film_id),
-        (Relation, Relation.film_id),
-        (Relation, Relation.other_id),
-    ):
-        session.exec(delete(table).where(col(column) == film_id))
-    session.delete(film)
-
+    if row["key"] is not None:
+        driver.execute(
+            "INSERT INTO dismissedcatalogfilm (key) VALUES (?) ON CONFLICT (key) DO NOTHING",
+            (row["key"],),
+        )
+    driver.execute("DELETE FROM viewing WHERE film_id = ?", one)
+    driver.execute("DELETE FROM sourcerank WHERE film_id = ?", one)
+    driver.execute("DELETE FROM relation WHERE film_id = ? OR other_id = ?", (film_id, film_id))
+    driver.execute("DELETE FROM film WHERE id = ?", one)
     return removed
 
 
-def put_back(session: Session, removed: RemovedFilm) -> int:
+def put_back(driver: Driver, removed: RemovedFilm) -> int:
     """Put a removed film back where it was, under its old id if free; returns its id."""
     row = dict(removed.row)
-    if session.get(Film, row["id"]) is not None:
-        row["id"] = None
-    row["rank_key"] = ranking.bottom_key(driver_of(session))
-    film = Film(**row)
-    session.add(film)
-    if film.key is not None:
-        session.exec(delete(DismissedCatalogFilm).where(col(DismissedCatalogFilm.key) == film.key))
-    session.flush()
-    assert film.id is not None
-    old_id, new_id = removed.row["id"], film.id
-    session.add_all(Viewing(film_id=new_id, watched_on=d) for d in removed.viewings)
-    session.add_all(
-        SourceRank(source_id=s, film_id=new_id, rank=r) for s, r in removed.source_ranks
+    old_id = row["id"]
+    if _exists(driver, old_id):
+        del row["id"]
+    row["rank_key"] = ranking.bottom_key(driver)
+    new_id = insert_film(driver, row)
+    if row["key"] is not None:
+        driver.execute("DELETE FROM dismissedcatalogfilm WHERE key = ?", (row["key"],))
+    driver.executemany(
+        "INSERT INTO viewing (film_id, watched_on) VALUES (?, ?)",
+        [(new_id, day.isoformat()) for day in removed.viewings],
+    )
+    driver.executemany(
+        "INSERT INTO sourcerank (source_id, film_id, rank) VALUES (?, ?, ?)",
+        [(source, new_id, rank) for source, rank in removed.source_ranks],
     )
     for a, kind, b, note in removed.relations:
         a, b = (new_id if a == old_id else a), (new_id if b == old_id else b)
-        if session.get(Film, a) and session.get(Film, b):
-            session.add(Relation(film_id=a, kind=kind, other_id=b, note=note))
-    ranking.place_at(driver_of(session), new_id, removed.position)
+        if _exists(driver, a) and _exists(driver, b):
+            driver.execute(
+                "INSERT INTO relation (film_id, kind, other_id, note) VALUES (?, ?, ?, ?)",
+                (a, kind, b, note),
+            )
+    ranking.place_at(driver, new_id, removed.position)
     return new_id
+
+
+def _exists(driver: Driver, film_id: int) -> bool:
+    return driver.execute("SELECT 1 FROM film WHERE id = ?", (film_id,)).fetchone() is not None
