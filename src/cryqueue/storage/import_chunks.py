@@ -211,7 +211,8 @@ def _read_apart(
     except BrokenPipeError:
         pass  # the import has stopped listening
     except Exception as exc:  # handed over: the import raises it where the chunk would come
-        pipe.send_bytes(_pickled(exc))
+        with suppress(BrokenPipeError):  # unless it has stopped listening meanwhile
+            pipe.send_bytes(_pickled(exc))
 
 
 def _pickled(exc: Exception) -> bytes:

@@ -53,7 +53,7 @@ _FACT_NAMES = tuple(f.name for f in fields(CatalogFilm) if f.name not in ("key",
 def _apply(driver: Driver, catalog: Catalog) -> None:
     dismissed = {key for (key,) in driver.execute("SELECT key FROM dismissedcatalogfilm")}
     edited = dict(driver.execute("SELECT key, user_edited FROM film WHERE key IS NOT NULL"))
-    next_key = 0 if ranking.count(driver) == 0 else ranking.bottom_key(driver)
+    next_key = ranking.bottom_key(driver)  # 0 in a new library
     new: list[dict[str, Any]] = []
     for item in catalog.films:
         if item.key in dismissed:
@@ -78,8 +78,8 @@ def _apply(driver: Driver, catalog: Catalog) -> None:
 
 
 def _place_new(catalog: Catalog, films: list[dict[str, Any]], next_key: int) -> None:
-    """New catalog films go in consensus order: the whole ranking on a fresh library (from
-    key 0), after the user's existing ranking on an upgrade (from `next_key`)."""
+    """New catalog films go in consensus order, from `next_key`: the whole ranking of a new
+    library, after the user's existing ranking on an upgrade."""
     by_key = {f["key"]: f for f in films}
     order = consensus_order(
         {s.key: list(s.rankings) for s in catalog.sources},
