@@ -12,7 +12,7 @@ from cryqueue.domain.search import identity_names
 from cryqueue.domain.text import SEARCH_COLUMNS, norm, search_row
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import json_list
-from cryqueue.storage.schema_text import FILM_DEFAULTS
+from cryqueue.storage.schema_text import FILM_DEFAULTS, TABLES
 from cryqueue.storage.shared_sql import sql_now
 
 
@@ -79,6 +79,10 @@ def film_row(facts: FilmFacts, title_norm: str | None = None) -> tuple[Any, ...]
             cast,
         ),
     )
+
+
+# Every column of the film table, in its order (the models', as `schema_text` has them).
+FILM_COLUMNS: tuple[str, ...] = next(columns for name, columns, *_ in TABLES if name == "film")
 
 
 def insert_film(driver: Driver, columns: dict[str, Any]) -> int:

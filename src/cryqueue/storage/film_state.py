@@ -13,15 +13,11 @@ from cryqueue.domain.films import FilmEntry, Viewings
 from cryqueue.storage import ranking
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import ENTRY_SQL, entry_of
-from cryqueue.storage.film_rows import FILM_ROW_COLUMNS
+from cryqueue.storage.film_rows import FILM_COLUMNS
 from cryqueue.storage.shared_sql import WATCHED_SQL, day_of, sql_now
 
-# The film's columns that `touch` and `update` may name (the SQL is built from these alone):
-# its facts, and the user's state.
-_COLUMNS = frozenset(
-    {*FILM_ROW_COLUMNS, "id", "key", "tear_level", "rating", "tags_json", "note", "rank_key"}
-    | {"watched_undated", "user_edited"}
-)
+# The names `touch` and `update` may use (the SQL is built from these alone): the film's.
+_COLUMNS = frozenset(FILM_COLUMNS)
 
 
 # What `touch` can read beside the columns: whether the film counts as watched, its place.

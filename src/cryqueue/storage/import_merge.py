@@ -19,10 +19,8 @@ from cryqueue.storage.shared_sql import sql_now
 
 Sources = dict[str, tuple[Counter[date], Counter[date]]]  # file -> (viewings, rewatches)
 
-# What the ORM would fill in for a new film's columns (`Film`'s defaults): a bulk INSERT has
-# to say every column, and a new film's state starts from them.
-DEFAULTS: dict[str, Any] = FILM_DEFAULTS
-NEW_STATE = State("", *(DEFAULTS[name] for name in State._fields[1:]))
+# A new film's state starts from the film's column defaults.
+NEW_STATE = State("", *(FILM_DEFAULTS[name] for name in State._fields[1:]))
 
 NONE: Counter[date] = Counter()  # no viewings; shared, never changed
 

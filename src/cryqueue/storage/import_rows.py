@@ -13,7 +13,8 @@ from typing import Any
 
 from cryqueue.domain.import_records import ImportRecord
 from cryqueue.storage.film_rows import FILM_ROW_COLUMNS, film_columns, film_row
-from cryqueue.storage.import_merge import DEFAULTS, STATE_COLUMNS, MergedFilm, lone_state
+from cryqueue.storage.import_merge import STATE_COLUMNS, MergedFilm, lone_state
+from cryqueue.storage.schema_text import FILM_DEFAULTS
 
 # The columns a new film gets from its record beside its facts, then its state; and last, those
 # the writing gives it (`finish`).
@@ -28,8 +29,8 @@ class NewRows:
 
     def __init__(self) -> None:
         given = (*FILM_ROW_COLUMNS, *_RECORD_COLUMNS, *STATE_COLUMNS)
-        rest = tuple(name for name in DEFAULTS if name not in given)
-        self._rest = tuple(DEFAULTS[name] for name in rest)
+        rest = tuple(name for name in FILM_DEFAULTS if name not in given)
+        self._rest = tuple(FILM_DEFAULTS[name] for name in rest)
         names = (*given, *rest, *_LAST_COLUMNS)
         self._all = itemgetter(*names)
         self.sql = f"INSERT INTO film ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
@@ -56,7 +57,7 @@ class NewRows:
         """A new film's columns by name before its records are merged (`MergedFilm.columns`):
         `merge` and `changes` fill in its state."""
         return {
-            **DEFAULTS,
+            **FILM_DEFAULTS,
             **film_columns(record.facts),
             "episodes": record.episodes,
             "country": record.country,

@@ -9,12 +9,10 @@ from cryqueue.domain.errors import film_gone
 from cryqueue.domain.films import RemovedFilm
 from cryqueue.storage import ranking
 from cryqueue.storage.driver import Driver
-from cryqueue.storage.film_rows import insert_film
-from cryqueue.storage.schema_text import TABLES
+from cryqueue.storage.film_rows import FILM_COLUMNS, insert_film
 from cryqueue.storage.shared_sql import day_text
 
-_FILM_COLUMNS = next(columns for name, columns, *_ in TABLES if name == "film")
-_FILM_SQL = f"SELECT {', '.join(_FILM_COLUMNS)} FROM film WHERE id = ?"
+_FILM_SQL = f"SELECT {', '.join(FILM_COLUMNS)} FROM film WHERE id = ?"
 
 
 def take_out(driver: Driver, film_id: int) -> RemovedFilm:
@@ -23,7 +21,7 @@ def take_out(driver: Driver, film_id: int) -> RemovedFilm:
     found = driver.execute(_FILM_SQL, (film_id,)).fetchone()
     if found is None:
         raise film_gone()
-    row = dict(zip(_FILM_COLUMNS, found, strict=True))
+    row = dict(zip(FILM_COLUMNS, found, strict=True))
     one = (film_id,)
     removed = RemovedFilm(
         row=row,

@@ -16,6 +16,7 @@ from cryqueue.storage.database import Database
 from cryqueue.storage.driver import Driver
 from cryqueue.storage.fast_read import CATALOG_VERSION_KEY, stored_columns
 from cryqueue.storage.film_rows import insert_film
+from cryqueue.storage.film_state import update
 
 
 def stored_catalog_version(driver: Driver) -> int:
@@ -52,22 +53,27 @@ _FACT_NAMES = tuple(f.name for f in fields(CatalogFilm) if f.name not in ("key",
 
 def _apply(driver: Driver, catalog: Catalog) -> None:
     dismissed = {key for (key,) in driver.execute("SELECT key FROM dismissedcatalogfilm")}
-    edited = dict(driver.execute("SELECT key, user_edited FROM film WHERE key IS NOT NULL"))
+    ids: dict[str, int] = {}
+    edited: set[str] = set()
+    for key, film_id, user_edited in driver.execute(
+        "SELECT key, id, user_edited FROM film WHERE key IS NOT NULL"
+    ):
+        ids[key] = film_id
+        if user_edited:
+            edited.add(key)
     next_key = ranking.bottom_key(driver)  # 0 in a new library
     new: list[dict[str, Any]] = []
     for item in catalog.films:
         if item.key in dismissed:
             continue
         facts = catalog_facts(item)
-        if item.key not in edited:
+        if item.key not in ids:
             new.append({**facts, "key": item.key})
-        elif not edited[item.key]:
-            names = ", ".join(f"{name} = ?" for name in facts)
-            driver.execute(f"UPDATE film SET {names} WHERE key = ?", (*facts.values(), item.key))
+        elif item.key not in edited:
+            update(driver, ids[item.key], facts)
     _place_new(catalog, new, next_key)
     for columns in new:  # in the catalog's order, as their ids come
-        insert_film(driver, columns)
-    ids = dict(driver.execute("SELECT key, id FROM film WHERE key IS NOT NULL"))
+        ids[columns["key"]] = insert_film(driver, columns)
     _replace_relations(driver, catalog, ids)
     _replace_sources(driver, catalog, ids)
     driver.execute(
