@@ -117,7 +117,8 @@ class _TreeMemory:
 
     def _sample(self) -> None:
         while not self._done.wait(0.02):
-            self.peak_kib = max(self.peak_kib, sum(map(_rss_kib, _tree(self.pid))))
+            rss = (terminal.status_kib(pid, "VmRSS") or 0 for pid in _tree(self.pid))
+            self.peak_kib = max(self.peak_kib, sum(rss))
 
 
 def _tree(pid: int) -> list[int]:
@@ -129,14 +130,6 @@ def _tree(pid: int) -> list[int]:
                 found += map(int, (task / "children").read_text().split())
         at += 1
     return found
-
-
-def _rss_kib(pid: int) -> int:
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def build_library(

@@ -23,6 +23,18 @@ WIDTH, HEIGHT = 120, 40
 TICK = 1 / os.sysconf("SC_CLK_TCK")
 
 
+def status_kib(pid: int, field: str) -> int | None:
+    """A memory figure of /proc/PID/status ("VmRSS", "VmHWM") in KiB; None if the process has
+    gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 @dataclass(frozen=True)
 class FrameTiming:
     seconds: float
@@ -83,13 +95,8 @@ class Session:
         return False
 
     def peak_rss_mib(self) -> float | None:
-        try:
-            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        except (OSError, ValueError):
-            return None
-        return None
+        peak = status_kib(self.pid, "VmHWM")
+        return None if peak is None else peak / 1024
 
     def wait_idle(self, quiet: float = 1.0, timeout: float = 600.0) -> float:
         """Wait until the program has used under 2 % of a core for `quiet` seconds (a list read
