@@ -287,19 +287,24 @@ def test_a_dropped_connection_costs_one_message_then_reconnects(db_location: str
         theirs.close()
 
 
-def test_reading_commands_on_a_ready_server_library_load_no_sqlalchemy(
-    db_location: str,
-) -> None:
-    """`list`, `stats` and the Markdown export on a library that needs no set-up read it with
-    psycopg alone, as a file's are read with sqlite3 alone."""
+def test_commands_on_a_ready_server_library_load_no_sqlalchemy(db_location: str) -> None:
+    """Reading (`list`, `stats`, the Markdown export) and writing (`tears`, `watch`) on a
+    library that needs no set-up use psycopg alone, as a file's use sqlite3 alone: the check
+    that the database is a library reads the catalog on the driver."""
     script = (
         "import sys; from cryqueue.cli.commands import main; "
         f"codes = [main(['--db', {db_location!r}, *a]) for a in "
-        "(['list'], ['stats'], ['export', '-o', '-'])]; "
+        "(['list'], ['stats'], ['export', '-o', '-'], ['tears', 'Il Mare', '3'],"
+        " ['watch', 'Il Mare'])]; "
         "print(codes, 'sqlalchemy' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[0, 0, 0] False"
+    assert out.stdout.strip().splitlines()[-1] == "[0, 0, 0, 0, 0] False"
+    library = Library.open(ServerUrl(db_location))
+    try:
+        assert library.find("Il Mare").tear_level == 3
+    finally:
+        library.close()
 
 
 def test_a_writer_waits_for_the_write_lock_then_says_busy(

@@ -47,7 +47,7 @@ def _open_server(url: ServerUrl) -> Database:
 
     db = server_database(url)
     try:
-        prepare(db.engine, url)
+        prepare(db, url)
     except db.errors as exc:
         db.close()
         raise db.failure(exc) from None
