@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import textual._wait
 import textual.screen
+from textual._styles_cache import StylesCache
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
@@ -42,6 +43,16 @@ def _quicker_idle_check(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", IDLE_CHECK_SECONDS)
     monkeypatch.setattr(textual._wait, "SLEEP_IDLE", IDLE_CHECK_SECONDS / 20)
     monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", REFRESH_SECONDS)
+
+
+@pytest.fixture(autouse=True)
+def _no_render_caches_kept() -> Iterator[None]:
+    """Textual's StylesCache.get_inner_outer is an lru_cache on an instance method: it keeps
+    the last 1,024 widgets' StylesCaches alive, each with the lines it rendered (some 400,000
+    objects in a worker, which made each of its full garbage collections take 0.3 s). An app
+    keeps its widgets anyway; a test's are let go when it ends."""
+    yield
+    StylesCache.get_inner_outer.cache_clear()
 
 
 @pytest.fixture(autouse=True, scope="session")
