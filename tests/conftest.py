@@ -75,12 +75,20 @@ SLOW_FIRST = [
 ]
 
 
+# A young-generation collection every 10,000 allocations rather than Python's 700: an app's
+# rendering makes and drops strips and segments by the thousand, and every tenth young
+# collection's survivors led to a full one. Measured on the whole suite (3 workers), machine
+# CPU: 199 s against 222 s with the default; 50,000 saved no more.
+GC_YOUNG_THRESHOLD = 10_000
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What is alive once the tests are collected (the modules, the test items) stays alive to
     the end: out of the garbage collector's sight, so that a full collection during a test
     looks at what the tests made rather than at 90,000 objects that cannot be garbage."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
