@@ -58,8 +58,10 @@ test: $(TEST_STAMP)
 # machine. WORKERS=2 make test runs it as before.
 WORKERS ?= 3
 
+# loadgroup: tests marked with one xdist_group run on one worker, which builds what they share
+# (the real-terminal tests' 300,000-film library) once; the others go one by one, as with load.
 suite: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n $(WORKERS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 bench: $(TEST_STAMP)
 	$(BYTECODE) $(BIN)/python -m bench
