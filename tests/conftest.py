@@ -110,8 +110,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer | str]:
-    """One throwaway PostgreSQL server for the session (per xdist worker), or why none."""
-    server = start_server(tmp_path_factory.mktemp("pg"))
+    """One throwaway PostgreSQL server for the session (per xdist worker), or why none. No
+    autovacuum: its workers cost the suite some 4 s of CPU, tidying databases of a few dozen
+    rows that the pool empties and refills (the benchmark's server keeps it)."""
+    server = start_server(tmp_path_factory.mktemp("pg"), autovacuum=False)
     yield server
     if isinstance(server, PgServer):
         server.stop()

@@ -69,7 +69,7 @@ class PgServer:
         shutil.rmtree(self._work_dir, ignore_errors=True)
 
 
-def start_server(base: Path) -> PgServer | str:
+def start_server(base: Path, *, autovacuum: bool = True) -> PgServer | str:
     """Start a fresh server in a new folder under `base` (or under /tmp when running as root,
     whose folders the unprivileged server user may not reach). Returns the server, or a one-line
     reason why there is none."""
@@ -95,7 +95,7 @@ def start_server(base: Path) -> PgServer | str:
             os.chown(socket_dir, run_as.pw_uid, run_as.pw_gid)
         reason = _init_cluster(initdb, data_dir, work_dir, run_as)
         if reason is None:
-            result = _start_cluster(pg_ctl, data_dir, socket_dir, work_dir, run_as)
+            result = _start_cluster(pg_ctl, data_dir, socket_dir, work_dir, run_as, autovacuum)
             if isinstance(result, int):
                 server = PgServer(
                     host="127.0.0.1",
@@ -221,6 +221,7 @@ def _start_cluster(
     socket_dir: Path,
     work_dir: Path,
     run_as: pwd.struct_passwd | None,
+    autovacuum: bool,
 ) -> int | str:
     """Start the server on a free port, trying another if someone takes it first. Returns the
     port, or a reason with the end of the server log."""
@@ -231,7 +232,7 @@ def _start_cluster(
         options = (
             f"-p {port} -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             f" -c listen_addresses=127.0.0.1 -k {shlex.quote(str(socket_dir))}"
-            " -c max_connections=200"
+            f" -c max_connections=200 -c autovacuum={'on' if autovacuum else 'off'}"
         )
         command = [str(pg_ctl), "start", "-w", "-t", str(START_TIMEOUT), "-D", str(data_dir)]
         command += ["-l", str(log), "-o", options]
