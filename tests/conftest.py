@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from cryqueue.cli import commands
 from cryqueue.cli.commands import main
+from cryqueue.cli.parser import build_parser
 from cryqueue.library import Library
 from cryqueue.storage.location import ServerUrl, library_location
 from pg_server import DatabasePool, PgServer, start_server
@@ -101,6 +103,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return len(SLOW_FIRST)
 
     items.sort(key=place)  # stable: the rest keep their order
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_parser_per_worker() -> Iterator[None]:
+    """A `cryqueue` process builds its command line's parser once; the tests run `main()` in
+    process some thousands of times, and building it (every command's options, with a help
+    formatter made for each and argparse's gettext lookups on disk) cost 5-13 ms each time.
+    Parsing leaves a parser as it was, so one per worker serves every test."""
+    parser = build_parser()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(commands, "build_parser", lambda: parser)
+        yield
 
 
 @pytest.fixture
