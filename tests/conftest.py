@@ -167,13 +167,18 @@ def db_location(backend: str, request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("pg_database"))
 
 
+@pytest.fixture(scope="session")
+def _homes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("homes")
+
+
 @pytest.fixture(autouse=True)
-def _private_data_dirs(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _private_data_dirs(_homes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may read or write the user's real database, config or data folders, nor their
-    home or Documents folder (where an export goes by default)."""
-    home = tmp_path_factory.mktemp("home")
+    home or Documents folder (where an export goes by default). Each test's home is made in a
+    folder of their own: pytest numbers a folder it makes by reading every name beside it, and
+    a worker's temporary folder holds one per test."""
+    home = Path(tempfile.mkdtemp(prefix="home", dir=_homes))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     monkeypatch.setenv("CRYQUEUE_DB", str(home / "env-db" / "cryqueue.db"))
