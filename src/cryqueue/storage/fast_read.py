@@ -42,11 +42,16 @@ SEARCH_SQL = "SELECT id, search_norm, note FROM film ORDER BY rank_key"
 CATALOG_VERSION_KEY = "catalog_version"
 
 
+def stored_catalog_version(driver: Driver) -> int:
+    """The version of the catalog the library holds (0: none yet)."""
+    row = driver.execute("SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def holds_current_catalog(driver: Driver) -> bool:
     """Whether the library holds this release's catalog (or a newer one): nothing to seed."""
-    row = driver.execute("SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)).fetchone()
     current = catalog_version()
-    return row is not None and current is not None and int(row[0]) >= current
+    return current is not None and stored_catalog_version(driver) >= current
 
 
 # A film's entry is read by FilmEntry's own field names (its columns, declared once there):

@@ -58,10 +58,7 @@ Early = Callable[[ImportRecord, str], tuple[Any, ...]]
 
 
 def prepared(records: list[ImportRecord], early: Early | None, today: date) -> Chunk:
-    chunk, norms = _checked(records, today)
-    if early is not None:
-        chunk.rows = _lone_rows(records, norms, early)
-    return chunk
+    return _with_rows(*_checked(records, today), early)
 
 
 def _checked(records: list[ImportRecord], today: date) -> tuple[Chunk, list[str]]:
@@ -73,10 +70,13 @@ def _checked(records: list[ImportRecord], today: date) -> tuple[Chunk, list[str]
     return Chunk(records, keys, originals, [None] * len(records), odd), norms
 
 
-def _lone_rows(
-    records: list[ImportRecord], norms: list[str], early: Early
-) -> list[tuple[Any, ...] | None]:
-    return [early(r, n) if is_lone(r) else None for r, n in zip(records, norms, strict=True)]
+def _with_rows(chunk: Chunk, norms: list[str], early: Early | None) -> Chunk:
+    """`chunk` with the row of each film named only once built early (`early`), if wanted."""
+    if early is not None:
+        chunk.rows = [
+            early(r, n) if is_lone(r) else None for r, n in zip(chunk.records, norms, strict=True)
+        ]
+    return chunk
 
 
 class Chunks:
@@ -170,9 +170,7 @@ class Chunks:
             if got is None:
                 return
             chunk, norms = got
-            if self._early is not None:
-                chunk.rows = _lone_rows(chunk.records, norms, self._early)
-            yield chunk
+            yield _with_rows(chunk, norms, self._early)
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()

@@ -14,14 +14,9 @@ from cryqueue.domain.text import search_columns
 from cryqueue.storage import ranking
 from cryqueue.storage.database import Database
 from cryqueue.storage.driver import Driver
-from cryqueue.storage.fast_read import CATALOG_VERSION_KEY, stored_columns
+from cryqueue.storage.fast_read import CATALOG_VERSION_KEY, stored_catalog_version, stored_columns
 from cryqueue.storage.film_rows import insert_film
 from cryqueue.storage.film_state import update
-
-
-def stored_catalog_version(driver: Driver) -> int:
-    row = driver.execute("SELECT value FROM meta WHERE key = ?", (CATALOG_VERSION_KEY,)).fetchone()
-    return int(row[0]) if row else 0
 
 
 def seed_catalog(db: Database, catalog: Catalog | None = None) -> bool:
