@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from textual.widgets._footer import FooterKey
 
 from cryqueue.ui.widgets.calm_footer import CalmFooter
 
-from .conftest import SIZE, MakeApp, screen_text
+from .conftest import SIZE, MakeApp, screen_text, spy
 
 
 def _footer_line(app: object) -> str:
@@ -47,3 +48,19 @@ async def test_the_footer_changes_its_keys_in_place_and_keeps_no_others(
         alive = [o for o in gc.get_objects() if isinstance(o, FooterKey)]
         assert len(alive) == len(mounted), f"{len(alive) - len(mounted)} keys not shown kept"
         assert len(mounted) <= 20, f"{len(mounted)} keys mounted for at most 18 shown"
+
+
+async def test_the_footer_keys_are_styled_once_as_they_mount(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each key the footer mounts comes in its final style: Textual's keys start compact
+    and were then bound to the footer's `compact`, so each one was styled three times as the
+    app started (and as the footer first showed each pane's keys)."""
+    app = make_app()
+    restyled = spy(monkeypatch, app, "update_styles")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")  # the notes' keys: some mounted beyond the list's
+        await pilot.pause()
+        assert "esc Back to list" in _footer_line(app)
+        keys = [node for node, *_ in restyled if isinstance(node, FooterKey)]
+        assert keys == [], f"{len(keys)} footer keys restyled after they were made"
