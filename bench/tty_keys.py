@@ -184,7 +184,8 @@ def measure(
     floor_env: dict[str, str],
     rounds: int,
 ) -> tuple[Measured, Measured]:
-    """The app's keys and the floor's cursor key, side by side."""
+    """The app's keys and the floor's cursor key, side by side, in `rounds` measured rounds
+    after the checking one; with none (the smoke run), the checking round's figures."""
     app, floor = Measured(), Measured()
     with (
         running(floor_argv, "FLOOR KEYS", workdir, floor_env) as floor_session,
@@ -195,19 +196,20 @@ def measure(
         app_earlier, floor_earlier = [""], [""]
         for round_ in range(-1, rounds):  # round -1: a warm-up that checks every key
             verify = round_ < 0
+            kept = not verify or rounds == 0
             for step in APP_ROUND:
                 if step.name is None:
                     _play(app_session, step, round_, verify, app_earlier)
                     continue
                 floor_cost = _play(floor_session, FLOOR_STEP, round_, verify, floor_earlier)
                 app_cost = _play(app_session, step, round_, verify, app_earlier)
-                if not verify:
+                if kept:
                     floor.keys.setdefault(FLOOR_KEY, []).append(floor_cost)
                     app.keys.setdefault(step.name, []).append(app_cost)
             for measured, session in ((floor, floor_session), (app, app_session)):
                 idle = [window(session, ()) for _ in range(IDLE_WINDOWS)]
                 held = window(session, ("Down",), repeat=BURST)
-                if not verify:
+                if kept:
                     measured.idle += idle
                     measured.held.append(held)
         app.peak_rss_mib = app_session.peak_rss_mib()
