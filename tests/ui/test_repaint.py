@@ -154,3 +154,27 @@ async def test_the_lines_drawn_last_are_kept_when_the_cache_is_full(
         await pilot.press("home")
         await pilot.pause()
         assert not drawn
+
+
+@pytest.mark.parametrize(
+    ("size", "classes"), [(SIZE, {"-wide", "-tall"}), ((60, 12), {"-narrow", "-short"})]
+)
+async def test_the_screen_is_styled_once_on_its_way_to_the_first_frame(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], classes: set[str]
+) -> None:
+    """Every change of a class restyles what is under it: the screen's size classes and the
+    list's pane looking active are given as the screen is made, not changed after it shows
+    (each restyled the whole screen, some 15 ms of a start). Textual restyles the screen
+    once as it shows it."""
+    app = make_app()
+    restyled = spy(monkeypatch, app, "update_styles")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screens = [node for node, *_ in restyled if node is app.screen]
+        panes = [node.id for node, *_ in restyled if node.id in {"left", "right", "panes"}]
+        assert len(screens) == 1 and not panes, f"screen {len(screens)}, panes {panes}"
+        assert classes <= app.screen.classes
+        assert app.screen.query_one("#left").has_class("-active")
+        await pilot.press("n")  # the notes: the list's pane no longer looks active
+        await pilot.pause()
+        assert not app.screen.query_one("#left").has_class("-active")

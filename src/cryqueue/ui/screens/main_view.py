@@ -110,11 +110,19 @@ class MainView(ListReading):
     # Layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The classes the first resize and the list's focus would give, given now: each of
+        # those changes restyled the whole screen before the first frame.
+        width, height = self.app.size
+        for breakpoints, cells in (
+            (self.HORIZONTAL_BREAKPOINTS, width),
+            (self.VERTICAL_BREAKPOINTS, height),
+        ):
+            self.add_class(*self._get_breakpoint_classes(cells, breakpoints), update=False)
         # The header and footer (some 80 ms of widgets) are mounted just after the first frame,
         # into rows kept for them, so the list shows sooner and nothing moves when they arrive.
         yield Static(" 💧 cryqueue", id="header-slot")
         with Horizontal(id="panes"):
-            with Vertical(id="left"):
+            with Vertical(id="left", classes="-active"):  # the list has the focus
                 films = FilmList(id="films")
                 yield ListHeader(films, id="list-header")
                 yield films
