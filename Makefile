@@ -24,16 +24,12 @@ BYTECODE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycac
 # own isolated build environment installed the same backend again, some 4 s of a fresh install.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile --disable-pip-version-check \
 	--no-build-isolation
-BACKEND = $(shell $(PYTHON) -c "import shlex, tomllib; \
-	print(*map(shlex.quote, tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires']))" \
-	2>/dev/null) editables
+BACKEND = $(shell $(PYTHON) scripts/build-backend.py 2>/dev/null)
 
-# (A venv made before the backend was put in it gets it the same way.) An older Python is
-# refused first, as pip would refuse it by pyproject's requires-python, before the backend.
+# (A venv made before the backend was put in it gets it the same way.) An older Python than
+# pyproject's requires-python is refused first, in one line, as pip would refuse it.
 $(BACKEND_STAMP):
-	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11) and \
-		'cryqueue needs Python 3.11 or newer, and $(PYTHON) is ' + sys.version.split()[0] \
-		+ ': run make PYTHON=python3.11 (or newer)' or None)"
+	@$(PYTHON) scripts/build-backend.py >/dev/null
 	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
 	$(PYTHON) -m pip --python $(BIN)/python install --quiet --no-compile pip $(BACKEND) \
 		2>/dev/null || ($(BIN)/python -m ensurepip --default-pip && $(PIP_INSTALL) $(BACKEND))

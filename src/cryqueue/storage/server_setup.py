@@ -84,7 +84,7 @@ def _refuse_foreign(driver: Driver, have: dict[str, set[str]], url: ServerUrl) -
             f"{url.shown} was written by a newer cryqueue (schema {version}, this version "
             f"knows {schema.SCHEMA_VERSION}); upgrade cryqueue to open it"
         )
-    want = {table: set(columns) for table, columns, _create, _indexes in TABLES}
+    want = {table: set(columns) for table, columns, _ddl, _indexes in TABLES}
     if version < schema.SCHEMA_VERSION:  # no cryqueue made one: the first is this version
         raise damaged(url.shown, f"its schema version reads {version}", DatabaseRefused)
     for table in sorted(want):
