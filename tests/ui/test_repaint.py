@@ -178,3 +178,22 @@ async def test_the_screen_is_styled_once_on_its_way_to_the_first_frame(
         await pilot.press("n")  # the notes: the list's pane no longer looks active
         await pilot.pause()
         assert not app.screen.query_one("#left").has_class("-active")
+
+
+async def test_going_to_the_notes_and_back_restyles_the_panes_not_the_screen(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing a note marks the panes (a terminal too short for both shows the notes alone):
+    a class on the screen restyled every widget on it, the footer's keys too, at each n and
+    Esc. The short terminal's layout itself is pinned by the 40x10 test."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        restyled = spy(monkeypatch, app, "update_styles")
+        for key in ("n", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+            widest = {node.id for node, *_ in restyled if node.id not in {"left", "notes"}}
+            assert widest == {"panes"}, f"{key}: {widest}"
+            restyled.clear()
+        assert app.focused is app.screen.query_one("#films")

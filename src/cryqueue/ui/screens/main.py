@@ -248,7 +248,7 @@ class MainScreen(MainView):
             self.show_highlighted()
             if self.notes.film_id != row.id:  # pressed before the details ever followed
                 self._show_film(row)
-            self.add_class("-editing")  # a terminal too short for both shows the notes alone
+            self.panes.add_class("-editing")  # a terminal too short for both shows the notes alone
             self.remove_class("-preview")  # writing is in the editor
             self.notes.focus()
 

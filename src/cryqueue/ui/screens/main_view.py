@@ -185,6 +185,12 @@ class MainView(ListReading):
         self.query_one(PromptBar).ask(question, value, submit)
 
     @property
+    def panes(self) -> Horizontal:
+        """The list's and the film's panes: what their classes change is styled anew, and
+        nothing else (a class on the screen restyled every widget, the footer's keys too)."""
+        return self.query_one("#panes", Horizontal)
+
+    @property
     def film_list(self) -> FilmList:
         return self.query_one("#films", FilmList)
 
@@ -302,7 +308,7 @@ class MainView(ListReading):
         if isinstance(event.widget, NotesEditor):  # never type into the previous film's note
             self.show_highlighted()
         else:
-            self.remove_class("-editing")
+            self.panes.remove_class("-editing")
 
     def _show_where_keys_go(self, focused: Widget) -> None:
         """The pane holding the focus looks active. A question in the footer's row leaves
@@ -419,5 +425,5 @@ class MainView(ListReading):
         films.focus()
 
     def action_focus_list(self) -> None:
-        self.remove_class("-editing")
+        self.panes.remove_class("-editing")
         self.film_list.focus()
