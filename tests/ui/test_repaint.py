@@ -197,3 +197,31 @@ async def test_going_to_the_notes_and_back_restyles_the_panes_not_the_screen(
             assert widest == {"panes"}, f"{key}: {widest}"
             restyled.clear()
         assert app.focused is app.screen.query_one("#films")
+
+
+async def test_the_footer_shows_the_focused_panes_keys_in_every_frame(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A focus move changes the footer's keys in the frame that shows it: Textual's footer
+    changed them a frame later, so each n or Esc drew a screen of the new pane with the old
+    pane's keys (and drew it once more)."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        frames: list[tuple[bool, bool]] = []  # per frame: the notes focused, "w" shown
+        display = app._display
+
+        def drawn(screen: Any, update: Any) -> None:
+            keys = {key.key for key in app.screen.query(FooterKey) if key.display}
+            frames.append((app.focused is app.screen.query_one("#notes"), "w" in keys))
+            display(screen, update)
+
+        monkeypatch.setattr(app, "_display", drawn)
+        for key in ("n", "escape", "n", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert frames, "frames were drawn"
+        stale = [at for at, (notes, watch_key) in enumerate(frames) if notes == watch_key]
+        assert not stale, f"frames {stale} of {len(frames)} showed the other pane's keys"

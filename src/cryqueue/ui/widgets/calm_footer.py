@@ -39,14 +39,17 @@ class CalmFooter(Footer):
         self._shown: Shown | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:
+        """Footer rebuilds after the next frame, so a focus move drew the screen twice: the
+        new focus with the old keys, then the new keys. The keys change with the focus."""
         if not self.display:
             return  # asked again when shown (see PromptBar)
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            keys = shown_keys(screen)
-            if keys == self._shown:
-                return
+        self._bindings_ready = True
+        if not (screen.app.app_focus and self.is_attached and screen is self.screen):
+            return
+        keys = shown_keys(screen)
+        if keys != self._shown:
             self._shown = keys
-        super().bindings_changed(screen)
+            self.call_next(self.recompose)
 
     def compose(self) -> ComposeResult:
         """Footer's keys, each made already in the footer's style: a FooterKey starts
