@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,9 @@ NEW_FILM = {
     "synopsis": "Two young people keep meeting and missing each other over the years.",
     "relations": [],
 }
+
+
+NEW_KEY = str(NEW_FILM["key"])
 
 
 def newer_catalog(**film_changes: Any) -> Any:
@@ -225,14 +229,57 @@ def test_upgraded_release_opens_an_existing_library(
     assert len(films) == 18
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: an upgrade adds a catalog film even when the user already added the same "
-    "title and year as their own, and then neither can be named on the command line",
-)
-def test_upgrade_does_not_duplicate_a_film_the_user_already_added(library: Library) -> None:
-    library.add_film(FilmFacts(title="Tune in for Love", year=2019))
+def test_upgrade_makes_a_film_the_user_already_added_the_catalogs(library: Library) -> None:
+    """A release ships a film the user had added themselves: still one film, the user's (its
+    place, tears, note), with the catalog's facts where they gave none, and the lists' ranks."""
+    mine = library.add_film(FilmFacts(title="tune in for love", year=2019)).id
+    library.set_tears(mine, 5)
+    library.set_note(mine, "The radio scenes.")
+    library.move_to_top(mine)
     seeding.seed_catalog(library.db, newer_catalog())
-    same = [f for f in library.films() if (f.title, f.year) == ("Tune in for Love", 2019)]
-    assert len(same) == 1
-    assert library.find("Tune in for Love (2019)").title == "Tune in for Love"
+    same = [
+        f for f in library.films() if (f.title.casefold(), f.year) == ("tune in for love", 2019)
+    ]
+    assert [f.id for f in same] == [mine] and len(library.films()) == 18
+    found = library.find("Tune in for Love (2019)")
+    assert (found.id, found.rank, found.tear_level, found.note) == (mine, 1, 5, "The radio scenes.")
+    details = library.details(mine)
+    assert found.title == "Tune in for Love", "the same name, spelt as the catalog spells it"
+    assert details.entry.original_title == "유열의 음악앨범" and found.director == "Jung Ji-woo"
+    assert found.cast == ("Kim Go-eun", "Jung Hae-in")
+    assert [s.rank for s in details.sources] == [6]
+    assert library.find("유열의 음악앨범").id == mine, "found by the title the catalog gave it"
+    # A film of theirs that gave nothing but what the catalog says follows later releases.
+    corrected = newer_catalog(**{NEW_KEY: {"runtime_minutes": 123}})
+    seeding.seed_catalog(library.db, replace(corrected, version=corrected.version + 1))
+    assert library.get(mine).runtime_minutes == 123
+
+
+def test_upgrade_keeps_the_facts_the_user_gave_a_film_it_adopts(library: Library) -> None:
+    """Matched by its original title, the user's own English title and director stay, now and
+    through later releases, as the user's edits of a catalog film do; cast comes from the
+    catalog, which they left empty."""
+    facts = FilmFacts(
+        title="Yeol's Music Album", year=2019, original_title="유열의 음악앨범", director="정지우"
+    )
+    mine = library.add_film(facts).id
+    seeding.seed_catalog(library.db, newer_catalog())
+    film = library.get(mine)
+    assert (film.title, film.director) == ("Yeol's Music Album", "정지우")
+    assert film.cast == ("Kim Go-eun", "Jung Hae-in") and len(library.films()) == 18
+    later = newer_catalog(**{NEW_KEY: {"director": "Jung Ji-woo (corrected)"}})
+    seeding.seed_catalog(library.db, replace(later, version=later.version + 1))
+    assert library.get(mine).director == "정지우"
+
+
+def test_upgrade_matches_a_film_the_user_imported_by_its_imdb_id(library: Library) -> None:
+    """An imported film carries its IMDb id: the catalog's film with that id is the same film,
+    whatever title the export gave it. A film of another year is never taken for it."""
+    other_year = library.add_film(FilmFacts(title="Tune in for Love", year=2018)).id
+    mine = library.add_film(FilmFacts(title="Music Album", year=2019)).id
+    with library.db.writing() as driver:
+        driver.execute("UPDATE film SET imdb_id = 'tt10914342' WHERE id = ?", (mine,))
+    seeding.seed_catalog(library.db, newer_catalog(**{NEW_KEY: {"imdb_id": "tt10914342"}}))
+    assert library.get(mine).original_title == "유열의 음악앨범"
+    assert library.get(other_year).original_title is None
+    assert len(library.films()) == 19

@@ -10,13 +10,20 @@ from typing import Any
 
 from cryqueue.domain.catalog import Catalog, CatalogFilm, catalog_version, load_catalog
 from cryqueue.domain.consensus import consensus_order
-from cryqueue.domain.text import search_columns
+from cryqueue.domain.search import fold, identity_names
+from cryqueue.domain.text import SEARCH_COLUMNS, search_columns
 from cryqueue.storage import ranking
 from cryqueue.storage.database import Database
 from cryqueue.storage.driver import Driver
-from cryqueue.storage.fast_read import CATALOG_VERSION_KEY, stored_catalog_version, stored_columns
+from cryqueue.storage.fast_read import (
+    CATALOG_VERSION_KEY,
+    stored_catalog_version,
+    stored_columns,
+    strings_of,
+)
 from cryqueue.storage.film_rows import insert_film
 from cryqueue.storage.film_state import update
+from cryqueue.storage.schema_text import FILM_DEFAULTS
 
 
 def seed_catalog(db: Database, catalog: Catalog | None = None) -> bool:
@@ -57,15 +64,20 @@ def _apply(driver: Driver, catalog: Catalog) -> None:
         if user_edited:
             edited.add(key)
     next_key = ranking.bottom_key(driver)  # 0 in a new library
+    own = _OwnFilms(driver, [f for f in catalog.films if f.key not in ids.keys() | dismissed])
     new: list[dict[str, Any]] = []
     for item in catalog.films:
         if item.key in dismissed:
             continue
         facts = catalog_facts(item)
-        if item.key not in ids:
+        if item.key in ids:
+            if item.key not in edited:
+                update(driver, ids[item.key], facts)
+        elif (film_id := own.take(item)) is not None:
+            _adopt(driver, film_id, item.key, facts)
+            ids[item.key] = film_id
+        else:
             new.append({**facts, "key": item.key})
-        elif item.key not in edited:
-            update(driver, ids[item.key], facts)
     _place_new(catalog, new, next_key)
     for columns in new:  # in the catalog's order, as their ids come
         ids[columns["key"]] = insert_film(driver, columns)
@@ -76,6 +88,70 @@ def _apply(driver: Driver, catalog: Catalog) -> None:
         "SET value = excluded.value",
         (CATALOG_VERSION_KEY, str(catalog.version)),
     )
+
+
+class _OwnFilms:
+    """The films the user added themselves, by the rule that makes two films one (the year
+    and a title or original title in common, see `identity_names`; or the same IMDb id)."""
+
+    def __init__(self, driver: Driver, coming: list[CatalogFilm]) -> None:
+        """Read only the films that could be one of those `coming` (none, most often)."""
+        self._by_year: dict[int, list[tuple[int, set[str]]]] = {}
+        self._by_imdb: dict[str, int] = {}
+        self._taken: set[int] = set()
+        years = sorted({f.year for f in coming})
+        imdb_ids = sorted({f.imdb_id for f in coming if f.imdb_id})
+        if not years:
+            return
+        marks = ", ".join("?" * len(years))
+        either = f" OR imdb_id IN ({', '.join('?' * len(imdb_ids))})" if imdb_ids else ""
+        for film_id, title, original, year, imdb_id in driver.execute(
+            "SELECT id, title, original_title, year, imdb_id FROM film"
+            f" WHERE key IS NULL AND (year IN ({marks}){either}) ORDER BY id",
+            (*years, *imdb_ids),
+        ):
+            self._by_year.setdefault(year, []).append((film_id, identity_names(title, original)))
+            if imdb_id:
+                self._by_imdb.setdefault(imdb_id, film_id)
+
+    def take(self, item: CatalogFilm) -> int | None:
+        """The user's own film that is `item`, if any (each is taken once)."""
+        names = identity_names(item.title, item.original_title)
+        candidates = [self._by_imdb.get(item.imdb_id or "")]
+        candidates += [i for i, theirs in self._by_year.get(item.year, []) if names & theirs]
+        film_id = next((i for i in candidates if i is not None and i not in self._taken), None)
+        if film_id is not None:
+            self._taken.add(film_id)
+        return film_id
+
+
+def _adopt(driver: Driver, film_id: int, key: str, facts: dict[str, Any]) -> None:
+    """A film the user added before a release shipped it in the catalog becomes the catalog's
+    film, rather than a second film by the same name: the facts the user gave stay, the
+    catalog gives the ones they left empty, and a film whose facts differ from the catalog's
+    keeps them through later releases, as an edited catalog film does."""
+    columns = [name for name in facts if name not in SEARCH_COLUMNS]
+    row = driver.execute(f"SELECT {', '.join(columns)} FROM film WHERE id = ?", (film_id,))
+    merged, edited = dict(facts), False
+    for name, theirs in zip(columns, row.fetchone(), strict=True):
+        if theirs in (None, "", FILM_DEFAULTS.get(name)) or _same(name, theirs, facts[name]):
+            continue  # the catalog's
+        merged[name], edited = theirs, True
+    cast = strings_of(merged["cast_json"], film_id, "cast")
+    merged |= search_columns(
+        merged["title"], merged["original_title"], merged["director"], merged["network"], cast
+    )
+    update(driver, film_id, {**merged, "key": key, "user_edited": edited})
+
+
+def _same(name: str, theirs: object, ours: object) -> bool:
+    """A title that folds to the catalog's is the same name: spelt as the catalog spells it."""
+    if name in _NAMES and isinstance(theirs, str) and isinstance(ours, str):
+        return fold(theirs) == fold(ours)
+    return theirs == ours
+
+
+_NAMES = ("title", "original_title")  # what `identity_names` folds
 
 
 def _place_new(catalog: Catalog, films: list[dict[str, Any]], next_key: int) -> None:
