@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.widget import Widget
+from textual.widgets._footer import FooterKey
 
 from cryqueue.ui.screens import main_view
 from cryqueue.ui.widgets import film_list
@@ -206,8 +207,6 @@ async def test_the_footer_shows_the_focused_panes_keys_in_every_frame(
     """A focus move changes the footer's keys in the frame that shows it: Textual's footer
     changed them a frame later, so each n or Esc drew a screen of the new pane with the old
     pane's keys (and drew it once more)."""
-    from textual.widgets._footer import FooterKey
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

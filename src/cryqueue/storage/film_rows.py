@@ -98,6 +98,20 @@ def insert_film(driver: Driver, columns: dict[str, Any]) -> int:
     return int(film_id)
 
 
+def films_named(
+    driver: Driver, title: str, year: int, original_title: str | None = None
+) -> list[tuple[int, str, str | None]]:
+    """The stored films that are this one by name: the same year and an English or original
+    title in common (`identity_names`). Each as its id, title and catalog key."""
+    names = identity_names(title, original_title)
+    rows = driver.execute("SELECT id, title, original_title, key FROM film WHERE year = ?", (year,))
+    return [
+        (i, other, key)
+        for i, other, original, key in rows
+        if names & identity_names(other, original)
+    ]
+
+
 def refuse_duplicate(
     driver: Driver,
     title: str,
@@ -106,10 +120,8 @@ def refuse_duplicate(
     except_id: int | None = None,
 ) -> None:
     """Refuse a film that an import would take for one already here (see `identity_names`)."""
-    names = identity_names(title, original_title)
-    rows = driver.execute("SELECT id, title, original_title FROM film WHERE year = ?", (year,))
-    for film_id, other, other_original in rows:
-        if film_id != except_id and names & identity_names(other, other_original):
+    for film_id, other, _key in films_named(driver, title, year, original_title):
+        if film_id != except_id:
             raise UsageError(
                 f"{title} ({year}) is already in the library as {other} ({year}) (titles "
                 "match without case or accents, English or original); edit that one instead"

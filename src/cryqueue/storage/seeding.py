@@ -10,7 +10,7 @@ from typing import Any
 
 from cryqueue.domain.catalog import Catalog, CatalogFilm, catalog_version, load_catalog
 from cryqueue.domain.consensus import consensus_order
-from cryqueue.domain.search import fold, identity_names
+from cryqueue.domain.search import fold
 from cryqueue.domain.text import SEARCH_COLUMNS, search_columns
 from cryqueue.storage import ranking
 from cryqueue.storage.database import Database
@@ -21,7 +21,7 @@ from cryqueue.storage.fast_read import (
     stored_columns,
     strings_of,
 )
-from cryqueue.storage.film_rows import insert_film
+from cryqueue.storage.film_rows import films_named, insert_film
 from cryqueue.storage.film_state import update
 from cryqueue.storage.schema_text import FILM_DEFAULTS
 
@@ -64,7 +64,6 @@ def _apply(driver: Driver, catalog: Catalog) -> None:
         if user_edited:
             edited.add(key)
     next_key = ranking.bottom_key(driver)  # 0 in a new library
-    own = _OwnFilms(driver, [f for f in catalog.films if f.key not in ids.keys() | dismissed])
     new: list[dict[str, Any]] = []
     for item in catalog.films:
         if item.key in dismissed:
@@ -73,7 +72,7 @@ def _apply(driver: Driver, catalog: Catalog) -> None:
         if item.key in ids:
             if item.key not in edited:
                 update(driver, ids[item.key], facts)
-        elif (film_id := own.take(item)) is not None:
+        elif next_key and (film_id := _own_film(driver, item)) is not None:  # 0: no films
             _adopt(driver, film_id, item.key, facts)
             ids[item.key] = film_id
         else:
@@ -90,39 +89,18 @@ def _apply(driver: Driver, catalog: Catalog) -> None:
     )
 
 
-class _OwnFilms:
-    """The films the user added themselves, by the rule that makes two films one (the year
-    and a title or original title in common, see `identity_names`; or the same IMDb id)."""
-
-    def __init__(self, driver: Driver, coming: list[CatalogFilm]) -> None:
-        """Read only the films that could be one of those `coming` (none, most often)."""
-        self._by_year: dict[int, list[tuple[int, set[str]]]] = {}
-        self._by_imdb: dict[str, int] = {}
-        self._taken: set[int] = set()
-        years = sorted({f.year for f in coming})
-        imdb_ids = sorted({f.imdb_id for f in coming if f.imdb_id})
-        if not years:
-            return
-        marks = ", ".join("?" * len(years))
-        either = f" OR imdb_id IN ({', '.join('?' * len(imdb_ids))})" if imdb_ids else ""
-        for film_id, title, original, year, imdb_id in driver.execute(
-            "SELECT id, title, original_title, year, imdb_id FROM film"
-            f" WHERE key IS NULL AND (year IN ({marks}){either}) ORDER BY id",
-            (*years, *imdb_ids),
-        ):
-            self._by_year.setdefault(year, []).append((film_id, identity_names(title, original)))
-            if imdb_id:
-                self._by_imdb.setdefault(imdb_id, film_id)
-
-    def take(self, item: CatalogFilm) -> int | None:
-        """The user's own film that is `item`, if any (each is taken once)."""
-        names = identity_names(item.title, item.original_title)
-        candidates = [self._by_imdb.get(item.imdb_id or "")]
-        candidates += [i for i, theirs in self._by_year.get(item.year, []) if names & theirs]
-        film_id = next((i for i in candidates if i is not None and i not in self._taken), None)
-        if film_id is not None:
-            self._taken.add(film_id)
-        return film_id
+def _own_film(driver: Driver, item: CatalogFilm) -> int | None:
+    """The film the user added themselves that is `item`, if any: the one with its IMDb id,
+    or one `films_named` takes for it (a film adopted already has a key, and is not)."""
+    if item.imdb_id:
+        row = driver.execute(
+            "SELECT id FROM film WHERE key IS NULL AND imdb_id = ? ORDER BY id LIMIT 1",
+            (item.imdb_id,),
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+    named = films_named(driver, item.title, item.year, item.original_title)
+    return next((film_id for film_id, _title, key in named if key is None), None)
 
 
 def _adopt(driver: Driver, film_id: int, key: str, facts: dict[str, Any]) -> None:
